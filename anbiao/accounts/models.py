@@ -1,0 +1,80 @@
+"""Users, their organization and their roles inside it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", "单位管理员"
+    FILLER = "filler", "填报员"
+    PRINCIPAL = "principal", "主要负责人"
+    GRID = "grid", "网格员"
+    VIEWER = "viewer", "查看"
+    # 三员分立: platform administration, never business operations.
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+
+
+BUSINESS_ROLES = frozenset({Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER})
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
+class User(AbstractUser):
+    """A person. Belongs to one organization; holds one or more roles there."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    mobile = models.CharField("手机号", max_length=11, unique=True, null=True, blank=True)
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def role_set(self) -> frozenset[str]:
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = frozenset(self.memberships.values_list("role", flat=True))
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set() & set(roles))
+
+
+class Membership(models.Model):
+    """One role of a user inside the user's organization."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="membership_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"

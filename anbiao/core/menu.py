@@ -1,0 +1,64 @@
+"""Navigation and home-page cards, contributed by each app.
+
+An app contributes by having a ``menu`` module with ``nav_items(user)`` and/or
+``home_cards(user)``; no shared file needs to change when an app is added.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 100
+    badge: int | None = None
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    title: str
+    body: str
+    url: str = ""
+    action: str = ""
+    order: int = 100
+    tone: str = ""  # "", "warn", "danger", "ok"
+
+
+@cache
+def _menu_modules() -> tuple[ModuleType, ...]:
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("anbiao.") or config.name == "anbiao.core":
+            continue
+        try:
+            found.append(importlib.import_module(f"{config.name}.menu"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.menu":
+                raise
+    return tuple(found)
+
+
+def _collect(hook: str, user: Any) -> list[Any]:
+    items: list[Any] = []
+    for module in _menu_modules():
+        fn = getattr(module, hook, None)
+        if fn is not None:
+            items.extend(fn(user))
+    return sorted(items, key=lambda item: item.order)
+
+
+def nav_items(user: Any) -> list[NavItem]:
+    return _collect("nav_items", user)
+
+
+def home_cards(user: Any) -> list[HomeCard]:
+    return _collect("home_cards", user)

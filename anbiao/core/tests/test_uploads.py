@@ -1,0 +1,43 @@
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from anbiao.core.uploads import store_upload
+from anbiao.orgs.tests.factories import OrganizationFactory
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_real_photo_is_reencoded_and_stored_under_a_generated_name() -> None:
+    org = OrganizationFactory()
+    stored = store_upload(SimpleUploadedFile("../../现场照片.png", png_bytes() + b"<script>x</script>"), by=None, organization=org)
+    assert stored.original_name == "现场照片.png"
+    assert "现场" not in stored.file.name and ".." not in stored.file.name
+    data = stored.file.open("rb").read()
+    assert b"<script>" not in data and data.startswith(b"\x89PNG")
+    assert len(stored.sha256) == 64
+
+
+@pytest.mark.django_db
+def test_html_renamed_to_png_is_refused_and_nothing_is_written() -> None:
+    from anbiao.core.models import StoredFile
+
+    org = OrganizationFactory()
+    with pytest.raises(ValidationError, match="不支持的文件类型"):
+        store_upload(SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script></html>"), by=None, organization=org)
+    assert StoredFile.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_oversize_files_are_refused(settings) -> None:
+    settings.ANBIAO_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(ValidationError, match="文件过大"):
+        store_upload(SimpleUploadedFile("a.pdf", b"%PDF-1.4" + b"0" * 200), by=None, organization=OrganizationFactory())

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from anbiao.orgs.models import Enterprise, Organization
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "code", "parent", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = (
+        "organization",
+        "credit_code",
+        "town",
+        "department",
+        "industry",
+        "size_class",
+        "star_level",
+    )
+    list_filter = ("size_class", "industry", "star_level", "is_closed", "town")
+    search_fields = ("organization__name", "credit_code")
+    autocomplete_fields = ("organization", "town", "department")
+    filter_horizontal = ("other_departments",)

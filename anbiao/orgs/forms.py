@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anbiao.accounts.models import BUSINESS_ROLES, Role
+from anbiao.orgs.models import Enterprise, IndustrySection, Organization, OrgKind, SizeClass
+from anbiao.orgs.normalize import clean_name, normalize_credit_code
+from anbiao.orgs.selectors import departments, towns
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label="名称或信用代码", required=False)
+    town = forms.ModelChoiceField(
+        label="乡镇/街道", queryset=Organization.objects.none(), required=False, empty_label="全部"
+    )
+    department = forms.ModelChoiceField(
+        label="主管部门", queryset=Organization.objects.none(), required=False, empty_label="全部"
+    )
+    industry = forms.ChoiceField(
+        label="行业门类", choices=[("", "全部"), *IndustrySection.choices], required=False
+    )
+    size_class = forms.ChoiceField(
+        label="企业类型", choices=[("", "全部"), *SizeClass.choices], required=False
+    )
+    closed = forms.ChoiceField(
+        label="状态", choices=[("", "全部"), ("0", "在营"), ("1", "已关闭")], required=False
+    )
+    sort = forms.ChoiceField(
+        label="排序",
+        choices=[
+            ("name", "名称"),
+            ("town", "乡镇"),
+            ("department", "主管部门"),
+            ("class", "企业类型"),
+            ("-updated", "最近更新"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns()
+        self.fields["department"].queryset = departments()
+
+
+class EnterpriseForm(forms.ModelForm):
+    name = forms.CharField(label="企业名称", max_length=200)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=40)
+    accept_bad_checksum = forms.BooleanField(
+        label="校验位不通过时仍然接受（已核实营业执照）", required=False
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "principal",
+            "phone",
+            "address",
+            "town",
+            "department",
+            "other_departments",
+            "industry",
+            "size_class",
+            "star_level",
+            "risk_level",
+            "on_regional_platform",
+            "is_closed",
+        ]
+
+    field_order = ["name", "credit_code", "accept_bad_checksum"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns()
+        self.fields["department"].queryset = departments()
+        self.fields["other_departments"].queryset = departments()
+        self.fields["other_departments"].required = False
+        if self.instance.pk:
+            self.fields["name"].initial = self.instance.organization.name
+            self.fields["credit_code"].initial = self.instance.credit_code
+            self.fields["credit_code"].disabled = True
+            self.fields["credit_code"].help_text = "信用代码是企业的唯一标识，不可修改。"
+            del self.fields["accept_bad_checksum"]
+
+    def clean_name(self) -> str:
+        name = clean_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("请填写企业名称。")
+        return name
+
+    def clean_credit_code(self) -> str:
+        return normalize_credit_code(self.cleaned_data["credit_code"])
+
+
+class EnterpriseProfileForm(forms.ModelForm):
+    """What an enterprise may change about itself."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["principal", "phone", "address"]
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "kind",
+            "name",
+            "code",
+            "parent",
+            "contact_person",
+            "contact_phone",
+            "sort_order",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (k, v) for k, v in OrgKind.choices if k != OrgKind.ENTERPRISE
+        ]
+        self.fields["parent"].queryset = Organization.objects.exclude(kind=OrgKind.ENTERPRISE)
+        self.fields["parent"].required = False
+
+
+ROLE_CHOICES_BY_KIND = {
+    OrgKind.CITY: [
+        Role.ORG_ADMIN,
+        Role.FILLER,
+        Role.PRINCIPAL,
+        Role.VIEWER,
+        Role.SYSADMIN,
+        Role.SECADMIN,
+        Role.AUDITOR,
+    ],
+    OrgKind.DEPARTMENT: [Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.VIEWER],
+    OrgKind.TOWN: [Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER],
+    OrgKind.ENTERPRISE: [Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.VIEWER],
+}
+
+
+def role_choices(kind: str) -> list[tuple[str, str]]:
+    labels = dict(Role.choices)
+    return [(r.value, labels[r]) for r in ROLE_CHOICES_BY_KIND.get(kind, list(BUSINESS_ROLES))]
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label="用户名",
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.\-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和减号。"},
+    )
+    full_name = forms.CharField(label="姓名", max_length=50)
+    mobile = forms.RegexField(
+        label="手机号",
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": "请输入11位手机号。"},
+    )
+    password = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text="用户首次登录时须修改。至少8位，包含大写字母、小写字母、数字、特殊字符中的三类。",
+    )
+    roles = forms.MultipleChoiceField(label="角色", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(kind)
+
+
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label="姓名", max_length=50)
+    mobile = forms.RegexField(
+        label="手机号",
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": "请输入11位手机号。"},
+    )
+    is_active = forms.BooleanField(
+        label="启用", required=False, help_text="停用后该用户的所有会话立即失效。"
+    )
+    roles = forms.MultipleChoiceField(label="角色", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices(kind)

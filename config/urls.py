@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "安标回头看 · 系统管理"
+admin.site.site_title = "安标回头看"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", include("anbiao.core.urls")),
+    path("accounts/", include("anbiao.accounts.urls")),
+    path("orgs/", include("anbiao.orgs.urls")),
+    path("campaigns/", include("anbiao.campaigns.urls")),
+    path("checklists/", include("anbiao.checklists.urls")),
+    path("rectification/", include("anbiao.rectification.urls")),
+    path("inspections/", include("anbiao.inspections.urls")),
+    path("records/", include("anbiao.records.urls")),
+    path("enforcement/", include("anbiao.enforcement.urls")),
+    path("notices/", include("anbiao.notices.urls")),
+    path("stats/", include("anbiao.stats.urls")),
+    path("api/v1/", include("anbiao.api.urls")),
+    path("django-admin/", admin.site.urls),
+]

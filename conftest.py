@@ -1,0 +1,113 @@
+"""Test set-up shared by the whole suite: fast hashing, real browsers and PDF tools when present."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+os.environ.setdefault("DEBUG", "1")
+
+REQUIRE_ALL = os.environ.get("ANBIAO_REQUIRE_ALL") == "1"  # .ci/run: a skip is a failure
+_SKIPS: dict[str, str] = {}
+
+
+def chromium_path() -> str | None:
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def cjk_font_present() -> bool:
+    return any(
+        Path(p).exists()
+        for p in (
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+        )
+    )
+
+
+def need(what: str, present: bool, reason: str) -> None:
+    """Skip (or, under .ci/run, fail) a test whose machine lacks a tool."""
+    if present:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"{what} 缺失：{reason}（.ci/run 要求全部测试运行）")
+    _SKIPS[what] = reason
+    pytest.skip(f"{what} 缺失：{reason}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    need("Chromium", path is not None, "安装 Debian 软件包 chromium 后浏览器测试才会运行")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    p = context.new_page()
+    p.set_default_timeout(15000)
+    yield p
+    context.close()
+
+
+@pytest.fixture
+def pdf_tools() -> None:
+    need(
+        "CJK 字体", cjk_font_present(), "安装 Debian 软件包 fonts-noto-cjk 后 PDF 中文测试才会运行"
+    )
+    need(
+        "poppler-utils",
+        shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None,
+        "安装 Debian 软件包 poppler-utils 后 PDF 文本测试才会运行",
+    )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _SKIPS:
+        terminalreporter.section("因本机缺少工具而跳过的测试")
+        for what, reason in _SKIPS.items():
+            terminalreporter.write_line(f"跳过：{what} — {reason}")
