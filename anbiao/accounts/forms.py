@@ -5,8 +5,12 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label="用户名或手机号", max_length=150)
-    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+    username = forms.CharField(
+        label="用户名或手机号", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     error_messages = {
         # The same message whether or not the account exists.
