@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "anbiao.campaigns",
     "anbiao.checklists",
     "anbiao.rectification",
+    "anbiao.reports",
     "anbiao.inspections",
     "anbiao.records",
     "anbiao.enforcement",
