@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anbiao.enforcement",
     "anbiao.notices",
     "anbiao.stats",
+    "anbiao.notifications",
     "anbiao.api",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("enforcement/", include("anbiao.enforcement.urls")),
     path("notices/", include("anbiao.notices.urls")),
     path("stats/", include("anbiao.stats.urls")),
+    path("notifications/", include("anbiao.notifications.urls")),
     path("api/v1/", include("anbiao.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
