@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from anbiao.notifications.models import Notification, Preference
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _prefs(user: User, kind: str) -> tuple[bool, bool]:
