@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -51,14 +51,14 @@ def notify(
     except IntegrityError:
         return None  # a concurrent run delivered it first
     if email and user.email:
-        send_mail(
-            f"【安标回头看】{title}",
-            f"{body}\n\n{url}".strip(),
-            None,
-            [user.email],
-            fail_silently=True,
-        )
-        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+        try:
+            EmailMessage(
+                f"【安标回头看】{title}", f"{body}\n\n{url}".strip(), None, [user.email]
+            ).send()
+        except OSError:
+            logger.warning("reminder e-mail to user %s failed", user.pk, exc_info=True)
+        else:
+            Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
     return note
 
 
