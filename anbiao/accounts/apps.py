@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "anbiao.accounts"
     verbose_name = "账号"
+
+    def ready(self) -> None:
+        from anbiao.accounts import signals  # noqa: F401  (connects the lockout receiver)

@@ -6,10 +6,14 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label="用户名或手机号", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+        label="用户名或手机号",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {
@@ -21,3 +25,25 @@ class LoginForm(AuthenticationForm):
 
 class ChangePasswordForm(PasswordChangeForm):
     pass
+
+
+class TOTPCodeForm(forms.Form):
+    code = forms.CharField(
+        label="动态口令",
+        max_length=8,
+        help_text="打开手机上的身份验证器应用（如 Microsoft Authenticator、Google Authenticator、FreeOTP），输入显示的 6 位数字。",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "请输入 6 位动态口令。"},
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        if len(code) != 6 or not code.isdigit():
+            raise forms.ValidationError("动态口令为 6 位数字。")
+        return code
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(
+        label="用户名", max_length=150, error_messages={"required": "请指定要解锁的用户名。"}
+    )

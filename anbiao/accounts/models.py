@@ -22,6 +22,20 @@ class Role(models.TextChoices):
 BUSINESS_ROLES = frozenset({Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER})
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 
+# Django admin rights of the 系统管理员: users, their roles, organizations and enterprises, no
+# more. They come from the role itself (not from groups that someone has to keep in step), so
+# taking the role away takes the rights away. Nobody gets rights on the audit trail.
+SYSADMIN_PERMISSIONS = frozenset(
+    f"{app}.{action}_{model}"
+    for app, model in (
+        ("accounts", "user"),
+        ("accounts", "membership"),
+        ("orgs", "organization"),
+        ("orgs", "enterprise"),
+    )
+    for action in ("view", "add", "change")
+) | frozenset({"accounts.delete_membership"})
+
 
 class User(AbstractUser):
     """A person. Belongs to one organization; holds one or more roles there."""
@@ -62,6 +76,22 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_set() & set(roles))
 
+    def role_permissions(self) -> frozenset[str]:
+        """Django admin permissions that come with the user's roles (系统管理员 only)."""
+        if self.is_active and self.pk and self.has_role(Role.SYSADMIN):
+            return SYSADMIN_PERMISSIONS
+        return frozenset()
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        if obj is None and perm in self.role_permissions():
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if any(p.startswith(f"{app_label}.") for p in self.role_permissions()):
+            return True
+        return super().has_module_perms(app_label)
+
 
 class Membership(models.Model):
     """One role of a user inside the user's organization."""
@@ -78,3 +108,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): required for the 三员, optional for others."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField("密钥", max_length=64)
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    # The newest 30-second step that was accepted: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {'已启用' if self.confirmed_at else '未启用'}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -1,29 +1,52 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from anbiao.accounts.forms import ChangePasswordForm, LoginForm
-from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES
-from anbiao.core.access import public, require
+from anbiao.accounts import selectors, services
+from anbiao.accounts.forms import ChangePasswordForm, LoginForm, TOTPCodeForm, UnlockForm
+from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES, Role, TOTPDevice, User
+from anbiao.accounts.services import SESSION_2FA_KEY
+from anbiao.core.access import get_in_scope_or_404, public, require
 from anbiao.core.audit import log_action
+from anbiao.orgs.models import OrgKind
 
-login_view = public(
-    LoginView.as_view(
-        template_name="accounts/login.html",
-        authentication_form=LoginForm,
-        redirect_authenticated_user=True,
-    )
-)
+ANY_ROLE = BUSINESS_ROLES | ADMIN_ROLES
+SECADMIN_ONLY = {"kinds": {OrgKind.CITY}, "roles": {Role.SECADMIN}, "note": "安全管理员"}
+TOTP_MAX_FAILURES = 5
+SESSION_TOTP_FAILURES = "anbiao_2fa_failures"
+
+
+class AnbiaoLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)  # logs in: a new session key
+        # A fresh password login always asks for the second factor again.
+        self.request.session.pop(SESSION_2FA_KEY, None)
+        self.request.session.pop(SESSION_TOTP_FAILURES, None)
+        return response
+
+
+login_view = public(AnbiaoLoginView.as_view())
 logout_view = public(LogoutView.as_view())
 
 
-@require(roles=BUSINESS_ROLES | ADMIN_ROLES)
+@require(roles=ANY_ROLE)
 def password_change(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -37,3 +60,123 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, "密码已修改。")
         return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+def _group(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@require(roles=ANY_ROLE)
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: show the secret and the otpauth:// URI, confirm with a code."""
+    user: User = request.user  # type: ignore[assignment]
+    existing = TOTPDevice.objects.filter(user=user).first()
+    if existing is not None and existing.confirmed:
+        if not request.session.get(SESSION_2FA_KEY):
+            # A confirmed device is never replaced before its code has been given.
+            return redirect(f"{_verify_url()}?{urlencode({'next': _next_url(request)})}")
+        return render(request, "accounts/totp_status.html", {"device": existing})
+    device = existing or services.totp_device_start(user=user)
+    form = TOTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_device_confirm(user=user, code=form.cleaned_data["code"], request=request)
+        except ValidationError as exc:
+            form.add_error("code", exc.message_dict["code"])
+        else:
+            request.session[SESSION_2FA_KEY] = True
+            messages.success(request, "动态口令已启用，以后每次登录都需要输入。")
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/totp_setup.html",
+        {
+            "form": form,
+            "secret": _group(device.secret),
+            "uri": services.totp_provisioning_uri(device=device),
+            "required": bool(user.role_set() & ADMIN_ROLES),
+            "next": _next_url(request),
+        },
+    )
+
+
+def _verify_url() -> str:
+    return reverse("accounts:totp_verify")
+
+
+@require(roles=ANY_ROLE)
+def totp_verify(request: HttpRequest) -> HttpResponse:
+    """Ask for the 6-digit code after the password; 5 wrong codes end the session."""
+    user: User = request.user  # type: ignore[assignment]
+    if not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        return redirect("accounts:totp_setup")
+    if request.session.get(SESSION_2FA_KEY):
+        return redirect(_next_url(request))
+    form = TOTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_verify(user=user, code=form.cleaned_data["code"], request=request):
+            request.session.cycle_key()
+            request.session[SESSION_2FA_KEY] = True
+            request.session.pop(SESSION_TOTP_FAILURES, None)
+            return redirect(_next_url(request))
+        failures = int(request.session.get(SESSION_TOTP_FAILURES, 0)) + 1
+        request.session[SESSION_TOTP_FAILURES] = failures
+        if failures >= TOTP_MAX_FAILURES:
+            logout(request)
+            messages.error(request, "动态口令连续输错 5 次，请重新登录。")
+            return redirect("accounts:login")
+        form.add_error(
+            "code", f"动态口令不正确或已使用过，还可以再试 {TOTP_MAX_FAILURES - failures} 次。"
+        )
+    return render(request, "accounts/totp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require(**SECADMIN_ONLY)
+def security(request: HttpRequest) -> HttpResponse:
+    """安全管理员: the security rules in force, current lockouts, the 三员's second factor."""
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "lockouts": selectors.current_lockouts(),
+            "admins": selectors.admin_accounts(),
+            "form": UnlockForm(),
+            "policy": {
+                "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "cool_off_minutes": int(selectors.cool_off().total_seconds() // 60),
+                "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+                "absolute_hours": settings.SESSION_ABSOLUTE_SECONDS // 3600,
+            },
+        },
+    )
+
+
+@require(**SECADMIN_ONLY)
+@require_POST
+def lockout_unlock(request: HttpRequest) -> HttpResponse:
+    form = UnlockForm(request.POST)
+    if form.is_valid():
+        username = form.cleaned_data["username"]
+        services.lockout_reset(by=request.user, username=username, request=request)  # type: ignore[arg-type]
+        messages.success(request, f"已解除“{username}”的登录锁定。")
+    else:
+        messages.error(request, "用户名：请指定要解锁的用户名。")
+    return redirect("accounts:security")
+
+
+@require(**SECADMIN_ONLY)
+@require_POST
+def totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_in_scope_or_404(User.objects.all(), pk=pk)
+    if services.totp_device_reset(by=request.user, user=user, request=request):  # type: ignore[arg-type]
+        messages.success(request, f"已重置“{user.username}”的动态口令，下次登录时须重新绑定。")
+    return redirect("accounts:security")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from anbiao.accounts.models import Role
+from anbiao.core.menu import HomeCard, NavItem
+from anbiao.orgs.models import OrgKind
+
+
+def _city(user: Any) -> bool:
+    org = user.organization
+    return org is not None and org.kind == OrgKind.CITY
+
+
+def nav_items(user: Any) -> list[NavItem]:
+    items: list[NavItem] = []
+    if _city(user) and user.has_role(Role.AUDITOR):
+        items.append(NavItem("审计日志", reverse("core:audit_list"), order=300))
+    if _city(user) and user.has_role(Role.SECADMIN):
+        items.append(NavItem("安全管理", reverse("accounts:security"), order=310))
+    items.append(NavItem("动态口令", reverse("accounts:totp_setup"), order=990))
+    return items
+
+
+def home_cards(user: Any) -> list[HomeCard]:
+    cards: list[HomeCard] = []
+    if _city(user) and user.has_role(Role.AUDITOR):
+        cards.append(
+            HomeCard(
+                "审计日志",
+                "查看、筛选和导出全部操作记录（只读）。",
+                reverse("core:audit_list"),
+                "查看审计日志",
+                order=300,
+            )
+        )
+    if _city(user) and user.has_role(Role.SECADMIN):
+        cards.append(
+            HomeCard(
+                "安全管理",
+                "查看被锁定的登录并解锁，查看管理员动态口令绑定情况。",
+                reverse("accounts:security"),
+                "进入安全管理",
+                order=310,
+            )
+        )
+    return cards
