@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from anbiao.accounts.models import Role
+from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.tests.matrix import Case, allow
 from anbiao.notifications.models import Notification
 
@@ -13,7 +13,7 @@ def _note(w, persona):  # noqa: ANN001, ANN202
 
 
 CASES = [
-    Case("notifications:list", "self", lambda w: reverse("notifications:list"), allow()),
+    Case("notifications:list", "self", lambda w: reverse("notifications:list"), allow(roles=BUSINESS_ROLES)),
     Case(
         "notifications:preferences", "self", lambda w: reverse("notifications:preferences"), allow()
     ),
@@ -21,7 +21,7 @@ CASES = [
         "notifications:mark_all_read",
         "self",
         lambda w: reverse("notifications:mark_all_read"),
-        allow(ok=302),
+        allow(roles=BUSINESS_ROLES, ok=302),
         method="post",
     ),
     # Somebody else's notification answers 404 to everyone but its owner.
@@ -32,4 +32,3 @@ CASES = [
         allow(only=("department:filler",), ok=302),
     ),
 ]
-_ = Role
