@@ -1,0 +1,212 @@
+"""Writes of notices and deliveries: issue, deliver, acknowledge, sign, post (all audited)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from anbiao.accounts.models import Role
+from anbiao.core.access import WRITER_ROLES, enterprises_for_user, own_unit_ids
+from anbiao.core.audit import log_action
+from anbiao.core.uploads import store_upload
+from anbiao.notices.models import Notice, NoticeDelivery, NoticeKind, SignMethod
+from anbiao.notices.selectors import can_issue
+from anbiao.orgs.models import Enterprise
+
+if TYPE_CHECKING:
+    from anbiao.accounts.models import User
+
+MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
+DATA_URL_PREFIX = "data:image/png;base64,"
+
+
+def _store(upload: UploadedFile, *, by: User, purpose: str, field: str, images_only: bool = False):  # noqa: ANN202
+    try:
+        return store_upload(
+            upload, by=by, organization=by.organization, purpose=purpose, images_only=images_only
+        )
+    except ValidationError as exc:
+        raise ValidationError({field: "；".join(exc.messages)}) from exc
+
+
+@transaction.atomic
+def notice_issue(*, by: User, kind: str, title: str, document: UploadedFile) -> Notice:
+    """Create a notice of the user's department or town with its uploaded document."""
+    if not can_issue(by) or not by.has_role(*WRITER_ROLES):
+        raise ValidationError("只有行业主管部门或乡镇（街道）可以下发告知书。")
+    if kind not in NoticeKind.values:
+        raise ValidationError({"kind": "请选择告知书种类。"})
+    stored = _store(document, by=by, purpose="告知书", field="document")
+    notice = Notice(
+        issuer=by.organization,
+        kind=kind,
+        title=title.strip() or NoticeKind(kind).label,
+        document=stored,
+        issued_by=by,
+    )
+    notice.full_clean()
+    notice.save()
+    log_action(notice, "anbiao.notice.issued", user=by, data={"kind": kind, "title": notice.title})
+    return notice
+
+
+@transaction.atomic
+def notice_deliver(*, by: User, notice: Notice, enterprises: Iterable[Enterprise]) -> int:
+    """Deliver the notice to enterprises in the issuer's scope; returns how many were new."""
+    if notice.issuer_id not in own_unit_ids(by) or not by.has_role(*WRITER_ROLES):
+        raise ValidationError("只能送达本单位下发的告知书。")
+    wanted = {e.pk for e in enterprises}
+    if not wanted:
+        raise ValidationError({"enterprises": "请至少选择一家企业。"})
+    in_scope = set(enterprises_for_user(by).filter(pk__in=wanted).values_list("pk", flat=True))
+    if in_scope != wanted:
+        raise ValidationError({"enterprises": "所选企业中有不在本单位范围内的企业。"})
+    already = set(notice.deliveries.values_list("enterprise_id", flat=True))
+    now = timezone.now()
+    new = [
+        NoticeDelivery(notice=notice, enterprise_id=pk, delivered_at=now)
+        for pk in sorted(wanted - already, key=str)
+    ]
+    NoticeDelivery.objects.bulk_create(new)
+    log_action(
+        notice,
+        "anbiao.notice.delivered",
+        user=by,
+        data={"new": len(new), "already": len(wanted & already)},
+    )
+    return len(new)
+
+
+def _own_delivery(by: User, delivery: NoticeDelivery) -> NoticeDelivery:
+    locked = NoticeDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if locked.enterprise_id != by.organization_id:
+        raise ValidationError("只能处理送达本企业的告知书。")
+    return locked
+
+
+@transaction.atomic
+def delivery_acknowledge(*, by: User, delivery: NoticeDelivery) -> NoticeDelivery:
+    """已送达 → 已签收, recording the time and the user."""
+    if not by.has_role(*WRITER_ROLES):
+        raise ValidationError("查看账号不能签收。")
+    delivery = _own_delivery(by, delivery)
+    if delivery.acknowledged_at is not None:
+        raise ValidationError("该告知书已签收。")
+    delivery.acknowledged_at = timezone.now()
+    delivery.acknowledged_by = by
+    delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    log_action(delivery, "anbiao.notice.acknowledged", user=by)
+    return delivery
+
+
+def _check_can_sign(delivery: NoticeDelivery) -> None:
+    if delivery.acknowledged_at is None:
+        raise ValidationError("请先签收告知书，再签订承诺书。")
+    if delivery.signed_at is not None:
+        raise ValidationError("承诺书已签订。")
+
+
+def decode_signature(data_url: str) -> bytes:
+    """The PNG bytes of a canvas data URL; refuses other types, oversize and blank pictures."""
+    if not data_url or not data_url.startswith(DATA_URL_PREFIX):
+        raise ValidationError({"signature": "请先在签名框内签名。"})
+    encoded = data_url[len(DATA_URL_PREFIX) :]
+    if len(encoded) > MAX_SIGNATURE_BYTES * 4 // 3 + 4:
+        raise ValidationError({"signature": "签名图片过大。"})
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError({"signature": "签名数据已损坏，请重新签名。"}) from exc
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            alpha = img.convert("RGBA").getchannel("A")
+            # A blank canvas is fully transparent: nothing was drawn.
+            if alpha.getbbox() is None:
+                raise ValidationError({"signature": "签名为空，请在签名框内签名。"})
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise ValidationError({"signature": "签名数据已损坏，请重新签名。"}) from exc
+    return data
+
+
+@transaction.atomic
+def delivery_sign_canvas(*, by: User, delivery: NoticeDelivery, data_url: str) -> NoticeDelivery:
+    """The principal signs the commitment on screen; the signature is stored as a PNG."""
+    if not by.has_role(Role.PRINCIPAL):
+        raise ValidationError("只有主要负责人可以在线签名。")
+    delivery = _own_delivery(by, delivery)
+    _check_can_sign(delivery)
+    png = decode_signature(data_url)
+    upload = SimpleUploadedFile("承诺书签名.png", png, content_type="image/png")
+    stored = _store(upload, by=by, purpose="承诺书签名", field="signature", images_only=True)
+    delivery.signed_at = timezone.now()
+    delivery.signed_by = by
+    delivery.sign_method = SignMethod.CANVAS
+    delivery.commitment_file = stored
+    delivery.save(update_fields=["signed_at", "signed_by", "sign_method", "commitment_file"])
+    log_action(
+        delivery,
+        "anbiao.commitment.signed",
+        user=by,
+        data={"method": "canvas", "sha256": stored.sha256},
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_sign_scan(
+    *, by: User, delivery: NoticeDelivery, upload: UploadedFile
+) -> NoticeDelivery:
+    """A filler uploads the scan of the commitment signed and sealed on paper."""
+    if not by.has_role(*WRITER_ROLES):
+        raise ValidationError("查看账号不能上传承诺书。")
+    delivery = _own_delivery(by, delivery)
+    _check_can_sign(delivery)
+    stored = _store(upload, by=by, purpose="承诺书扫描件", field="scan")
+    delivery.signed_at = timezone.now()
+    delivery.signed_by = by
+    delivery.sign_method = SignMethod.SCAN
+    delivery.commitment_file = stored
+    delivery.save(update_fields=["signed_at", "signed_by", "sign_method", "commitment_file"])
+    log_action(
+        delivery,
+        "anbiao.commitment.signed",
+        user=by,
+        data={"method": "scan", "sha256": stored.sha256},
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_post(*, by: User, delivery: NoticeDelivery, photo: UploadedFile) -> NoticeDelivery:
+    """Upload the photo of the notice and commitment on the bulletin board (公示); images only."""
+    if not by.has_role(*WRITER_ROLES):
+        raise ValidationError("查看账号不能上传公示照片。")
+    delivery = _own_delivery(by, delivery)
+    if delivery.signed_at is None:
+        raise ValidationError("请先签订承诺书，再上传公示照片。")
+    stored = _store(photo, by=by, purpose="公示照片", field="photo", images_only=True)
+    replaced = delivery.posted_photo_id is not None
+    delivery.posted_at = timezone.now()
+    delivery.posted_by = by
+    delivery.posted_photo = stored
+    delivery.save(update_fields=["posted_at", "posted_by", "posted_photo"])
+    log_action(
+        delivery,
+        "anbiao.notice.posted",
+        user=by,
+        data={"replaced": replaced, "sha256": stored.sha256},
+    )
+    return delivery

@@ -1,0 +1,250 @@
+"""Notices and commitments: issue and deliver, the enterprise's inbox, the issuer's ledger."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anbiao.accounts.models import Role
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
+from anbiao.core.audit import log_action
+from anbiao.core.uploads import stored_file_response
+from anbiao.core.xlsx import table_workbook, workbook_response
+from anbiao.notices import selectors, services
+from anbiao.notices.forms import (
+    CandidateFilterForm,
+    LedgerFilterForm,
+    NoticeForm,
+    PhotoForm,
+    ScanForm,
+)
+from anbiao.orgs.models import OrgKind
+
+ISSUERS = frozenset({OrgKind.DEPARTMENT, OrgKind.TOWN})
+ENT = frozenset({OrgKind.ENTERPRISE})
+
+
+def _add_errors(form: object, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            key = field if field in form.fields else None  # type: ignore[attr-defined]
+            for error in errors:
+                form.add_error(key, error)  # type: ignore[attr-defined]
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)  # type: ignore[attr-defined]
+
+
+# --- issuer side -------------------------------------------------------------------------------
+
+
+@require(kinds=GOV_KINDS)
+def issued_list(request: HttpRequest) -> HttpResponse:
+    notices = selectors.notices_with_counts(request.user)
+    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notices/issued_list.html",
+        {
+            "page": page,
+            "can_issue": selectors.can_issue(request.user) and request.user.has_role(*WRITER_ROLES),
+        },
+    )
+
+
+@require(kinds=ISSUERS, roles=WRITER_ROLES)
+def notice_create(request: HttpRequest) -> HttpResponse:
+    form = NoticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_issue(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "告知书已上传，请选择送达的企业。")
+            return redirect("notices:deliver", pk=notice.pk)
+    return render(request, "notices/notice_form.html", {"form": form})
+
+
+@require(kinds=ISSUERS, roles=WRITER_ROLES)
+def notice_deliver(request: HttpRequest, pk: str) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    if notice.issuer_id != request.user.organization_id:
+        raise Http404("对象不存在或无权访问")
+    scope = enterprises_for_user(request.user)
+    town_ids = scope.values("town_id")
+    params = request.POST if request.method == "POST" else request.GET
+    filter_form = CandidateFilterForm(params or None, town_ids=town_ids)
+    data = filter_form.cleaned_data if filter_form.is_valid() else {}
+    candidates = selectors.delivery_candidates(
+        user=request.user,
+        notice=notice,
+        town=str(data["town"].pk) if data.get("town") else "",
+        size_class=data.get("size_class") or "",
+        q=data.get("q") or "",
+    )
+    if request.method == "POST":
+        mode = request.POST.get("mode")
+        if mode == "filtered":
+            chosen = list(candidates)
+        else:
+            chosen = list(candidates.filter(pk__in=request.POST.getlist("enterprises")))
+        try:
+            n = services.notice_deliver(by=request.user, notice=notice, enterprises=chosen)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已送达 {n} 家企业。")
+            return redirect("notices:ledger", pk=notice.pk)
+    page = Paginator(candidates, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notices/deliver.html",
+        {"notice": notice, "filter_form": filter_form, "page": page},
+    )
+
+
+@require(kinds=GOV_KINDS)
+def notice_ledger(request: HttpRequest, pk: str) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    form = LedgerFilterForm(request.GET or None)
+    state = form.cleaned_data.get("state", "") if form.is_valid() else ""
+    qs = selectors.ledger(notice=notice, state=state)
+    counts = selectors.ledger_counts(selectors.ledger(notice=notice))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notices/ledger.html",
+        {
+            "notice": notice,
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "can_deliver": notice.issuer_id == request.user.organization_id
+            and request.user.has_role(*WRITER_ROLES),
+        },
+    )
+
+
+@require(kinds=GOV_KINDS)
+def ledger_export(request: HttpRequest, pk: str) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    form = LedgerFilterForm(request.GET or None)
+    state = form.cleaned_data.get("state", "") if form.is_valid() else ""
+    qs = selectors.ledger(notice=notice, state=state)
+    wb = table_workbook(
+        title=f"{notice.title}送达台账",
+        headers=selectors.LEDGER_HEADERS,
+        rows=selectors.ledger_rows(qs),
+        widths=[32, 22, 14, 18, 18, 10, 18, 18, 18, 12],
+        sheet_title="送达台账",
+    )
+    log_action(notice, "anbiao.notice.ledger_exported", request=request, data={"state": state})
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return workbook_response(wb, filename=f"告知书送达台账_{stamp}.xlsx")
+
+
+@require()
+def notice_document(request: HttpRequest, pk: str) -> HttpResponse:
+    notice = selectors.notice_document_visible(request.user, pk)
+    return stored_file_response(notice.document)
+
+
+@require()
+def delivery_file(request: HttpRequest, pk: str, what: str) -> HttpResponse:
+    from anbiao.core.access import get_in_scope_or_404
+
+    delivery = get_in_scope_or_404(selectors.deliveries_visible(request.user), pk=pk)
+    stored = {"commitment": delivery.commitment_file, "photo": delivery.posted_photo}.get(what)
+    if stored is None:
+        raise Http404("文件不存在")
+    return stored_file_response(stored, inline=stored.is_image)
+
+
+# --- enterprise side ---------------------------------------------------------------------------
+
+
+@require(kinds=ENT)
+def inbox(request: HttpRequest) -> HttpResponse:
+    deliveries = selectors.deliveries_for_enterprise_user(request.user).order_by("-delivered_at")
+    return render(request, "notices/inbox.html", {"deliveries": deliveries})
+
+
+@require(kinds=ENT)
+def delivery_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    d = selectors.delivery_get_for_enterprise(user=request.user, pk=pk)
+    return render(
+        request,
+        "notices/delivery.html",
+        {
+            "d": d,
+            "can_write": request.user.has_role(*WRITER_ROLES),
+            "can_sign": request.user.has_role(Role.PRINCIPAL),
+            "scan_form": ScanForm(),
+            "photo_form": PhotoForm(),
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: str, action, ok: str, **kwargs) -> HttpResponse:  # noqa: ANN001
+    d = selectors.delivery_get_for_enterprise(user=request.user, pk=pk)
+    try:
+        action(by=request.user, delivery=d, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, ok)
+    return redirect("notices:delivery", pk=d.pk)
+
+
+@require(kinds=ENT, roles=WRITER_ROLES)
+@require_POST
+def delivery_acknowledge(request: HttpRequest, pk: str) -> HttpResponse:
+    return _act(request, pk, services.delivery_acknowledge, "已签收告知书。")
+
+
+@require(kinds=ENT, roles={Role.PRINCIPAL})
+@require_POST
+def delivery_sign(request: HttpRequest, pk: str) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        services.delivery_sign_canvas,
+        "承诺书已签订。请张贴后上传公示照片。",
+        data_url=request.POST.get("signature", ""),
+    )
+
+
+@require(kinds=ENT, roles=WRITER_ROLES)
+@require_POST
+def delivery_sign_scan(request: HttpRequest, pk: str) -> HttpResponse:
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        selectors.delivery_get_for_enterprise(user=request.user, pk=pk)
+        messages.error(request, "承诺书扫描件：请选择要上传的文件。")
+        return redirect("notices:delivery", pk=pk)
+    return _act(
+        request,
+        pk,
+        services.delivery_sign_scan,
+        "承诺书扫描件已上传。请张贴后上传公示照片。",
+        upload=form.cleaned_data["scan"],
+    )
+
+
+@require(kinds=ENT, roles=WRITER_ROLES)
+@require_POST
+def delivery_post(request: HttpRequest, pk: str) -> HttpResponse:
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        selectors.delivery_get_for_enterprise(user=request.user, pk=pk)
+        messages.error(request, "公示照片：请上传图片文件（JPG、PNG）。")
+        return redirect("notices:delivery", pk=pk)
+    return _act(
+        request, pk, services.delivery_post, "公示照片已上传。", photo=form.cleaned_data["photo"]
+    )
