@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
@@ -24,7 +26,9 @@ class LoginForm(AuthenticationForm):
 
 
 class ChangePasswordForm(PasswordChangeForm):
-    pass
+    def validate_password_for_user(self, user: Any, password_field_name: str = "") -> None:
+        # Name the field the user typed the new password into, not the confirmation.
+        super().validate_password_for_user(user, "new_password1")
 
 
 class TOTPCodeForm(forms.Form):
