@@ -1,0 +1,100 @@
+"""Official-layout exports of a checklist: .xlsx, .docx, the blank paper form, a print view.
+
+Whoever may view a checklist may export it (404 otherwise); the blank forms of a template
+version are open to every business user. Exports of filled checklists are audited.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.urls import reverse
+
+from anbiao.checklists.exports import selectors
+from anbiao.checklists.exports.docx import render_docx
+from anbiao.checklists.exports.exporters import Sheet, blank_sheet, checklist_sheet
+from anbiao.checklists.exports.xlsx import render_xlsx
+from anbiao.core.access import require
+from anbiao.core.audit import log_action
+from anbiao.core.xlsx import XLSX_MIME, attachment_response
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def _print_template():  # noqa: ANN202
+    # The template lives inside this package (the checklists app's template folder is owned by
+    # another module); it still extends base.html through the project's template engine.
+    return engines["django"].from_string((TEMPLATE_DIR / "print.html").read_text("utf-8"))
+
+
+def _file(sheet: Sheet, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        return attachment_response(
+            render_xlsx(sheet), filename=f"{sheet.filename_stem}.xlsx", content_type=XLSX_MIME
+        )
+    return attachment_response(
+        render_docx(sheet), filename=f"{sheet.filename_stem}.docx", content_type=DOCX_MIME
+    )
+
+
+def _checklist_file(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
+    checklist = selectors.export_checklist_get(user=request.user, pk=pk)
+    sheet = checklist_sheet(checklist)
+    log_action(checklist, "anbiao.checklist.exported", request=request, data={"format": fmt})
+    return _file(sheet, fmt)
+
+
+@require()
+def checklist_xlsx(request: HttpRequest, pk: str) -> HttpResponse:
+    return _checklist_file(request, pk, "xlsx")
+
+
+@require()
+def checklist_docx(request: HttpRequest, pk: str) -> HttpResponse:
+    return _checklist_file(request, pk, "docx")
+
+
+@require()
+def checklist_print(request: HttpRequest, pk: str) -> HttpResponse:
+    checklist = selectors.export_checklist_get(user=request.user, pk=pk)
+    sheet = checklist_sheet(checklist)
+    context = {"sheet": sheet, "checklist": checklist, "signature_url": None}
+    if sheet.signature_path:
+        context["signature_url"] = reverse("checklist_exports:signature", args=[checklist.pk])
+    return HttpResponse(_print_template().render(context, request))
+
+
+@require()
+def checklist_signature(request: HttpRequest, pk: str) -> HttpResponse:
+    """The drawn signature image shown in the print view (same scope as the checklist)."""
+    from django.http import Http404
+
+    from anbiao.checklists.exports.exporters import latest_signature
+    from anbiao.core.uploads import stored_file_response
+
+    checklist = selectors.export_checklist_get(user=request.user, pk=pk)
+    signature = latest_signature(checklist)
+    if signature is None or not signature.stored_file.is_image:
+        raise Http404("没有签字图片")
+    return stored_file_response(signature.stored_file, inline=True)
+
+
+@require()
+def blank_xlsx(request: HttpRequest, version: int) -> HttpResponse:
+    return _file(blank_sheet(selectors.template_version_get(pk=version)), "xlsx")
+
+
+@require()
+def blank_docx(request: HttpRequest, version: int) -> HttpResponse:
+    return _file(blank_sheet(selectors.template_version_get(pk=version)), "docx")
+
+
+@require()
+def blank_print(request: HttpRequest, version: int) -> HttpResponse:
+    sheet = blank_sheet(selectors.template_version_get(pk=version))
+    return HttpResponse(_print_template().render({"sheet": sheet, "version": version}, request))

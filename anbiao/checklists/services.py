@@ -1,0 +1,453 @@
+"""Writes of checklists: start, save a clause, evidence, sign and submit, accept, return.
+
+Every service runs in a transaction, checks the rules of the state machine below, and writes
+an audit entry. Checklist status changes only here (``TRANSITIONS``)::
+
+    draft ──submit──▶ submitted ──accept──▶ accepted
+    returned ─submit─▶    │
+        ▲                 └──return(reason)──▶ returned
+
+Editing (answers, problem lines, evidence) is allowed only in draft and returned.
+Answers use optimistic concurrency: the caller passes the ``version`` it showed the user; if
+someone else saved in between, :class:`AnswerConflict` is raised and nothing is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from anbiao.checklists.models import (
+    EDITABLE_STATUSES,
+    Answer,
+    AnswerEvidence,
+    AnswerResult,
+    Checklist,
+    ChecklistPurpose,
+    ChecklistStatus,
+    ProblemLine,
+    ReviewOutcome,
+    Signature,
+    SignatureMethod,
+    Submission,
+)
+from anbiao.core.access import can_sign, can_write
+from anbiao.core.audit import log_action
+from anbiao.core.uploads import store_upload
+
+if TYPE_CHECKING:
+    from anbiao.accounts.models import User
+    from anbiao.campaigns.models import Campaign
+    from anbiao.orgs.models import Organization
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": ((ChecklistStatus.DRAFT, ChecklistStatus.RETURNED), ChecklistStatus.SUBMITTED),
+    "accept": ((ChecklistStatus.SUBMITTED,), ChecklistStatus.ACCEPTED),
+    "return": ((ChecklistStatus.SUBMITTED,), ChecklistStatus.RETURNED),
+}
+MAX_PROBLEMS = 30
+MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
+
+
+class AnswerConflict(Exception):  # noqa: N818 — reads as a domain event
+    """Someone else saved the answer since the user loaded it; nothing was written."""
+
+    def __init__(self, current: Answer) -> None:
+        self.current = current
+        who = current.updated_by.display_name if current.updated_by else "其他用户"
+        when = (
+            timezone.localtime(current.updated_at).strftime("%H:%M") if current.updated_at else ""
+        )
+        self.message = f"该条已被 {who} 于 {when} 修改，您的内容未保存，请核对后再次保存"
+        super().__init__(self.message)
+
+
+def _transition(checklist: Checklist, action: str) -> str:
+    allowed, target = TRANSITIONS[action]
+    if checklist.status not in allowed:
+        raise ValidationError(f"当前状态为“{checklist.get_status_display()}”，不能执行此操作。")
+    return target
+
+
+def _ensure_editable(checklist: Checklist) -> None:
+    if checklist.status not in EDITABLE_STATUSES:
+        raise ValidationError("已提交的细则已锁定，不能修改。")
+
+
+# --- start -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checklist_start(
+    *,
+    by: User | None,
+    campaign: Campaign,
+    organization: Organization,
+    purpose: str = ChecklistPurpose.LOOKBACK,
+) -> Checklist:
+    """Create a checklist with one empty answer per clause (look-back: at most one per unit).
+
+    The template version comes from the campaign (附件2 for enterprises, 附件1 otherwise) and
+    stays with the checklist even if a newer version is loaded later.
+    """
+    if purpose == ChecklistPurpose.LOOKBACK:
+        existing = Checklist.objects.filter(
+            campaign=campaign, organization=organization, purpose=purpose
+        ).first()
+        if existing is not None:
+            return existing
+        if not campaign.is_open:
+            raise ValidationError("专项行动未在进行中，不能开始填报。")
+    version = campaign.template_version_for(organization)
+    checklist = Checklist(
+        campaign=campaign,
+        organization=organization,
+        template_version=version,
+        purpose=purpose,
+        created_by=by,
+    )
+    checklist.full_clean(validate_constraints=False)
+    checklist.save()
+    Answer.objects.bulk_create(
+        Answer(checklist=checklist, clause_id=pk)
+        for pk in version.clauses.order_by("position").values_list("pk", flat=True)
+    )
+    log_action(
+        checklist,
+        "anbiao.checklist.started",
+        user=by,
+        data={"campaign": campaign.pk, "template_version": version.pk, "purpose": purpose},
+    )
+    return checklist
+
+
+# --- saving one clause ------------------------------------------------------------------------
+
+
+@dataclass
+class AnswerInput:
+    result: str
+    remarks: str
+    problems: list[str]
+
+
+def answer_validate(data: AnswerInput) -> dict[str, list[str]]:
+    """The filling rules of one clause; returns {field: [Chinese messages]} (empty = valid)."""
+    errors: dict[str, list[str]] = {}
+    if data.result not in ("", *AnswerResult.values):
+        errors.setdefault("result", []).append("结论只能选择“符合”“不符合”或“不适用”。")
+    blank = [i for i, text in enumerate(data.problems, start=1) if not text.strip()]
+    for i in blank:
+        errors.setdefault("problems", []).append(f"第 {i} 条存在问题未填写内容。")
+    if len(data.problems) > MAX_PROBLEMS:
+        errors.setdefault("problems", []).append(f"存在问题最多 {MAX_PROBLEMS} 条。")
+    if any(len(t) > 1000 for t in data.problems):
+        errors.setdefault("problems", []).append("每条存在问题不超过 1000 字。")
+    filled = [t for t in data.problems if t.strip()]
+    if data.result == AnswerResult.NONCONFORM and not filled and not blank:
+        errors.setdefault("problems", []).append("结论为“不符合”时，至少填写一条存在问题。")
+    if data.result != AnswerResult.NONCONFORM and filled:
+        errors.setdefault("problems", []).append(
+            "只有结论为“不符合”时才填写存在问题；请改选“不符合”或删除问题。"
+        )
+    if len(data.remarks) > 2000:
+        errors.setdefault("remarks", []).append("备注不超过 2000 字。")
+    return errors
+
+
+@transaction.atomic
+def answer_save(*, by: User, answer: Answer, expected_version: int, data: AnswerInput) -> Answer:
+    """Save one clause's answer, problem lines and remarks if nobody saved it in between.
+
+    Raises ValidationError (rules; nothing written) or AnswerConflict (stale version).
+    """
+    checklist = answer.checklist
+    _ensure_editable(checklist)
+    errors = answer_validate(data)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    updated = Answer.objects.filter(pk=answer.pk, version=expected_version).update(
+        result=data.result,
+        remarks=data.remarks.strip(),
+        version=F("version") + 1,
+        updated_by=by,
+        updated_at=now,
+    )
+    if not updated:
+        current = Answer.objects.select_related("updated_by").get(pk=answer.pk)
+        raise AnswerConflict(current)
+    answer.refresh_from_db(fields=["result", "remarks", "version", "updated_by", "updated_at"])
+    lines = [t.strip() for t in data.problems]
+    existing = list(answer.problems.order_by("position"))
+    for position, text in enumerate(lines, start=1):
+        if position <= len(existing):
+            line = existing[position - 1]
+            if line.text != text:
+                line.text = text
+                line.save(update_fields=["text"])
+        else:
+            ProblemLine.objects.create(answer=answer, position=position, text=text)
+    ProblemLine.objects.filter(answer=answer, position__gt=len(lines)).delete()
+    if hasattr(answer, "_prefetched_objects_cache"):
+        answer._prefetched_objects_cache.pop("problems", None)
+    from anbiao.rectification.sync import sync_answer_problems
+
+    sync_answer_problems(answer, by=by)
+    Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
+    log_action(
+        answer,
+        "anbiao.checklist.answer_saved",
+        user=by,
+        organization=checklist.organization,
+        data={
+            "checklist": str(checklist.pk),
+            "clause": answer.clause_id,
+            "result": data.result,
+            "problems": len(lines),
+            "version": answer.version,
+        },
+    )
+    return answer
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_attach(*, by: User, answer: Answer, upload: UploadedFile) -> AnswerEvidence:
+    """Check and store an evidence file (photo, PDF, Word, Excel) and attach it to a clause."""
+    checklist = answer.checklist
+    _ensure_editable(checklist)
+    stored = store_upload(
+        upload, by=by, organization=checklist.organization, purpose="checklist_evidence"
+    )
+    evidence = AnswerEvidence.objects.create(answer=answer, stored_file=stored, added_by=by)
+    log_action(
+        evidence,
+        "anbiao.checklist.evidence_attached",
+        user=by,
+        organization=checklist.organization,
+        data={"checklist": str(checklist.pk), "clause": answer.clause_id, "sha256": stored.sha256},
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, by: User, evidence: AnswerEvidence) -> None:
+    """Detach an evidence file while the checklist is editable (the stored file is kept)."""
+    checklist = evidence.answer.checklist
+    _ensure_editable(checklist)
+    log_action(
+        evidence,
+        "anbiao.checklist.evidence_removed",
+        user=by,
+        organization=checklist.organization,
+        data={"checklist": str(checklist.pk), "stored_file": str(evidence.stored_file_id)},
+    )
+    evidence.delete()
+
+
+# --- signing and submitting ----------------------------------------------------------------
+
+
+def missing_clauses(checklist: Checklist) -> list[Answer]:
+    """Answers still without a result (ordered), with their clause and item loaded."""
+    return list(
+        checklist.answers.filter(result="")
+        .select_related("clause__item__section")
+        .order_by("clause__position")
+    )
+
+
+def decode_signature(data_url: str) -> SimpleUploadedFile:
+    """A canvas PNG data URL (``data:image/png;base64,…``) as an upload for store_upload."""
+    prefix = "data:image/png;base64,"
+    if not data_url or not data_url.startswith(prefix):
+        raise ValidationError({"signature": "请在签字框内签字。"})
+    try:
+        raw = base64.b64decode(data_url[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError({"signature": "签字图片无法识别，请重新签字。"}) from exc
+    if len(raw) > MAX_SIGNATURE_BYTES:
+        raise ValidationError({"signature": "签字图片过大，请清除后重新签字。"})
+    return SimpleUploadedFile("签字.png", raw, content_type="image/png")
+
+
+def _snapshot(checklist: Checklist) -> dict[str, Any]:
+    answers = (
+        checklist.answers.select_related("clause")
+        .prefetch_related("problems", "evidence")
+        .order_by("clause__position")
+    )
+    rows = []
+    for a in answers:
+        rows.append(
+            {
+                "answer": a.pk,
+                "clause": a.clause_id,
+                "position": a.clause.position,
+                "result": a.result,
+                "result_label": a.get_result_display() if a.result else "",
+                "remarks": a.remarks,
+                "problems": [p.text for p in a.problems.all()],
+                "evidence": [str(e.stored_file_id) for e in a.evidence.all()],
+                "version": a.version,
+            }
+        )
+    return {
+        "organization": checklist.organization.name,
+        "template_version": checklist.template_version_id,
+        "answers": rows,
+        "counts": {
+            "clauses": len(rows),
+            "nonconform": sum(r["result"] == AnswerResult.NONCONFORM for r in rows),
+            "problems": sum(len(r["problems"]) for r in rows),
+        },
+    }
+
+
+@transaction.atomic
+def checklist_submit(
+    *,
+    by: User,
+    checklist: Checklist,
+    signature_data_url: str = "",
+    scan: UploadedFile | None = None,
+) -> Submission:
+    """Sign and submit: the 主要负责人 draws a signature, or a writer uploads the signed scan.
+
+    Needs every clause answered. Locks the checklist and records a Submission with a snapshot.
+    """
+    checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
+    target = _transition(checklist, "submit")
+    if not can_write(by):
+        raise ValidationError("您没有提交权限。")
+    missing = missing_clauses(checklist)
+    if missing:
+        codes = "、".join(a.clause.code for a in missing[:10])
+        more = "等" if len(missing) > 10 else ""
+        raise ValidationError(f"还有 {len(missing)} 条细则未填写结论：{codes}{more}。")
+    bad = checklist.answers.filter(result=AnswerResult.NONCONFORM, problems__isnull=True)
+    if bad.exists():
+        raise ValidationError("结论为“不符合”的细则须至少填写一条存在问题。")
+    now = timezone.now()
+    if signature_data_url:
+        if not can_sign(by):
+            raise ValidationError(
+                {"signature": "只有主要负责人可以在线签字；填报员请上传签字后的纸质表扫描件。"}
+            )
+        stored = store_upload(
+            decode_signature(signature_data_url),
+            by=by,
+            organization=checklist.organization,
+            purpose="checklist_signature",
+            images_only=True,
+        )
+        method = SignatureMethod.DRAWN
+    elif scan is not None:
+        stored = store_upload(
+            scan, by=by, organization=checklist.organization, purpose="checklist_signed_scan"
+        )
+        method = SignatureMethod.SCAN
+    else:
+        raise ValidationError(
+            {"signature": "提交前须由主要负责人在线签字，或上传主要负责人签字后的纸质表扫描件。"}
+        )
+    signature = Signature.objects.create(
+        checklist=checklist,
+        method=method,
+        stored_file=stored,
+        signed_by=by,
+        signer_name=by.display_name,
+        signed_at=now,
+    )
+    number = checklist.submissions.count() + 1
+    submission = Submission.objects.create(
+        checklist=checklist,
+        number=number,
+        submitted_at=now,
+        submitted_by=by,
+        signature=signature,
+        snapshot=_snapshot(checklist),
+    )
+    checklist.status = target
+    checklist.submitted_at = now
+    checklist.lock_version += 1
+    checklist.save(update_fields=["status", "submitted_at", "lock_version", "updated_at"])
+    log_action(
+        checklist,
+        "anbiao.checklist.submitted",
+        user=by,
+        organization=checklist.organization,
+        data={"submission": number, "signature": method, "file": str(stored.pk)},
+    )
+    return submission
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def _review(
+    *, by: User, checklist: Checklist, action: str, lock_version: int | None, reason: str = ""
+) -> Checklist:
+    checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
+    if lock_version is not None and checklist.lock_version != lock_version:
+        raise ValidationError("该细则的状态已被他人更新，请刷新页面后再操作。")
+    target = _transition(checklist, action)
+    submission = checklist.submissions.order_by("-number").first()
+    now = timezone.now()
+    if submission is not None:
+        submission.outcome = (
+            ReviewOutcome.ACCEPTED if action == "accept" else ReviewOutcome.RETURNED
+        )
+        submission.reviewed_by = by
+        submission.reviewed_at = now
+        submission.review_reason = reason
+        submission.save(update_fields=["outcome", "reviewed_by", "reviewed_at", "review_reason"])
+    checklist.status = target
+    checklist.lock_version += 1
+    if action == "accept":
+        checklist.accepted_at = now
+    else:
+        checklist.returned_at = now
+        checklist.return_reason = reason
+    checklist.save()
+    log_action(
+        checklist,
+        f"anbiao.checklist.{'accepted' if action == 'accept' else 'returned'}",
+        user=by,
+        data={"submission": submission.number if submission else None, "reason": reason},
+    )
+    return checklist
+
+
+@transaction.atomic
+def checklist_accept(
+    *, by: User, checklist: Checklist, lock_version: int | None = None
+) -> Checklist:
+    """The supervising unit accepts the latest submission."""
+    return _review(by=by, checklist=checklist, action="accept", lock_version=lock_version)
+
+
+@transaction.atomic
+def checklist_return(
+    *, by: User, checklist: Checklist, reason: str, lock_version: int | None = None
+) -> Checklist:
+    """The supervising unit returns the checklist for revision (退回); a reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写退回原因。"})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": "退回原因不超过 1000 字。"})
+    return _review(
+        by=by, checklist=checklist, action="return", lock_version=lock_version, reason=reason
+    )

@@ -1,0 +1,454 @@
+"""Filling, signing, submitting and reviewing look-back checklists.
+
+Every view starts from the user's scope (:mod:`anbiao.checklists.selectors`); another
+organization's checklist, answer or file answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anbiao.campaigns.selectors import campaign_list, open_campaigns
+from anbiao.checklists import selectors, services
+from anbiao.checklists.models import (
+    AnswerEvidence,
+    AnswerResult,
+    ChecklistPurpose,
+    Signature,
+)
+from anbiao.core.access import (
+    ALL_KINDS,
+    GOV_KINDS,
+    WRITER_ROLES,
+    can_sign,
+    can_write,
+    get_in_scope_or_404,
+    require,
+)
+from anbiao.core.uploads import ALLOWED_TEXT, stored_file_response
+from anbiao.orgs.models import Organization, OrgKind, SizeClass
+
+REVIEWERS = selectors.REVIEWER_ROLES
+
+
+# --- the unit's own checklists ----------------------------------------------------------------
+
+
+@require(kinds=ALL_KINDS)
+def my_checklists(request: HttpRequest) -> HttpResponse:
+    """Open campaigns and this unit's checklist in each (start one if none)."""
+    org = request.user.organization
+    mine = {
+        c.campaign_id: c
+        for c in selectors.checklists_for_user(request.user).filter(
+            organization=org, purpose=ChecklistPurpose.LOOKBACK
+        )
+    }
+    rows = []
+    for campaign in campaign_list().exclude(status="draft"):
+        checklist = mine.get(campaign.pk)
+        answered, total = selectors.progress(checklist) if checklist else (0, 0)
+        rows.append(
+            {
+                "campaign": campaign,
+                "checklist": checklist,
+                "answered": answered,
+                "total": total,
+                "deadline": campaign.deadline_for(org),
+                "template": campaign.template_version_for(org),
+            }
+        )
+    return render(
+        request,
+        "checklists/my.html",
+        {"rows": rows, "can_write": can_write(request.user), "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@require(kinds=ALL_KINDS, roles=WRITER_ROLES)
+def checklist_start(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    campaign = get_in_scope_or_404(open_campaigns(), pk=campaign_pk)
+    try:
+        checklist = services.checklist_start(
+            by=request.user, campaign=campaign, organization=request.user.organization
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("checklists:mine")
+    return redirect("checklists:detail", pk=checklist.pk)
+
+
+# --- the fill page ----------------------------------------------------------------------------
+
+
+def _page_context(request: HttpRequest, checklist) -> dict:  # noqa: ANN001
+    user = request.user
+    page = selectors.checklist_page(checklist)
+    return {
+        "checklist": checklist,
+        "page": page,
+        "can_fill": selectors.can_fill(user, checklist),
+        "can_review": selectors.can_review(user, checklist) and checklist.status == "submitted",
+        "is_own": checklist.organization_id == user.organization.pk,
+        "submissions": checklist.submissions.select_related("submitted_by", "reviewed_by"),
+        "results": AnswerResult.choices,
+        "deadline": checklist.campaign.deadline_for(checklist.organization)
+        if checklist.campaign
+        else None,
+        "allowed_text": ALLOWED_TEXT,
+    }
+
+
+@require(kinds=ALL_KINDS)
+def checklist_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    """The checklist: editable by its own unit's writers while draft/returned; else read only."""
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    return render(request, "checklists/checklist.html", _page_context(request, checklist))
+
+
+def _clause_response(request: HttpRequest, checklist, answer, **extra) -> HttpResponse:  # noqa: ANN001
+    # htmx swaps only 2xx responses: rule violations and conflicts answer 200 with the message.
+    selectors.set_form_values(answer, extra.get("typed"))
+    ctx = {
+        "checklist": checklist,
+        "a": answer,
+        "can_fill": selectors.can_fill(request.user, checklist),
+        "results": AnswerResult.choices,
+        "allowed_text": ALLOWED_TEXT,
+        "oob_progress": True,
+        "page": selectors.checklist_page(checklist) if extra.pop("with_progress", True) else None,
+        **extra,
+    }
+    return render(request, "checklists/checklist.html#clause_response", ctx)
+
+
+@require_POST
+@require(kinds=ALL_KINDS, roles=WRITER_ROLES)
+def answer_save(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
+    """Save one clause (htmx). A stale version re-renders it with the user's text kept."""
+    checklist = selectors.own_checklist_get(user=request.user, pk=pk)
+    answer = selectors.answer_for_clause(checklist, clause_id)
+    data = services.AnswerInput(
+        result=request.POST.get("result", ""),
+        remarks=request.POST.get("remarks", ""),
+        problems=request.POST.getlist("problem"),
+    )
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    typed = {"result": data.result, "remarks": data.remarks, "problems": data.problems}
+    try:
+        answer = services.answer_save(
+            by=request.user, answer=answer, expected_version=expected, data=data
+        )
+    except services.AnswerConflict as conflict:
+        fresh = selectors.answer_for_clause(checklist, clause_id)
+        return _clause_response(request, checklist, fresh, typed=typed, conflict=conflict.message)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return _clause_response(request, checklist, answer, typed=typed, errors=errors)
+    fresh = selectors.answer_for_clause(checklist, clause_id)
+    if not request.htmx:
+        messages.success(request, "已保存。")
+        return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
+    return _clause_response(request, checklist, fresh, saved=True)
+
+
+@require_POST
+@require(kinds=ALL_KINDS, roles=WRITER_ROLES)
+def evidence_upload(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
+    checklist = selectors.own_checklist_get(user=request.user, pk=pk)
+    answer = selectors.answer_for_clause(checklist, clause_id)
+    upload = request.FILES.get("file")
+    error = ""
+    if upload is None:
+        error = "请选择要上传的文件。"
+    else:
+        try:
+            services.evidence_attach(by=request.user, answer=answer, upload=upload)
+        except ValidationError as exc:
+            error = f"佐证材料“{upload.name}”：{'；'.join(exc.messages)}"
+    fresh = selectors.answer_for_clause(checklist, clause_id)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
+    return render(
+        request,
+        "checklists/checklist.html#evidence",
+        {
+            "checklist": checklist,
+            "a": fresh,
+            "can_fill": selectors.can_fill(request.user, checklist),
+            "evidence_error": error,
+            "allowed_text": ALLOWED_TEXT,
+        },
+    )
+
+
+@require_POST
+@require(kinds=ALL_KINDS, roles=WRITER_ROLES)
+def evidence_delete(request: HttpRequest, pk: str, evidence_id: int) -> HttpResponse:
+    checklist = selectors.own_checklist_get(user=request.user, pk=pk)
+    evidence = get_in_scope_or_404(
+        AnswerEvidence.objects.select_related("answer__checklist", "stored_file"),
+        pk=evidence_id,
+        answer__checklist=checklist,
+    )
+    error = ""
+    try:
+        services.evidence_remove(by=request.user, evidence=evidence)
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+    fresh = selectors.answer_for_clause(checklist, evidence.answer.clause_id)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("checklists:detail", args=[checklist.pk]))
+    return render(
+        request,
+        "checklists/checklist.html#evidence",
+        {
+            "checklist": checklist,
+            "a": fresh,
+            "can_fill": selectors.can_fill(request.user, checklist),
+            "evidence_error": error,
+            "allowed_text": ALLOWED_TEXT,
+        },
+    )
+
+
+@require(kinds=ALL_KINDS)
+def evidence_download(request: HttpRequest, pk: str, evidence_id: int) -> HttpResponse:
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    evidence = get_in_scope_or_404(
+        AnswerEvidence.objects.select_related("stored_file"),
+        pk=evidence_id,
+        answer__checklist=checklist,
+    )
+    return stored_file_response(evidence.stored_file)
+
+
+@require(kinds=ALL_KINDS)
+def submission_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+    """An evidence file recorded in a submission snapshot (it may since have been detached)."""
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    ids = {
+        f
+        for s in checklist.submissions.all()
+        for row in s.snapshot.get("answers", [])
+        for f in row.get("evidence", [])
+    }
+    if str(file_id) not in ids:
+        raise Http404("文件不存在")
+    from anbiao.core.models import StoredFile
+
+    stored = get_in_scope_or_404(
+        StoredFile.objects.filter(organization_id=checklist.organization_id), pk=file_id
+    )
+    return stored_file_response(stored)
+
+
+@require(kinds=ALL_KINDS)
+def signature_image(request: HttpRequest, pk: str, signature_id: int) -> HttpResponse:
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    signature = get_in_scope_or_404(
+        Signature.objects.select_related("stored_file"), pk=signature_id, checklist=checklist
+    )
+    return stored_file_response(signature.stored_file, inline=True)
+
+
+# --- signing and submitting -------------------------------------------------------------------
+
+
+@require(kinds=ALL_KINDS, roles=WRITER_ROLES)
+def checklist_submit(request: HttpRequest, pk: str) -> HttpResponse:
+    """Sign (主要负责人 on screen, or a signed paper scan) and submit."""
+    checklist = selectors.own_checklist_get(user=request.user, pk=pk)
+    if not checklist.is_editable:
+        messages.info(request, "该细则已提交，不能重复提交。")
+        return redirect("checklists:detail", pk=checklist.pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.checklist_submit(
+                by=request.user,
+                checklist=checklist,
+                signature_data_url=request.POST.get("signature", ""),
+                scan=request.FILES.get("scan"),
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, "已签字提交，等待主管部门审核。")
+            return redirect("checklists:detail", pk=checklist.pk)
+    missing = services.missing_clauses(checklist)
+    answered, total = selectors.progress(checklist)
+    return render(
+        request,
+        "checklists/submit.html",
+        {
+            "checklist": checklist,
+            "missing": missing,
+            "answered": answered,
+            "total": total,
+            "errors": errors,
+            "can_sign": can_sign(request.user),
+        },
+    )
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def _lock_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return None
+
+
+@require_POST
+@require(kinds=GOV_KINDS, roles=REVIEWERS)
+def checklist_accept(request: HttpRequest, pk: str) -> HttpResponse:
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    if not selectors.can_review(request.user, checklist):
+        raise Http404("对象不存在或无权访问")
+    try:
+        services.checklist_accept(
+            by=request.user, checklist=checklist, lock_version=_lock_version(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已通过：{checklist.organization.name}")
+    return redirect("checklists:detail", pk=checklist.pk)
+
+
+@require(kinds=GOV_KINDS, roles=REVIEWERS)
+def checklist_return(request: HttpRequest, pk: str) -> HttpResponse:
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    if not selectors.can_review(request.user, checklist):
+        raise Http404("对象不存在或无权访问")
+    if request.method != "POST":
+        return redirect("checklists:detail", pk=checklist.pk)
+    reason = request.POST.get("reason", "")
+    try:
+        services.checklist_return(
+            by=request.user, checklist=checklist, reason=reason, lock_version=_lock_version(request)
+        )
+    except ValidationError as exc:
+        ctx = _page_context(request, checklist)
+        ctx.update({"return_error": "；".join(exc.messages), "reason": reason})
+        return render(request, "checklists/checklist.html", ctx, status=400)
+    messages.success(request, f"已退回：{checklist.organization.name}")
+    return redirect("checklists:detail", pk=checklist.pk)
+
+
+@require(kinds=ALL_KINDS)
+def submission_detail(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+    """One submitted version, rendered from its snapshot."""
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    submission = get_in_scope_or_404(
+        checklist.submissions.select_related("signature", "submitted_by", "reviewed_by"),
+        number=number,
+    )
+    clauses = {
+        c.pk: c
+        for c in checklist.template_version.clauses.select_related("item__section").order_by(
+            "position"
+        )
+    }
+    rows = []
+    for row in submission.snapshot.get("answers", []):
+        rows.append({**row, "clause_obj": clauses.get(row["clause"])})
+    return render(
+        request,
+        "checklists/submission.html",
+        {"checklist": checklist, "submission": submission, "rows": rows},
+    )
+
+
+@require(kinds=GOV_KINDS)
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Who has submitted, not submitted, been returned or accepted; overdue marked red."""
+    campaigns = list(campaign_list().exclude(status="draft"))
+    campaign = None
+    wanted = request.GET.get("campaign", "")
+    for c in campaigns:
+        if str(c.pk) == wanted or (not wanted and c.is_open and campaign is None):
+            campaign = c
+    if campaign is None and campaigns:
+        campaign = campaigns[0]
+    user = request.user
+    org = user.organization
+    kind = request.GET.get("kind", "enterprise")
+    if kind not in ("enterprise", "government"):
+        kind = "enterprise"
+    state = request.GET.get("state", "submitted")
+    if state not in selectors.STATES:
+        state = "submitted"
+    filters = {
+        "town": request.GET.get("town", ""),
+        "department": request.GET.get("department", ""),
+        "size_class": request.GET.get("size_class", ""),
+    }
+    for key in ("town", "department"):
+        try:
+            import uuid
+
+            uuid.UUID(filters[key]) if filters[key] else None
+        except ValueError:
+            filters[key] = ""
+    if filters["size_class"] not in SizeClass.values:
+        filters["size_class"] = ""
+    rows = (
+        selectors.supervision_rows(user=user, campaign=campaign, kind=kind, **filters)
+        if campaign
+        else []
+    )
+    counts = {key: 0 for key in selectors.STATES}
+    for r in rows:
+        counts[r.state] = counts.get(r.state, 0) + 1
+    counts["all"] = len(rows)
+    shown = rows if state == "all" else [r for r in rows if r.state == state]
+    page = Paginator(shown, 50).get_page(request.GET.get("page"))
+    towns = Organization.objects.filter(kind=OrgKind.TOWN).order_by("sort_order", "name")
+    departments = Organization.objects.filter(kind=OrgKind.DEPARTMENT).order_by(
+        "sort_order", "name"
+    )
+    if org.kind == OrgKind.TOWN:
+        towns = towns.filter(pk=org.pk)
+    if org.kind == OrgKind.DEPARTMENT:
+        departments = departments.filter(pk=org.pk)
+    query = request.GET.copy()
+    query.pop("state", None)
+    query.pop("page", None)
+    return render(
+        request,
+        "checklists/review_list.html",
+        {
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "kind": kind,
+            "state": state,
+            "states": selectors.STATES,
+            "counts": counts,
+            "page": page,
+            "towns": towns,
+            "departments": departments,
+            "size_classes": SizeClass.choices,
+            "filters": filters,
+            "query": query.urlencode(),
+            "show_government": True,
+        },
+    )

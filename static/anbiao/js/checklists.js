@@ -1,0 +1,42 @@
+// Checklist filling: add/remove 存在问题 lines; mark a clause as changed until it is saved.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    var add = ev.target.closest("[data-add-problem]");
+    if (add) {
+      var box = add.closest("[data-problems]");
+      var tpl = box.querySelector("template[data-problem-template]");
+      var line = tpl.content.firstElementChild.cloneNode(true);
+      box.insertBefore(line, tpl);
+      var input = line.querySelector("input");
+      if (input) { input.focus(); }
+      markChanged(box);
+      return;
+    }
+    var remove = ev.target.closest("[data-remove-problem]");
+    if (remove) {
+      var form = remove.closest("form");
+      remove.closest(".problem-line").remove();
+      markChanged(form);
+    }
+  });
+  function markChanged(el) {
+    var form = el.closest ? el.closest("form.clause-form") : null;
+    if (!form) { return; }
+    var state = form.querySelector("[data-save-state]");
+    if (state && !state.hasAttribute("data-dirty")) {
+      state.setAttribute("data-dirty", "1");
+      state.textContent = "有未保存的修改";
+      state.className = "save-state dirty";
+    }
+  }
+  document.addEventListener("input", function (ev) { markChanged(ev.target); });
+  document.addEventListener("change", function (ev) { markChanged(ev.target); });
+  // Warn before leaving the page with unsaved clauses.
+  window.addEventListener("beforeunload", function (ev) {
+    if (document.querySelector("[data-save-state][data-dirty]")) {
+      ev.preventDefault();
+      ev.returnValue = "";
+    }
+  });
+})();
