@@ -1,7 +1,39 @@
+"""The Django admin (/django-admin/) for users and their roles.
+
+The 系统管理员 is staff and gets its model rights from its role (``User.role_permissions``):
+users, roles, organizations, enterprises. It can never grant itself more: the superuser flag,
+groups and individual permissions are read-only for anyone but a superuser. The audit trail and
+the second-factor devices are not in the admin at all.
+"""
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
 from anbiao.accounts.models import Membership, User
+from anbiao.core.audit import log_action
+
+ESCALATION_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+
+class AuditedAdminMixin:
+    """Changes made in the Django admin also go to the audit trail (with the IP)."""
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        log_action(obj, "anbiao.admin.created", request=request, data={"message": str(message)})
+        return super().log_addition(request, obj, message)  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        log_action(obj, "anbiao.admin.updated", request=request, data={"message": str(message)})
+        return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            log_action(obj, "anbiao.admin.deleted", request=request)
+        return super().log_deletions(request, queryset)  # type: ignore[misc]
 
 
 class MembershipInline(admin.TabularInline):
@@ -10,7 +42,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_display = ("username", "full_name", "organization", "mobile", "is_active")
     list_filter = ("is_active", "organization__kind")
     search_fields = ("username", "full_name", "mobile", "organization__name")
@@ -20,3 +52,14 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("单位与角色", {"fields": ("full_name", "mobile", "organization", "must_change_password")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ESCALATION_FIELDS
+        return fields
+
+
+# Groups are not how rights are given here (roles are); only a superuser sees them.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
