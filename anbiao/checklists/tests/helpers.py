@@ -62,3 +62,13 @@ def submitted(org: Any, by: Any, *, evidence: bool = True) -> Checklist:
     services.checklist_submit(by=by, checklist=checklist, scan=png_upload("签字表.png"))
     checklist.refresh_from_db()
     return checklist
+
+
+def person(org: Any, role: str, name: str) -> Any:
+    """A user with a display name (make_user sets its own)."""
+    from anbiao.orgs.tests.factories import make_user
+
+    user = make_user(org, role)
+    user.full_name = name
+    user.save(update_fields=["full_name"])
+    return user

@@ -1,0 +1,259 @@
+"""Filling one clause at a time: rules, optimistic concurrency, evidence, query count."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from anbiao.accounts.models import Role
+from anbiao.checklists import services
+from anbiao.checklists.models import Answer, AnswerEvidence, ProblemLine
+from anbiao.checklists.tests import helpers
+from anbiao.orgs.tests.factories import EnterpriseFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def login(user) -> Client:  # noqa: ANN001
+    c = Client()
+    c.force_login(user, backend="anbiao.accounts.backends.UsernameOrMobileBackend")
+    return c
+
+
+@pytest.fixture
+def ent():  # noqa: ANN201
+    return EnterpriseFactory(organization__name="泉州测试石材有限公司")
+
+
+@pytest.fixture
+def filler(ent):  # noqa: ANN001, ANN201
+    return helpers.person(ent.organization, Role.FILLER, "张三")
+
+
+@pytest.fixture
+def checklist(ent, filler):  # noqa: ANN001, ANN201
+    return helpers.start(ent.organization, filler)
+
+
+def save_url(checklist, answer) -> str:  # noqa: ANN001
+    return reverse("checklists:answer_save", args=[checklist.pk, answer.clause_id])
+
+
+def first_answer(checklist) -> Answer:  # noqa: ANN001
+    return checklist.answers.order_by("clause__position").first()
+
+
+def test_starting_creates_one_empty_answer_per_clause_of_the_campaign_template(checklist) -> None:  # noqa: ANN001
+    assert checklist.answers.count() == 51
+    assert checklist.answers.exclude(result="").count() == 0
+    again = helpers.start(checklist.organization)
+    assert again.pk == checklist.pk
+
+
+def test_a_government_unit_gets_the_22_clauses_of_attachment_1() -> None:
+    from anbiao.orgs.models import OrgKind
+    from anbiao.orgs.tests.factories import OrganizationFactory
+
+    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    c = helpers.start(dept)
+    assert c.answers.count() == 22
+    assert c.template_version.template.code == "fujian1_2024"
+
+
+def test_saving_a_clause_stores_result_problem_lines_and_remarks(checklist, filler) -> None:  # noqa: ANN001
+    a = first_answer(checklist)
+    r = login(filler).post(
+        save_url(checklist, a),
+        {
+            "version": "0",
+            "result": "nonconform",
+            "problem": ["公示栏未张贴告知书", "承诺书未签订"],
+            "remarks": "已安排整改",
+        },
+        **HTMX,
+    )
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "已保存" in body and 'hx-swap-oob="true"' in body and "1/51" in body
+    a.refresh_from_db()
+    assert (a.result, a.remarks, a.version, a.updated_by) == ("nonconform", "已安排整改", 1, filler)
+    assert list(a.problems.values_list("position", "text")) == [
+        (1, "公示栏未张贴告知书"),
+        (2, "承诺书未签订"),
+    ]
+
+
+def test_problem_lines_keep_their_ids_when_edited_and_extra_lines_are_removed(
+    checklist, filler
+) -> None:  # noqa: ANN001
+    a = first_answer(checklist)
+    data = services.AnswerInput("nonconform", "", ["甲", "乙"])
+    services.answer_save(by=filler, answer=a, expected_version=0, data=data)
+    first_id = a.problems.get(position=1).pk
+    services.answer_save(
+        by=filler,
+        answer=a,
+        expected_version=1,
+        data=services.AnswerInput("nonconform", "", ["甲改"]),
+    )
+    assert list(a.problems.values_list("pk", "text")) == [(first_id, "甲改")]
+
+
+@pytest.mark.parametrize(
+    ("result", "problems", "message"),
+    [
+        ("nonconform", [], "至少填写一条存在问题"),
+        ("nonconform", ["甲", "  "], "第 2 条存在问题未填写内容"),
+        ("conform", ["甲"], "只有结论为“不符合”时才填写存在问题"),
+        ("maybe", [], "结论只能选择"),
+    ],
+)
+def test_the_filling_rules_are_shown_next_to_the_clause_and_nothing_is_written(
+    checklist,
+    filler,
+    result,
+    problems,
+    message,  # noqa: ANN001
+) -> None:
+    a = first_answer(checklist)
+    r = login(filler).post(
+        save_url(checklist, a),
+        {"version": "0", "result": result, "problem": problems, "remarks": "我的备注"},
+        **HTMX,
+    )
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert message in body
+    assert "我的备注" in body  # the typed text is kept
+    a.refresh_from_db()
+    assert (a.result, a.version, a.remarks) == ("", 0, "")
+    assert ProblemLine.objects.filter(answer=a).count() == 0
+
+
+def test_a_second_writer_with_the_same_version_does_not_overwrite_and_keeps_their_text(
+    ent,
+    checklist,
+    filler,  # noqa: ANN001
+) -> None:
+    other = helpers.person(ent.organization, Role.PRINCIPAL, "李四")
+    a = first_answer(checklist)
+    one, two = login(filler), login(other)
+    r1 = one.post(
+        save_url(checklist, a),
+        {"version": "0", "result": "nonconform", "problem": ["张三写的问题"]},
+        **HTMX,
+    )
+    assert r1.status_code == 200 and "已保存" in r1.content.decode()
+    r2 = two.post(
+        save_url(checklist, a),
+        {"version": "0", "result": "conform", "remarks": "李四输入的备注，不能丢"},
+        **HTMX,
+    )
+    body = r2.content.decode()
+    assert r2.status_code == 200
+    assert "该条已被 张三 于" in body and "修改，您的内容未保存，请核对后再次保存" in body
+    assert "李四输入的备注，不能丢" in body
+    assert 'name="version" value="1"' in body  # saving again is a deliberate choice
+    a.refresh_from_db()
+    assert (a.result, a.remarks, a.version, a.updated_by) == ("nonconform", "", 1, filler)
+    assert list(a.problems.values_list("text", flat=True)) == ["张三写的问题"]
+
+
+def test_the_saved_state_survives_leaving_and_coming_back(checklist, filler) -> None:  # noqa: ANN001
+    a = first_answer(checklist)
+    c = login(filler)
+    c.post(
+        save_url(checklist, a),
+        {"version": "0", "result": "nonconform", "problem": ["回来还在的问题"]},
+        **HTMX,
+    )
+    page = c.get(reverse("checklists:detail", args=[checklist.pk])).content.decode()
+    assert 'value="回来还在的问题"' in page
+    assert '已填写 <strong id="progress-count">1/51</strong>' in page
+
+
+def test_evidence_is_checked_by_content_and_downloaded_as_an_attachment_in_scope_only(
+    checklist,
+    filler,  # noqa: ANN001
+) -> None:
+    a = first_answer(checklist)
+    c = login(filler)
+    url = reverse("checklists:evidence_upload", args=[checklist.pk, a.clause_id])
+    fake = SimpleUploadedFile("照片.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
+    r = c.post(url, {"file": fake}, **HTMX)
+    assert "不支持的文件类型" in r.content.decode()
+    assert AnswerEvidence.objects.count() == 0
+    r = c.post(url, {"file": helpers.png_upload("现场.png")}, **HTMX)
+    assert r.status_code == 200 and "现场.png" in r.content.decode()
+    ev = AnswerEvidence.objects.get()
+    dl = c.get(reverse("checklists:evidence_download", args=[checklist.pk, ev.pk]))
+    assert dl.status_code == 200
+    assert dl["Content-Disposition"].startswith("attachment;")
+    assert b"".join(dl.streaming_content).startswith(b"\x89PNG")
+    stranger = make_user(EnterpriseFactory().organization, Role.FILLER)
+    assert (
+        login(stranger)
+        .get(reverse("checklists:evidence_download", args=[checklist.pk, ev.pk]))
+        .status_code
+        == 404
+    )
+    # Deleting while draft works.
+    r = c.post(reverse("checklists:evidence_delete", args=[checklist.pk, ev.pk]), **HTMX)
+    assert r.status_code == 200 and AnswerEvidence.objects.count() == 0
+
+
+def test_the_fill_page_query_count_does_not_grow_with_answers_problems_and_files(
+    ent,
+    checklist,
+    filler,
+    django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    c = login(filler)
+    url = reverse("checklists:detail", args=[checklist.pk])
+    c.get(url)
+    with django_assert_max_num_queries(25) as small:
+        assert c.get(url).status_code == 200
+    n_small = len(small.captured_queries)
+    for a in checklist.answers.all()[:40]:
+        services.answer_save(
+            by=filler,
+            answer=a,
+            expected_version=0,
+            data=services.AnswerInput("nonconform", "备注", ["问题一", "问题二", "问题三"]),
+        )
+        services.evidence_attach(by=filler, answer=a, upload=helpers.png_upload())
+    with django_assert_max_num_queries(n_small) as large:
+        r = c.get(url)
+    assert r.status_code == 200 and r.content.decode().count("问题三") == 40
+    assert len(large.captured_queries) == n_small
+
+
+def test_a_viewer_sees_the_checklist_read_only_and_cannot_save(ent, checklist) -> None:  # noqa: ANN001
+    viewer = make_user(ent.organization, Role.VIEWER)
+    c = login(viewer)
+    page = c.get(reverse("checklists:detail", args=[checklist.pk])).content.decode()
+    assert "保存本条" not in page
+    a = first_answer(checklist)
+    assert c.post(save_url(checklist, a), {"version": "0", "result": "conform"}).status_code == 404
+
+
+def test_a_service_refuses_a_stale_version(checklist, filler) -> None:  # noqa: ANN001
+    a = first_answer(checklist)
+    services.answer_save(
+        by=filler, answer=a, expected_version=0, data=services.AnswerInput("conform", "", [])
+    )
+    with pytest.raises(services.AnswerConflict):
+        services.answer_save(
+            by=filler, answer=a, expected_version=0, data=services.AnswerInput("na", "", [])
+        )
+    with pytest.raises(ValidationError):
+        services.answer_save(
+            by=filler, answer=a, expected_version=1, data=services.AnswerInput("nonconform", "", [])
+        )
+    a.refresh_from_db()
+    assert (a.result, a.version) == ("conform", 1)
