@@ -59,6 +59,7 @@ def batches_for_user(user: User) -> QuerySet[ExposureBatch]:
             n_cases=Count("cases", distinct=True),
             n_enterprises=Count("cases__enterprise", distinct=True),
         )
+        .order_by("-date", "-created_at")
     )
 
 

@@ -49,7 +49,7 @@ def notices_with_counts(user: User) -> QuerySet[Notice]:
         n_acknowledged=Count("deliveries", filter=Q(deliveries__acknowledged_at__isnull=False)),
         n_signed=Count("deliveries", filter=Q(deliveries__signed_at__isnull=False)),
         n_posted=Count("deliveries", filter=Q(deliveries__posted_at__isnull=False)),
-    )
+    ).order_by("-created_at")
 
 
 def notice_get(*, user: User, pk: Any) -> Notice:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
+from anbiao.core.models import StoredFile
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.orgs.models import OrgKind
@@ -203,7 +204,10 @@ def record_evidence_add(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def record_evidence_remove(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
     record = _own_record(request, pk)
-    stored = get_in_scope_or_404(record.evidence.all(), pk=file_id)
+    # A file of the record's own organization; removing one already detached is a no-op.
+    stored = get_in_scope_or_404(
+        StoredFile.objects.filter(organization_id=record.organization_id), pk=file_id
+    )
     services.record_evidence_remove(by=request.user, record=record, stored=stored)
     messages.success(request, f"已删除佐证材料：{stored.original_name}")
     return redirect("records:detail", pk=record.pk)
