@@ -76,12 +76,20 @@ def render_xlsx(sheet: Sheet) -> bytes:
 
     for offset, row in enumerate(sheet.rows):
         r = FIRST_DATA_ROW + offset
-        values = (row.section, row.item, row.clause, row.problems, row.remarks)
+        values = (
+            row.section if row.section_span else "",
+            row.item if row.item_span else "",
+            row.clause,
+            row.problems,
+            row.remarks,
+        )
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=safe_cell(value) if value else None)
             cell.font = BODY
             cell.border = BORDER
             cell.alignment = CENTER if col == 1 else WRAP_TOP
+    for offset, row in enumerate(sheet.rows):  # merge once every cell carries its border
+        r = FIRST_DATA_ROW + offset
         if row.section_span > 1:
             ws.merge_cells(
                 start_row=r, start_column=1, end_row=r + row.section_span - 1, end_column=1
