@@ -1,0 +1,158 @@
+"""Every rectification URL × persona: own-scope and other-scope problems (→ 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from anbiao.accounts.models import Role
+from anbiao.core.tests.matrix import Case, allow
+from anbiao.orgs.models import OrgKind
+
+GOV = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN)
+BUSINESS = (Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER)
+WRITERS = (Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL)
+ENT_WRITERS = tuple(f"enterprise:{r}" for r in WRITERS)
+CITY_BUSINESS = tuple(f"city:{r}" for r in (*WRITERS, Role.VIEWER))
+OTHER_ENT_WRITERS: tuple[str, ...] = ()  # nobody in the world belongs to ent_other
+
+
+def _problem(w: Any, which: str) -> Any:
+    from anbiao.rectification.tests.helpers import problem
+
+    key = f"problem_{which}"
+    if key not in w.extra:
+        ent = w.ent if which == "own" else w.ent_other
+        w.extra[key] = problem(ent.organization)
+    return w.extra[key]
+
+
+def _evidence(w: Any, which: str) -> Any:
+    from anbiao.rectification.models import EvidenceStage, ProblemEvidence
+    from anbiao.rectification.tests.helpers import png_upload
+
+    p = _problem(w, which)
+    from anbiao.core.uploads import store_upload
+
+    stored = store_upload(png_upload(), by=None, organization=p.organization)
+    return ProblemEvidence.objects.create(problem=p, stage=EvidenceStage.BEFORE, stored_file=stored)
+
+
+def _contingency(w: Any, which: str) -> Any:
+    from anbiao.core.uploads import store_upload
+    from anbiao.rectification.tests.helpers import png_upload
+
+    p = _problem(w, which)
+    p.contingency_file = store_upload(png_upload("预案.png"), by=None, organization=p.organization)
+    p.save()
+    return p
+
+
+def purl(name: str, which: str):  # noqa: ANN201
+    return lambda w: reverse(f"rectification:{name}", args=[_problem(w, which).pk])
+
+
+# The problem of ``ent`` is in scope for the city office, ``dept`` (its primary department),
+# ``town`` (where it lies) and ``ent`` itself; ``ent_other``'s problem only for the city office.
+OWN_SCOPE = allow(roles=BUSINESS)
+OTHER_SCOPE = allow([OrgKind.CITY], BUSINESS)
+WRITERS_OWN = allow(roles=WRITERS, ok=302)
+WRITERS_OTHER = allow([OrgKind.CITY], WRITERS, ok=302)
+
+CASES = [
+    Case(
+        "rectification:problem_list",
+        "scope",
+        lambda w: reverse("rectification:problem_list"),
+        OWN_SCOPE,
+    ),
+    Case("rectification:ledger", "scope", lambda w: reverse("rectification:ledger"), OWN_SCOPE),
+    Case(
+        "rectification:ledger_export",
+        "scope",
+        lambda w: reverse("rectification:ledger_export"),
+        OWN_SCOPE,
+    ),
+    Case(
+        "rectification:zeroing",
+        "gov",
+        lambda w: reverse("rectification:zeroing"),
+        allow(GOV, BUSINESS),
+    ),
+    Case("rectification:problem_detail", "own", purl("problem_detail", "own"), OWN_SCOPE),
+    Case("rectification:problem_detail", "other", purl("problem_detail", "other"), OTHER_SCOPE),
+    # 五定 form: only the responsible enterprise's writers.
+    Case("rectification:problem_plan", "own", purl("problem_plan", "own"), allow(only=ENT_WRITERS)),
+    Case(
+        "rectification:problem_plan",
+        "other",
+        purl("problem_plan", "other"),
+        allow(only=OTHER_ENT_WRITERS),
+    ),
+    # POST views answer with a redirect (and a message when the state machine refuses).
+    Case(
+        "rectification:problem_transition",
+        "own",
+        purl("problem_transition", "own"),
+        WRITERS_OWN,
+        method="post",
+        data=lambda w: {"action": "start"},
+    ),
+    Case(
+        "rectification:problem_transition",
+        "other",
+        purl("problem_transition", "other"),
+        WRITERS_OTHER,
+        method="post",
+        data=lambda w: {"action": "start"},
+    ),
+    Case(
+        "rectification:evidence_add",
+        "own",
+        purl("evidence_add", "own"),
+        WRITERS_OWN,
+        method="post",
+        data=lambda w: {"stage": "before"},
+    ),
+    Case(
+        "rectification:evidence_add",
+        "other",
+        purl("evidence_add", "other"),
+        WRITERS_OTHER,
+        method="post",
+        data=lambda w: {"stage": "before"},
+    ),
+    Case(
+        "rectification:evidence_download",
+        "own",
+        lambda w: reverse("rectification:evidence_download", args=[_evidence(w, "own").pk]),
+        OWN_SCOPE,
+    ),
+    Case(
+        "rectification:evidence_download",
+        "other",
+        lambda w: reverse("rectification:evidence_download", args=[_evidence(w, "other").pk]),
+        OTHER_SCOPE,
+    ),
+    Case(
+        "rectification:contingency_download",
+        "own",
+        lambda w: reverse("rectification:contingency_download", args=[_contingency(w, "own").pk]),
+        OWN_SCOPE,
+    ),
+    Case(
+        "rectification:contingency_download",
+        "other",
+        lambda w: reverse("rectification:contingency_download", args=[_contingency(w, "other").pk]),
+        OTHER_SCOPE,
+    ),
+    Case(
+        "rectification:bulk_verify",
+        "gov",
+        lambda w: reverse("rectification:bulk_verify"),
+        allow(GOV, WRITERS, ok=302),
+        method="post",
+        data=lambda w: {"ids": [str(_problem(w, "own").pk)]},
+    ),
+]
