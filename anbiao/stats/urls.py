@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anbiao.stats import views
 
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.table, name="table"),
+    path("col/<int:no>/", views.drill, name="drill"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("city/", views.city, name="city"),
+    path("city/export.<str:fmt>", views.city_export, name="city_export"),
+    path("submit/", views.submit, name="submit"),
+    path("submissions/", views.submissions, name="submissions"),
+    path("submissions/<uuid:pk>/", views.submission_detail, name="submission_detail"),
+    path("submissions/<uuid:pk>/return/", views.submission_return, name="submission_return"),
+    path("submissions/<uuid:pk>/stamp/", views.submission_stamp, name="submission_stamp"),
+]

@@ -1,0 +1,643 @@
+"""The 15 columns of 附件3: for each, the records it counts (a queryset) and a group-by form.
+
+Every column has two readings that must agree:
+
+* ``records(scope, period)`` — the queryset of exactly the records the number counts for one
+  reporting unit; the number is ``.count()`` of it and the drill-down page lists it;
+* ``grouped(period, roots)`` — one or a few GROUP BY queries giving the number for every
+  reporting unit at once (the consolidated city table), so that the number of SQL queries does
+  not grow with the number of units or enterprises.
+
+Two kinds of columns (the rule is written on the page, see :data:`RULES`):
+
+* "owner" columns (1–6, 11–13): a record counts for a unit when its organization is in the
+  unit's scope — the enterprises whose PRIMARY department is the department (or that are
+  located in the town), and the unit itself with its sub-units;
+* "actor" columns (7–10, 14–15): work done by the unit — inspections made and exposure batches
+  published by the unit or its sub-units (the city office: all of them).
+
+Sources that are not built yet (a model or its table missing) make a column *unavailable*: it
+shows “—” with a note, never a made-up 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Case, Count, F, Model, Q, QuerySet, UUIDField, Value, When
+from django.utils import timezone
+
+from anbiao.orgs.models import Organization, OrgKind
+
+GOV_KIND_VALUES = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN)
+
+# --- the period and the scope ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A statistics period, both dates inclusive (Asia/Shanghai calendar days)."""
+
+    start: dt.date
+    end: dt.date
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start 00:00, end+1 00:00) in local time, for timestamps."""
+        tz = timezone.get_current_timezone()
+        lo = dt.datetime.combine(self.start, dt.time.min, tzinfo=tz)
+        hi = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return lo, hi
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%Y年%m月%d日}至{self.end:%Y年%m月%d日}"
+
+    def query(self) -> str:
+        return f"start={self.start.isoformat()}&end={self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A reporting unit and the ids of itself and its sub-units."""
+
+    unit: Organization
+    unit_ids: frozenset[Any]
+
+    @property
+    def kind(self) -> str:
+        return self.unit.kind
+
+    @property
+    def is_city(self) -> bool:
+        return self.unit.kind == OrgKind.CITY
+
+
+def _p(path: str, rest: str) -> str:
+    return f"{path}__{rest}" if path else rest
+
+
+def owner_q(scope: Scope, path: str) -> Q:
+    """Records whose organization (reached by ``path``; "" = the Organization itself) is in scope."""
+    if scope.is_city:
+        return Q()
+    ids = list(scope.unit_ids)
+    link = "department" if scope.kind == OrgKind.DEPARTMENT else "town"
+    own = Q(**{_p(path, "pk__in") if not path else f"{path}__in": ids})
+    return Q(**{_p(path, f"enterprise__{link}__in"): ids}) | own
+
+
+def actor_q(scope: Scope, path: str) -> Q:
+    """Records whose acting unit (reached by ``path``) is the unit or one of its sub-units."""
+    if scope.is_city:
+        return Q()
+    return Q(**{f"{path}__in": list(scope.unit_ids)})
+
+
+@dataclass
+class Roots:
+    """Every government unit's top-level ancestor, and the reporting units (rows)."""
+
+    root_of: dict[Any, Any]
+    departments: list[Organization]
+    towns: list[Organization]
+    city: Organization | None
+
+    def expr(self, path: str) -> Any:
+        """SQL mapping a government-unit FK to its top-level ancestor (a sub-unit to its root)."""
+        nested: dict[Any, list[Any]] = {}
+        for org_id, root in self.root_of.items():
+            if org_id != root:
+                nested.setdefault(root, []).append(org_id)
+        if not nested:
+            return F(path)
+        whens = [
+            When(**{f"{path}__in": children}, then=Value(root))
+            for root, children in sorted(nested.items(), key=lambda kv: str(kv[0]))
+        ]
+        return Case(*whens, default=F(path), output_field=UUIDField())
+
+
+def roots_load() -> Roots:
+    """One query: all government units (active top-level departments and towns are the rows)."""
+    govs = list(
+        Organization.objects.filter(kind__in=GOV_KIND_VALUES).order_by("sort_order", "name")
+    )
+    parent = {o.pk: o.parent_id for o in govs}
+    root_of: dict[Any, Any] = {}
+    for o in govs:
+        cur, seen = o.pk, set()
+        while parent.get(cur) is not None and cur not in seen:
+            seen.add(cur)
+            cur = parent[cur]
+        root_of[o.pk] = cur
+    tops = [o for o in govs if o.parent_id is None and o.is_active]
+    return Roots(
+        root_of=root_of,
+        departments=[o for o in tops if o.kind == OrgKind.DEPARTMENT],
+        towns=[o for o in tops if o.kind == OrgKind.TOWN],
+        city=next((o for o in tops if o.kind == OrgKind.CITY), None),
+    )
+
+
+def _group(qs: QuerySet[Any], key: Any, count: str, *, distinct: bool = True) -> dict[Any, int]:
+    rows = (
+        qs.annotate(_k=key)
+        .values("_k")
+        .annotate(_n=Count(count, distinct=distinct))
+        .order_by()
+        .values_list("_k", "_n")
+    )
+    return {k: n for k, n in rows}
+
+
+def _merge(*parts: dict[Any, int]) -> dict[Any, int]:
+    out: dict[Any, int] = {}
+    for part in parts:
+        for k, n in part.items():
+            out[k] = out.get(k, 0) + n
+    return out
+
+
+def _owner_grouped(
+    qs: QuerySet[Any], roots: Roots, path: str, count: str, *, ent: bool, gov: bool
+) -> dict[Any, int]:
+    """Group a city-wide queryset by the reporting unit(s) of the record's organization.
+
+    An enterprise's record goes to its primary department's row AND its town's row; a government
+    unit's record to its top-level unit's row.
+    """
+    parts = []
+    if ent:
+        e = qs.filter(**{_p(path, "kind"): OrgKind.ENTERPRISE})
+        parts.append(_group(e, roots.expr(_p(path, "enterprise__department")), count))
+        parts.append(_group(e, roots.expr(_p(path, "enterprise__town")), count))
+    if gov:
+        g = qs.exclude(**{_p(path, "kind"): OrgKind.ENTERPRISE})
+        parts.append(_group(g, roots.expr(path or "pk"), count))
+    return _merge(*parts)
+
+
+# --- which sources exist -------------------------------------------------------------------
+
+
+@cache
+def _tables(alias: str, name: str) -> frozenset[str]:
+    with connection.cursor() as cursor:
+        return frozenset(connection.introspection.table_names(cursor))
+
+
+def table_exists(model: type[Model]) -> bool:
+    return model._meta.db_table in _tables(connection.alias, connection.settings_dict["NAME"])
+
+
+def _model(label: str) -> type[Model] | None:
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return model if table_exists(model) else None
+
+
+def _has_fields(model: type[Model] | None, *names: str) -> bool:
+    if model is None:
+        return False
+    for n in names:
+        try:
+            model._meta.get_field(n)
+        except Exception:  # noqa: BLE001 — FieldDoesNotExist: source not (yet) shaped as needed
+            return False
+    return True
+
+
+# 督导检查 (columns 7–10): what this app reads from anbiao/inspections and anbiao/rectification.
+INSPECTION_MODEL = (
+    "inspections.Inspection"  # fields: target → Organization, inspector → Organization, date
+)
+INSPECTION_TARGET = "target"
+INSPECTION_ACTOR = "inspector"
+INSPECTION_DATE = "date"
+PROBLEM_MODEL = "rectification.Problem"  # field: inspection → Inspection (null for other problems)
+PROBLEM_INSPECTION = "inspection"
+
+
+def inspection_models() -> tuple[type[Model], type[Model]] | None:
+    insp = _model(INSPECTION_MODEL)
+    prob = _model(PROBLEM_MODEL)
+    if not _has_fields(insp, INSPECTION_TARGET, INSPECTION_ACTOR, INSPECTION_DATE):
+        return None
+    if not _has_fields(prob, PROBLEM_INSPECTION):
+        return None
+    return insp, prob  # type: ignore[return-value]
+
+
+def _inspections(period: Period) -> QuerySet[Any]:
+    insp, _ = inspection_models()  # type: ignore[misc]
+    qs = insp.objects.filter(
+        **{f"{INSPECTION_DATE}__gte": period.start, f"{INSPECTION_DATE}__lte": period.end}
+    )
+    counted = getattr(insp.objects, "counted", None)  # a "counted" filter if the app offers one
+    return counted().filter(pk__in=qs.values("pk")) if callable(counted) else qs
+
+
+def _report_source() -> Callable[..., QuerySet[Any]] | None:
+    """``anbiao.reports.selectors.finalized_reports(start=, end=)`` (model with ``organization``)."""
+    try:
+        from anbiao.reports import selectors as report_selectors  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    fn = getattr(report_selectors, "finalized_reports", None)
+    if fn is None:
+        return None
+    try:
+        model = fn(start=None, end=None).model
+    except Exception:  # noqa: BLE001
+        return None
+    return fn if table_exists(model) and _has_fields(model, "organization") else None
+
+
+def _enforcement() -> bool:
+    return _model("enforcement.ExposureBatch") is not None
+
+
+def _records() -> bool:
+    return _model("records.Record") is not None
+
+
+def _checklists() -> bool:
+    return _model("checklists.ProblemLine") is not None
+
+
+SOURCE_AVAILABLE: dict[str, Callable[[], bool]] = {
+    "checklists": _checklists,
+    "reports": lambda: _report_source() is not None,
+    "inspections": lambda: inspection_models() is not None,
+    "records": _records,
+    "enforcement": _enforcement,
+}
+SOURCE_MISSING_NOTE = {
+    "checklists": "“回头看”细则模块尚未启用",
+    "reports": "自查自纠报告模块尚未启用",
+    "inspections": "督导检查模块尚未启用",
+    "records": "经验做法与工作机制模块尚未启用",
+    "enforcement": "执法典型案例模块尚未启用",
+}
+
+
+# --- the columns ---------------------------------------------------------------------------
+
+
+def _lookbacks(period: Period) -> QuerySet[Any]:
+    from anbiao.checklists.models import SUBMITTED_STATUSES, Checklist, ChecklistPurpose
+
+    lo, hi = period.bounds()
+    return Checklist.objects.filter(
+        purpose=ChecklistPurpose.LOOKBACK,
+        status__in=SUBMITTED_STATUSES,
+        submitted_at__gte=lo,
+        submitted_at__lt=hi,
+    )
+
+
+def c01_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Enterprises in scope with a submitted 附件2 look-back in the period."""
+    ids = _lookbacks(period).filter(organization__kind=OrgKind.ENTERPRISE).values("organization")
+    return Organization.objects.filter(kind=OrgKind.ENTERPRISE, pk__in=ids).filter(
+        owner_q(scope, "")
+    )
+
+
+def c01_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _owner_grouped(
+        _lookbacks(period), roots, "organization", "organization", ent=True, gov=False
+    )
+
+
+def c02_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Government units in scope (the unit and its sub-units) with a submitted 附件1 look-back."""
+    ids = _lookbacks(period).exclude(organization__kind=OrgKind.ENTERPRISE).values("organization")
+    return Organization.objects.filter(kind__in=GOV_KIND_VALUES, pk__in=ids).filter(
+        owner_q(scope, "")
+    )
+
+
+def c02_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _owner_grouped(
+        _lookbacks(period), roots, "organization", "organization", ent=False, gov=True
+    )
+
+
+def _problem_lines(period: Period, *, enterprise: bool) -> QuerySet[Any]:
+    from anbiao.checklists.models import ProblemLine
+
+    ids = _lookbacks(period).values("pk")
+    qs = ProblemLine.objects.filter(answer__checklist__in=ids)
+    kind_q = Q(answer__checklist__organization__kind=OrgKind.ENTERPRISE)
+    return qs.filter(kind_q) if enterprise else qs.exclude(kind_q)
+
+
+def c03_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Problems (存在问题 lines) recorded in the counted enterprise look-backs."""
+    return _problem_lines(period, enterprise=True).filter(
+        owner_q(scope, "answer__checklist__organization")
+    )
+
+
+def c03_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _owner_grouped(
+        _problem_lines(period, enterprise=True),
+        roots,
+        "answer__checklist__organization",
+        "pk",
+        ent=True,
+        gov=False,
+    )
+
+
+def c04_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Problems recorded in the counted government look-backs."""
+    return _problem_lines(period, enterprise=False).filter(
+        owner_q(scope, "answer__checklist__organization")
+    )
+
+
+def c04_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _owner_grouped(
+        _problem_lines(period, enterprise=False),
+        roots,
+        "answer__checklist__organization",
+        "pk",
+        ent=False,
+        gov=True,
+    )
+
+
+def _reports(period: Period, *, enterprise: bool) -> QuerySet[Any]:
+    fn = _report_source()
+    qs = fn(start=period.start, end=period.end)  # type: ignore[misc]
+    kind_q = Q(organization__kind=OrgKind.ENTERPRISE)
+    return qs.filter(kind_q) if enterprise else qs.exclude(kind_q)
+
+
+def c05_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Finalized enterprise 自查自纠报告."""
+    return _reports(period, enterprise=True).filter(owner_q(scope, "organization"))
+
+
+def c05_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _owner_grouped(
+        _reports(period, enterprise=True), roots, "organization", "pk", ent=True, gov=False
+    )
+
+
+def c06_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Finalized government 自查自纠报告."""
+    return _reports(period, enterprise=False).filter(owner_q(scope, "organization"))
+
+
+def c06_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _owner_grouped(
+        _reports(period, enterprise=False), roots, "organization", "pk", ent=False, gov=True
+    )
+
+
+def _insp(period: Period, *, enterprise: bool) -> QuerySet[Any]:
+    kind_q = Q(**{f"{INSPECTION_TARGET}__kind": OrgKind.ENTERPRISE})
+    qs = _inspections(period)
+    return qs.filter(kind_q) if enterprise else qs.exclude(kind_q)
+
+
+def _insp_problems(period: Period, *, enterprise: bool) -> QuerySet[Any]:
+    _, prob = inspection_models()  # type: ignore[misc]
+    return prob.objects.filter(
+        **{f"{PROBLEM_INSPECTION}__in": _insp(period, enterprise=enterprise).values("pk")}
+    )
+
+
+def c07_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Distinct enterprises inspected by the unit or its sub-units."""
+    targets = _insp(period, enterprise=True).filter(actor_q(scope, INSPECTION_ACTOR))
+    return Organization.objects.filter(pk__in=targets.values(INSPECTION_TARGET))
+
+
+def c07_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _group(_insp(period, enterprise=True), roots.expr(INSPECTION_ACTOR), INSPECTION_TARGET)
+
+
+def c08_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Problems found in those enterprise inspections."""
+    return _insp_problems(period, enterprise=True).filter(
+        actor_q(scope, f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}")
+    )
+
+
+def c08_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _group(
+        _insp_problems(period, enterprise=True),
+        roots.expr(f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}"),
+        "pk",
+    )
+
+
+def c09_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Distinct government units inspected by the unit or its sub-units."""
+    targets = _insp(period, enterprise=False).filter(actor_q(scope, INSPECTION_ACTOR))
+    return Organization.objects.filter(pk__in=targets.values(INSPECTION_TARGET))
+
+
+def c09_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _group(_insp(period, enterprise=False), roots.expr(INSPECTION_ACTOR), INSPECTION_TARGET)
+
+
+def c10_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Problems found in those government inspections."""
+    return _insp_problems(period, enterprise=False).filter(
+        actor_q(scope, f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}")
+    )
+
+
+def c10_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _group(
+        _insp_problems(period, enterprise=False),
+        roots.expr(f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}"),
+        "pk",
+    )
+
+
+def _records_counted(period: Period, kind: str) -> QuerySet[Any]:
+    from anbiao.records.models import Record
+
+    return Record.objects.filter(kind=kind).counted().in_period(period.start, period.end)
+
+
+def c11_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Enterprise good experiences in scope that carry evidence."""
+    return (
+        _records_counted(period, "experience")
+        .by_enterprises()
+        .filter(owner_q(scope, "organization"))
+    )
+
+
+def c11_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    qs = _records_counted(period, "experience")
+    return _owner_grouped(qs, roots, "organization", "pk", ent=True, gov=False)
+
+
+def c12_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Government good experiences in scope that carry evidence."""
+    return (
+        _records_counted(period, "experience")
+        .by_government()
+        .filter(owner_q(scope, "organization"))
+    )
+
+
+def c12_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    qs = _records_counted(period, "experience")
+    return _owner_grouped(qs, roots, "organization", "pk", ent=False, gov=True)
+
+
+def c13_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Work mechanisms in scope (enterprises' and government units') that carry evidence."""
+    return _records_counted(period, "mechanism").filter(owner_q(scope, "organization"))
+
+
+def c13_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    qs = _records_counted(period, "mechanism")
+    return _owner_grouped(qs, roots, "organization", "pk", ent=True, gov=True)
+
+
+def _batches(period: Period) -> QuerySet[Any]:
+    from anbiao.enforcement.selectors import published_batches
+
+    return published_batches(start=period.start, end=period.end)
+
+
+def c14_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Exposure batches published in the period by the unit or its sub-units."""
+    return _batches(period).filter(actor_q(scope, "department"))
+
+
+def c14_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    return _group(_batches(period), roots.expr("department"), "pk")
+
+
+def c15_records(scope: Scope, period: Period) -> QuerySet[Any]:
+    """Distinct enterprises exposed in those batches."""
+    from anbiao.enforcement.models import EnforcementCase
+
+    batches = c14_records(scope, period).values("pk")
+    ids = EnforcementCase.objects.filter(batches__in=batches).values("enterprise_id")
+    return Organization.objects.filter(kind=OrgKind.ENTERPRISE, pk__in=ids)
+
+
+def c15_grouped(period: Period, roots: Roots) -> dict[Any, int]:
+    from anbiao.enforcement.models import ExposureBatch
+
+    through = ExposureBatch.cases.through.objects.filter(exposurebatch__in=_batches(period))
+    return _group(through, roots.expr("exposurebatch__department"), "enforcementcase__enterprise")
+
+
+# --- the table's shape ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    no: int
+    group: str
+    name: str
+    source: str
+    records: Callable[[Scope, Period], QuerySet[Any]]
+    grouped: Callable[[Period, Roots], dict[Any, int]]
+    list_kind: str  # what the drill-down lists: org, problem, report, inspection, record, batch
+    note: str = ""
+
+    @property
+    def code(self) -> str:
+        return f"c{self.no:02d}"
+
+
+GROUPS: tuple[tuple[str, int], ...] = (
+    ("开展“回头看”数量", 2),
+    ("开展“回头看”自查发现问题", 2),
+    ("形成自查自纠报告", 2),
+    ("督导检查", 4),
+    ("总结好的经验、做法", 2),
+    ("建立工作机制", 1),
+    ("曝光执法典型案例", 2),
+)
+
+_G = [g for g, span in GROUPS for _ in range(span)]
+
+COLUMNS: tuple[Column, ...] = (
+    Column(1, _G[0], "企业（家）", "checklists", c01_records, c01_grouped, "org"),
+    Column(2, _G[1], "政府部门（个）", "checklists", c02_records, c02_grouped, "org"),
+    Column(
+        3, _G[2], "企业自查发现问题（个）", "checklists", c03_records, c03_grouped, "problem_line"
+    ),
+    Column(
+        4,
+        _G[3],
+        "政府部门自查发现问题（个）",
+        "checklists",
+        c04_records,
+        c04_grouped,
+        "problem_line",
+    ),
+    Column(5, _G[4], "企业（份）", "reports", c05_records, c05_grouped, "report"),
+    Column(6, _G[5], "政府部门（份）", "reports", c06_records, c06_grouped, "report"),
+    Column(7, _G[6], "企业（家）", "inspections", c07_records, c07_grouped, "org"),
+    Column(8, _G[7], "发现问题（个）", "inspections", c08_records, c08_grouped, "problem"),
+    Column(9, _G[8], "政府部门（个）", "inspections", c09_records, c09_grouped, "org"),
+    Column(10, _G[9], "发现问题（个）", "inspections", c10_records, c10_grouped, "problem"),
+    Column(11, _G[10], "企业（条）", "records", c11_records, c11_grouped, "record"),
+    Column(12, _G[11], "政府部门（条）", "records", c12_records, c12_grouped, "record"),
+    Column(13, _G[12], "个数", "records", c13_records, c13_grouped, "record"),
+    Column(14, _G[13], "批数", "enforcement", c14_records, c14_grouped, "batch"),
+    Column(15, _G[14], "家数", "enforcement", c15_records, c15_grouped, "org"),
+)
+COLUMN_BY_NO = {c.no: c for c in COLUMNS}
+
+# The 统计口径 box: the rules chosen where the campaign documents are silent.
+RULES: tuple[str, ...] = (
+    "统计范围：市安委办为全市；成员单位为其作为主管部门（主管部门以企业底数台账中的“主管部门”为准，"
+    "其他监管部门不计）的企业，以及本单位和下属单位；乡镇（街道、开发区）为辖区内企业，以及本单位和下属单位。",
+    "第1—4列：“回头看”细则以最近一次提交时间归入统计期；已退回修改、尚未重新提交的不计；"
+    "企业填报附件2，政府部门填报附件1；同一单位在统计期内多次提交只计1家（个）。",
+    "第3、4列：计入上述已提交细则中逐条登记的“存在问题”。",
+    "第5、6列：计入统计期内定稿的自查自纠报告。",
+    "第7—10列：计入本单位及下属单位在统计期内（按检查日期）开展的督导检查；同一企业（单位）被多次检查只计1家（个），"
+    "发现问题按检查记录的问题逐条计数。",
+    "第11—13列：只计已提交且附有佐证材料的经验做法和工作机制，按记录日期归入统计期。",
+    "第14、15列：计入本单位及下属单位在统计期内（按曝光日期）发布的曝光批次；家数为这些批次中不重复的企业数。",
+    "汇总表中，一家企业同时计入其主管部门和所在乡镇，各行直接相加会重复计算；全市合计按全市范围一次计算，每家企业只计一次。",
+)
+
+
+def empty_roots() -> Roots:
+    return Roots(root_of={}, departments=[], towns=[], city=None)
+
+
+def column_available(col: Column) -> bool:
+    return SOURCE_AVAILABLE[col.source]()
+
+
+@dataclass
+class Availability:
+    """Which columns can be computed now (one introspection query, cached per process)."""
+
+    ok: dict[int, bool] = field(default_factory=dict)
+
+    @classmethod
+    def now(cls) -> Availability:
+        by_source = {name: fn() for name, fn in SOURCE_AVAILABLE.items()}
+        return cls(ok={c.no: by_source[c.source] for c in COLUMNS})
+
+    def note(self, no: int) -> str:
+        return "" if self.ok.get(no) else SOURCE_MISSING_NOTE[COLUMN_BY_NO[no].source]

@@ -1,0 +1,114 @@
+"""A unit's submitted (填报) statistics table for one period: the numbers frozen at submission.
+
+``computed`` holds the 15 numbers the system computed at submission (``null`` where a source
+was not available); ``adjustments`` holds the numbers the unit changed, each with its written
+reason ({"3": {"value": 12, "reason": "…"}}). The reported number is the adjusted one.
+Statuses (the state machine is :data:`anbiao.stats.services.TRANSITIONS`): submitted 已填报 →
+returned 已退回 → submitted again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已填报"
+    RETURNED = "returned", "已退回"
+
+
+class StatsSubmission(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    unit = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="填报单位",
+        on_delete=models.PROTECT,
+        related_name="stats_submissions",
+    )
+    period_start = models.DateField("统计期开始")
+    period_end = models.DateField("统计期结束")
+    status = models.CharField(
+        "状态", max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+    )
+    unit_name = models.CharField("填报单位（盖章）", max_length=200)
+    filler_name = models.CharField("填报人", max_length=50)
+    phone = models.CharField("联系电话", max_length=30)
+    computed = models.JSONField("系统统计值", default=list)
+    adjustments = models.JSONField("调整", default=dict, blank=True)
+    stamp = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name="盖章扫描件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("填报时间")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    times_submitted = models.PositiveIntegerField("提交次数", default=1)
+    return_reason = models.TextField("退回原因", blank=True)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "统计表填报"
+        verbose_name_plural = "统计表填报"
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period_start", "period_end"], name="stats_submission_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.period_start}—{self.period_end}"
+
+    @property
+    def computed_values(self) -> list[int | None]:
+        return list(self.computed)
+
+    def adjustment(self, no: int) -> dict[str, Any] | None:
+        return self.adjustments.get(str(no))
+
+    def reported(self, no: int) -> int | None:
+        """The number reported in column ``no`` (the adjusted one when adjusted)."""
+        adj = self.adjustment(no)
+        if adj is not None:
+            return int(adj["value"])
+        return self.computed[no - 1]
+
+    @property
+    def reported_values(self) -> list[int | None]:
+        return [self.reported(i) for i in range(1, len(self.computed) + 1)]
+
+    def display(self, no: int) -> str:
+        """“12（系统 10，调整 +2：原因…）”, or the plain number, or “—”."""
+        adj = self.adjustment(no)
+        system = self.computed[no - 1]
+        if adj is None:
+            return "—" if system is None else str(system)
+        value = int(adj["value"])
+        base = 0 if system is None else system
+        sys_text = "—" if system is None else str(system)
+        return f"{value}（系统 {sys_text}，调整 {value - base:+d}：{adj['reason']}）"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SubmissionStatus.SUBMITTED

@@ -1,0 +1,135 @@
+"""Builders for statistics tests: a minimal checklist template and records of every source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from anbiao.checklists.models import (
+    Answer,
+    Checklist,
+    ChecklistPurpose,
+    Clause,
+    Item,
+    ProblemLine,
+    Section,
+    Template,
+    TemplateVersion,
+)
+from anbiao.core.models import StoredFile
+
+TZ = ZoneInfo("Asia/Shanghai")
+PERIOD_START = dt.date(2024, 9, 1)
+PERIOD_END = dt.date(2024, 12, 31)
+# submission times around the period's edges, in local (Asia/Shanghai) time
+TIMES = {
+    "in": dt.datetime(2024, 10, 15, 10, 0, tzinfo=TZ),
+    "first": dt.datetime(2024, 9, 1, 0, 5, tzinfo=TZ),  # 2024-08-31 16:05 UTC: still in
+    "last": dt.datetime(2024, 12, 31, 23, 30, tzinfo=TZ),  # 15:30 UTC: in
+    "after": dt.datetime(2025, 1, 1, 0, 10, tzinfo=TZ),  # 2024-12-31 16:10 UTC: out
+    "before": dt.datetime(2024, 8, 31, 23, 50, tzinfo=TZ),  # out
+}
+TIME_IN = {"in": True, "first": True, "last": True, "after": False, "before": False}
+DATES = {
+    "in": dt.date(2024, 10, 15),
+    "first": PERIOD_START,
+    "last": PERIOD_END,
+    "after": dt.date(2025, 1, 1),
+    "before": dt.date(2024, 8, 31),
+}
+
+
+def template_version(kind: str = "enterprise") -> tuple[TemplateVersion, Clause]:
+    code = f"stats_test_{kind}"
+    tpl, _ = Template.objects.get_or_create(
+        code=code, defaults={"title": f"测试细则{kind}", "kind": kind}
+    )
+    tv, _ = TemplateVersion.objects.get_or_create(
+        template=tpl,
+        version=1,
+        defaults={"title": tpl.title, "sha256": hashlib.sha256(code.encode()).hexdigest()},
+    )
+    section, _ = Section.objects.get_or_create(
+        version=tv, position=1, defaults={"title": "一、测试"}
+    )
+    item, _ = Item.objects.get_or_create(
+        version=tv, position=1, defaults={"section": section, "number": 1, "text": "1.测试内容。"}
+    )
+    clause, _ = Clause.objects.get_or_create(
+        version=tv, position=1, defaults={"item": item, "number": 1, "text": "是否测试。"}
+    )
+    return tv, clause
+
+
+def lookback(
+    org: Any, *, status: str, when: dt.datetime | None, problems: int, tv: Any, clause: Any
+) -> Checklist:
+    """A look-back checklist with one answer carrying ``problems`` problem lines."""
+    c = Checklist.objects.create(
+        organization=org,
+        template_version=tv,
+        purpose=ChecklistPurpose.LOOKBACK,
+        status=status,
+        submitted_at=when,
+    )
+    answer = Answer.objects.create(checklist=c, clause=clause, result="nonconform")
+    ProblemLine.objects.bulk_create(
+        [ProblemLine(answer=answer, position=i + 1, text=f"问题{i + 1}") for i in range(problems)]
+    )
+    return c
+
+
+def stored_file(org: Any) -> StoredFile:
+    sha = uuid.uuid4().hex * 2
+    return StoredFile.objects.create(
+        file=f"evidence/test/{sha[:16]}.png",
+        original_name="佐证.png",
+        content_type="image/png",
+        kind="png",
+        size=10,
+        sha256=sha,
+        organization=org,
+    )
+
+
+def record(org: Any, *, kind: str, submitted: bool, evidence: bool, date: dt.date) -> Any:
+    from anbiao.records.models import Record
+
+    r = Record.objects.create(
+        kind=kind,
+        organization=org,
+        title=f"{org.name}{kind}",
+        summary="内容",
+        category="other" if kind == "experience" else "",
+        date=date,
+        status="submitted" if submitted else "draft",
+    )
+    if evidence:
+        r.evidence.add(stored_file(org))
+    return r
+
+
+def batch(publisher: Any, *, published: bool, date: dt.date, enterprises: list[Any]) -> Any:
+    from anbiao.enforcement.models import EnforcementCase, ExposureBatch
+
+    b = ExposureBatch.objects.create(
+        department=publisher,
+        title=f"{publisher.name}曝光{uuid.uuid4().hex[:6]}",
+        date=date,
+        status="published" if published else "draft",
+    )
+    for ent in enterprises:
+        case = EnforcementCase.objects.create(
+            department=publisher,
+            enterprise=ent,
+            case_number=uuid.uuid4().hex[:12],
+            violation="违法",
+            legal_basis="依据",
+            penalty="罚款",
+            decided_on=date,
+        )
+        b.cases.add(case)
+    return b

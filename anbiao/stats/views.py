@@ -1,0 +1,324 @@
+"""The statistics table 附件3: live table, drill-down lists, consolidated city table, 填报,
+the city office's overview and returns, and the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anbiao.accounts.models import BUSINESS_ROLES
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
+from anbiao.core.audit import log_action
+from anbiao.core.uploads import stored_file_response
+from anbiao.core.xlsx import XLSX_MIME, attachment_response
+from anbiao.orgs.models import OrgKind
+from anbiao.stats import exports, selectors, services
+from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, GROUPS, RULES, Period
+from anbiao.stats.forms import ReturnForm, SubmitForm, period_from
+
+CITY = (OrgKind.CITY,)
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FORMATS = {"xlsx": XLSX_MIME, "docx": DOCX_MIME, "pdf": "application/pdf"}
+
+
+def _unit_and_period(request: HttpRequest) -> tuple[Any, Period, Any]:
+    unit = selectors.unit_for_user(request.user, request.GET.get("unit"))
+    period, form = period_from(request.GET, selectors.default_period())
+    return unit, period, form
+
+
+def _q(unit: Any, period: Period) -> str:
+    return f"unit={unit.pk}&{period.query()}"
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            key = name if name in form.fields else None
+            for error in errors:
+                form.add_error(key, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def table(request: HttpRequest) -> HttpResponse:
+    """One unit's live table; the city office may pick any reporting unit."""
+    unit, period, form = _unit_and_period(request)
+    live = selectors.unit_table(unit=unit, period=period)
+    sub = selectors.submission_for(unit=unit, period=period)
+    is_city = request.user.organization.kind == OrgKind.CITY
+    own = unit.pk == selectors.unit_for_user(request.user).pk
+    return render(
+        request,
+        "stats/table.html",
+        {
+            "unit": unit,
+            "period": period,
+            "form": form,
+            "live": live,
+            "groups": GROUPS,
+            "columns": COLUMNS,
+            "submission": sub,
+            "frozen": [(sub.display(c.no), sub.adjustment(c.no)) for c in COLUMNS] if sub else None,
+            "rules": RULES,
+            "q": _q(unit, period),
+            "units": selectors.reporting_units() if is_city else None,
+            "can_submit": own and services.can_submit(request.user, unit),
+            "is_city": is_city,
+        },
+    )
+
+
+def _list_rows(kind: str, qs: Any) -> tuple[list[str], Any]:
+    if kind == "org":
+        qs = qs.select_related("enterprise__town", "enterprise__department").order_by(
+            "kind", "name"
+        )
+        return ["单位名称", "类型", "乡镇/街道", "主管部门"], (
+            [
+                o.name,
+                o.get_kind_display(),
+                getattr(getattr(o, "enterprise", None), "town", "") or "",
+                getattr(getattr(o, "enterprise", None), "department", "") or "",
+            ]
+            for o in qs
+        )
+    if kind == "problem_line":
+        qs = qs.select_related("answer__checklist__organization", "answer__clause__item").order_by(
+            "answer__checklist__organization__name", "answer__clause__position", "position"
+        )
+        return ["填报单位", "细则", "存在问题"], (
+            [p.answer.checklist.organization.name, p.answer.clause.code, p.text] for p in qs
+        )
+    if kind == "record":
+        qs = qs.select_related("organization").order_by("-date", "title")
+        return ["填报单位", "类别", "标题", "日期"], (
+            [r.organization.name, r.get_kind_display(), r.title, r.date] for r in qs
+        )
+    if kind == "batch":
+        qs = qs.select_related("department").order_by("-date", "title")
+        return ["曝光单位", "标题", "曝光日期"], ([b.department.name, b.title, b.date] for b in qs)
+    if kind == "report":
+        qs = qs.select_related("organization")
+        return ["填报单位", "报告"], ([r.organization.name, str(r)] for r in qs)
+    return ["记录"], ([str(o)] for o in qs)
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def drill(request: HttpRequest, no: int) -> HttpResponse:
+    """The records behind one number; the list's length equals the number."""
+    unit, period, _ = _unit_and_period(request)
+    col = COLUMN_BY_NO.get(no)
+    if col is None:
+        raise Http404("该列不存在")
+    qs = selectors.column_records(scope=selectors.scope_for(unit), period=period, no=no)
+    page = Paginator(qs.order_by("pk"), 200).get_page(request.GET.get("page"))
+    headers, rows = _list_rows(col.list_kind, page.object_list)
+    return render(
+        request,
+        "stats/drill.html",
+        {
+            "unit": unit,
+            "period": period,
+            "col": col,
+            "page": page,
+            "headers": headers,
+            "rows": list(rows),
+            "q": _q(unit, period),
+        },
+    )
+
+
+@require(kinds=CITY, roles=BUSINESS_ROLES)
+def city(request: HttpRequest) -> HttpResponse:
+    """The consolidated city table (one row per unit, subtotals, plain sum, city total)."""
+    period, form = period_from(request.GET, selectors.default_period())
+    t = selectors.city_table(period=period)
+    return render(
+        request,
+        "stats/city.html",
+        {
+            "period": period,
+            "form": form,
+            "t": t,
+            "groups": GROUPS,
+            "columns": COLUMNS,
+            "rules": RULES,
+            "explained": selectors.DIFFERENCE_EXPLAINED,
+            "pq": period.query(),
+        },
+    )
+
+
+def _export(sheet: exports.Sheet, fmt: str, filename: str) -> HttpResponse:
+    if fmt == "xlsx":
+        content = exports.render_xlsx(sheet)
+    elif fmt == "docx":
+        content = exports.render_docx(sheet)
+    elif fmt == "pdf":
+        content = exports.render_pdf(sheet)
+    else:
+        raise Http404("不支持的格式")
+    return attachment_response(content, filename=f"{filename}.{fmt}", content_type=FORMATS[fmt])
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The unit's table in the official layout: its submission if submitted, else live."""
+    if fmt not in FORMATS:
+        raise Http404("不支持的格式")
+    unit, period, _ = _unit_and_period(request)
+    live = selectors.unit_table(unit=unit, period=period)
+    sub = selectors.submission_for(unit=unit, period=period)
+    if sub is not None and not sub.is_submitted:
+        sub = None
+    sheet = exports.unit_sheet(live, sub, today=timezone.localdate())
+    log_action(
+        unit,
+        "anbiao.stats.exported",
+        request=request,
+        data={"format": fmt, "period": [period.start.isoformat(), period.end.isoformat()]},
+    )
+    return _export(sheet, fmt, f"附件3统计表_{unit.name}_{period.start}_{period.end}")
+
+
+@require(kinds=CITY, roles=BUSINESS_ROLES)
+def city_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("不支持的格式")
+    period, _ = period_from(request.GET, selectors.default_period())
+    t = selectors.city_table(period=period)
+    sheet = exports.city_sheet(
+        t, city_name=request.user.organization.name, today=timezone.localdate()
+    )
+    log_action(
+        request.user.organization,
+        "anbiao.stats.exported",
+        request=request,
+        data={
+            "format": fmt,
+            "city": True,
+            "period": [period.start.isoformat(), period.end.isoformat()],
+        },
+    )
+    return _export(sheet, fmt, f"附件3统计汇总表_{period.start}_{period.end}")
+
+
+@require(kinds=GOV_KINDS, roles=WRITER_ROLES)
+def submit(request: HttpRequest) -> HttpResponse:
+    """填报: freeze the own unit's numbers for the period (adjust only with a reason)."""
+    unit = selectors.unit_for_user(request.user)
+    period, _ = period_from(request.GET, selectors.default_period())
+    existing = selectors.submission_for(unit=unit, period=period)
+    if existing is not None and existing.is_submitted:
+        messages.info(request, "本期统计表已填报，如需修改请联系市安委办退回。")
+        return redirect(f"{reverse('stats:table')}?{_q(unit, period)}")
+    live = selectors.unit_table(unit=unit, period=period)
+    initial = {
+        "filler_name": request.user.display_name,
+        "phone": getattr(request.user, "phone", "") or unit.contact_phone,
+    }
+    form = SubmitForm(
+        request.POST or None, request.FILES or None, computed=live.values, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_submit(
+                by=request.user,
+                unit=unit,
+                period=period,
+                filler_name=form.cleaned_data["filler_name"],
+                phone=form.cleaned_data["phone"],
+                adjustments=form.adjustments(),
+                stamp=form.cleaned_data.get("stamp"),
+                expected_computed=form.expected(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "统计表已填报。")
+            return redirect(f"{reverse('stats:table')}?{_q(unit, period)}")
+    return render(
+        request,
+        "stats/submit.html",
+        {"unit": unit, "period": period, "form": form, "existing": existing, "q": _q(unit, period)},
+    )
+
+
+@require(kinds=CITY, roles=BUSINESS_ROLES)
+def submissions(request: HttpRequest) -> HttpResponse:
+    """Which units submitted for the period; frozen against live values, differences marked."""
+    period, form = period_from(request.GET, selectors.default_period())
+    rows = selectors.submission_overview(period=period)
+    return render(
+        request,
+        "stats/submissions.html",
+        {
+            "period": period,
+            "form": form,
+            "rows": rows,
+            "columns": COLUMNS,
+            "n_submitted": sum(1 for r in rows if r.submission and r.submission.is_submitted),
+            "pq": period.query(),
+        },
+    )
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def submission_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    sub = selectors.submission_get(user=request.user, pk=pk)
+    period = Period(sub.period_start, sub.period_end)
+    live = selectors.unit_table(unit=sub.unit, period=period)
+    cells = [
+        (c, sub.display(c.no), sub.adjustment(c.no), sub.computed[c.no - 1], live.values[i])
+        for i, c in enumerate(COLUMNS)
+    ]
+    return render(
+        request,
+        "stats/submission_detail.html",
+        {
+            "sub": sub,
+            "cells": cells,
+            "period": period,
+            "return_form": ReturnForm(),
+            "can_return": services.can_return(request.user) and sub.is_submitted,
+            "q": _q(sub.unit, period),
+        },
+    )
+
+
+@require(kinds=CITY, roles=WRITER_ROLES)
+@require_POST
+def submission_return(request: HttpRequest, pk: Any) -> HttpResponse:
+    sub = selectors.submission_get(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_return(
+                by=request.user, submission=sub, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已退回 {sub.unit_name} 的统计表。")
+    else:
+        messages.error(request, "退回原因：请填写退回原因。")
+    return redirect("stats:submission_detail", pk=sub.pk)
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def submission_stamp(request: HttpRequest, pk: Any) -> HttpResponse:
+    sub = selectors.submission_get(user=request.user, pk=pk)
+    if sub.stamp is None:
+        raise Http404("没有盖章扫描件")
+    return stored_file_response(sub.stamp, inline=True)
