@@ -16,12 +16,17 @@ def post_login(client, username: str, password: str, **extra):
     )
 
 
-def login_fully(client, user) -> None:
-    """A session that has passed the password and (when it applies) the second factor."""
-    client.force_login(user, backend=BACKEND)
+def pass_second_factor(client) -> None:
+    """Mark the client's session as having given its second factor (tests of other things)."""
     session = client.session
     session[SESSION_2FA_KEY] = True
     session.save()
+
+
+def login_fully(client, user) -> None:
+    """A session that has passed the password and (when it applies) the second factor."""
+    client.force_login(user, backend=BACKEND)
+    pass_second_factor(client)
 
 
 def normalized(body: bytes, username: str) -> str:

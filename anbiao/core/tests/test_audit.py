@@ -11,14 +11,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from anbiao.accounts.models import Role
+from anbiao.accounts.tests.helpers import login_fully
 from anbiao.core.audit import log_action, verify_chain
 from anbiao.core.models import AuditEntry
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
 
 pytestmark = pytest.mark.django_db
-
-BACKEND = "anbiao.accounts.backends.UsernameOrMobileBackend"
 
 
 def _entries(n: int = 3) -> list[AuditEntry]:
@@ -115,16 +114,16 @@ def people():
 
 
 def _client(client, user):
-    client.force_login(user, backend=BACKEND)
+    login_fully(client, user)
     return client
 
 
 def test_only_the_city_auditor_reads_the_audit_log(client, people) -> None:
     for key in ("secadmin", "sysadmin", "city_admin", "dept_auditor", "filler"):
-        client.force_login(people[key], backend=BACKEND)
+        login_fully(client, people[key])
         assert client.get(reverse("core:audit_list")).status_code == 404, key
         assert client.get(reverse("core:audit_export")).status_code == 404, key
-    client.force_login(people["auditor"], backend=BACKEND)
+    login_fully(client, people["auditor"])
     assert client.get(reverse("core:audit_list")).status_code == 200
 
 
