@@ -128,6 +128,7 @@ def record_evidence_add(
 @transaction.atomic
 def record_evidence_remove(*, by: User, record: Record, stored: StoredFile) -> Record:
     """Detach one evidence file. Removing the last one returns a submitted record to draft."""
+    record = Record.objects.select_for_update().get(pk=record.pk)
     if record.organization_id != by.organization_id:
         raise ValidationError("只能删除本单位记录的佐证材料。")
     record.evidence.remove(stored)
