@@ -78,8 +78,10 @@ def seed(stdout: Any = None) -> None:
         .filter(is_closed=False)
         .order_by("credit_code")
     )
+    demo = [e for e in ents if e.organization.name == DEMO_ENTERPRISE]
+    ents = demo + [e for e in ents if e.organization.name != DEMO_ENTERPRISE][:150]
     plans: list[tuple[Organization, str, int]] = []  # (org, status, answered)
-    for i, e in enumerate(ents[:150]):
+    for i, e in enumerate(ents):
         if e.organization.name == DEMO_ENTERPRISE:
             plans.append((e.organization, ChecklistStatus.DRAFT, 37))
             continue
