@@ -189,3 +189,17 @@ def test_without_the_middleware_nothing_is_asked(client, people, settings) -> No
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != SECOND_FACTOR_MIDDLEWARE]
     post_login(client, "auditop", PASSWORD)
     assert client.get(reverse("core:audit_list")).status_code == 200
+
+
+def test_the_command_line_reset_removes_the_device_and_is_audited(people) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    _confirmed_device(people["secadmin"])
+    out = io.StringIO()
+    call_command("totp_reset", "secop", stdout=out)
+    assert "已重置 secop" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=people["secadmin"]).exists()
+    entry = AuditEntry.objects.get(action="anbiao.auth.totp_reset")
+    assert entry.object_id == str(people["secadmin"].pk) and entry.data["via"].startswith("manage")
