@@ -79,39 +79,48 @@ def table(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _list_rows(kind: str, qs: Any) -> tuple[list[str], Any]:
+def _ent(o: Any, attr: str) -> str:
+    ent = getattr(o, "enterprise", None) if o.kind == OrgKind.ENTERPRISE else None
+    return str(getattr(ent, attr, "") or "") if ent is not None else ""
+
+
+def _list_view(kind: str, qs: Any) -> tuple[list[str], Any, Any]:
+    """Headers, the ordered queryset and a row function for a drill-down list."""
     if kind == "org":
-        qs = qs.select_related("enterprise__town", "enterprise__department").order_by(
-            "kind", "name"
-        )
-        return ["单位名称", "类型", "乡镇/街道", "主管部门"], (
-            [
-                o.name,
-                o.get_kind_display(),
-                getattr(getattr(o, "enterprise", None), "town", "") or "",
-                getattr(getattr(o, "enterprise", None), "department", "") or "",
-            ]
-            for o in qs
+        return (
+            ["单位名称", "类型", "乡镇/街道", "主管部门"],
+            qs.select_related("enterprise__town", "enterprise__department").order_by(
+                "kind", "name", "pk"
+            ),
+            lambda o: [o.name, o.get_kind_display(), _ent(o, "town"), _ent(o, "department")],
         )
     if kind == "problem_line":
-        qs = qs.select_related("answer__checklist__organization", "answer__clause__item").order_by(
-            "answer__checklist__organization__name", "answer__clause__position", "position"
-        )
-        return ["填报单位", "细则", "存在问题"], (
-            [p.answer.checklist.organization.name, p.answer.clause.code, p.text] for p in qs
+        return (
+            ["填报单位", "细则", "存在问题"],
+            qs.select_related("answer__checklist__organization", "answer__clause__item").order_by(
+                "answer__checklist__organization__name", "answer__clause__position", "pk"
+            ),
+            lambda p: [p.answer.checklist.organization.name, p.answer.clause.code, p.text],
         )
     if kind == "record":
-        qs = qs.select_related("organization").order_by("-date", "title")
-        return ["填报单位", "类别", "标题", "日期"], (
-            [r.organization.name, r.get_kind_display(), r.title, r.date] for r in qs
+        return (
+            ["填报单位", "类别", "标题", "日期"],
+            qs.select_related("organization").order_by("-date", "title", "pk"),
+            lambda r: [r.organization.name, r.get_kind_display(), r.title, r.date],
         )
     if kind == "batch":
-        qs = qs.select_related("department").order_by("-date", "title")
-        return ["曝光单位", "标题", "曝光日期"], ([b.department.name, b.title, b.date] for b in qs)
+        return (
+            ["曝光单位", "标题", "曝光日期"],
+            qs.select_related("department").order_by("-date", "title", "pk"),
+            lambda b: [b.department.name, b.title, b.date],
+        )
     if kind == "report":
-        qs = qs.select_related("organization")
-        return ["填报单位", "报告"], ([r.organization.name, str(r)] for r in qs)
-    return ["记录"], ([str(o)] for o in qs)
+        return (
+            ["填报单位", "报告"],
+            qs.select_related("organization").order_by("pk"),
+            lambda r: [r.organization.name, str(r)],
+        )
+    return ["记录"], qs.order_by("pk"), lambda o: [str(o)]
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
@@ -122,8 +131,9 @@ def drill(request: HttpRequest, no: int) -> HttpResponse:
     if col is None:
         raise Http404("该列不存在")
     qs = selectors.column_records(scope=selectors.scope_for(unit), period=period, no=no)
-    page = Paginator(qs.order_by("pk"), 200).get_page(request.GET.get("page"))
-    headers, rows = _list_rows(col.list_kind, page.object_list)
+    headers, ordered, to_row = _list_view(col.list_kind, qs)
+    page = Paginator(ordered, 200).get_page(request.GET.get("page"))
+    rows = [to_row(o) for o in page.object_list]
     return render(
         request,
         "stats/drill.html",
@@ -133,7 +143,7 @@ def drill(request: HttpRequest, no: int) -> HttpResponse:
             "col": col,
             "page": page,
             "headers": headers,
-            "rows": list(rows),
+            "rows": rows,
             "q": _q(unit, period),
         },
     )
