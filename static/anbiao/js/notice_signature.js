@@ -34,6 +34,7 @@
   canvas.addEventListener("pointerdown", function (ev) {
     ev.preventDefault();
     drawing = true;
+    error.hidden = true;
     last = point(ev);
     if (canvas.setPointerCapture) canvas.setPointerCapture(ev.pointerId);
     ctx.beginPath();
