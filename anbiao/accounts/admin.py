@@ -49,7 +49,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     autocomplete_fields = ("organization",)
     inlines = [MembershipInline]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("单位与角色", {"fields": ("full_name", "mobile", "organization", "must_change_password")}),
     )
 

@@ -60,7 +60,8 @@ class SecondFactorMiddleware:
             and second_factor_pending(request)
         ):
             confirmed = TOTPDevice.objects.filter(
-                user=request.user, confirmed_at__isnull=False
+                user_id=request.user.pk,  # type: ignore[misc]
+                confirmed_at__isnull=False,
             ).exists()
             target = reverse("accounts:totp_verify" if confirmed else "accounts:totp_setup")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -53,7 +53,7 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("首次登录须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = "用户"
@@ -82,7 +82,7 @@ class User(AbstractUser):
             return SYSADMIN_PERMISSIONS
         return frozenset()
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         if obj is None and perm in self.role_permissions():
             return True
         return super().has_perm(perm, obj)

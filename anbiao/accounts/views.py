@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,6 @@ from anbiao.core.audit import log_action
 from anbiao.orgs.models import OrgKind
 
 ANY_ROLE = BUSINESS_ROLES | ADMIN_ROLES
-SECADMIN_ONLY = {"kinds": {OrgKind.CITY}, "roles": {Role.SECADMIN}, "note": "安全管理员"}
 TOTP_MAX_FAILURES = 5
 SESSION_TOTP_FAILURES = "anbiao_2fa_failures"
 
@@ -34,7 +34,7 @@ class AnbiaoLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)  # logs in: a new session key
         # A fresh password login always asks for the second factor again.
         self.request.session.pop(SESSION_2FA_KEY, None)
@@ -42,13 +42,13 @@ class AnbiaoLoginView(LoginView):
         return response
 
 
-login_view = public(AnbiaoLoginView.as_view())
-logout_view = public(LogoutView.as_view())
+login_view = public(AnbiaoLoginView.as_view())  # type: ignore[type-var]
+logout_view = public(LogoutView.as_view())  # type: ignore[type-var]
 
 
 @require(roles=ANY_ROLE)
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = ChangePasswordForm(request.user, request.POST or None)
+    form = ChangePasswordForm(request.user, request.POST or None)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
@@ -140,7 +140,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp_verify.html", {"form": form, "next": _next_url(request)})
 
 
-@require(**SECADMIN_ONLY)
+@require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
 def security(request: HttpRequest) -> HttpResponse:
     """安全管理员: the security rules in force, current lockouts, the 三员's second factor."""
     return render(
@@ -160,7 +160,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require(**SECADMIN_ONLY)
+@require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
 @require_POST
 def lockout_unlock(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST)
@@ -173,7 +173,7 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:security")
 
 
-@require(**SECADMIN_ONLY)
+@require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
 @require_POST
 def totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_in_scope_or_404(User.objects.all(), pk=pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -23,8 +25,6 @@ from anbiao.core.audit_selectors import (
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.orgs.models import OrgKind
 
-AUDITOR_ONLY = {"kinds": {OrgKind.CITY}, "roles": {Role.AUDITOR}, "note": "审计管理员"}
-
 
 class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label="起始日期", required=False)
@@ -34,13 +34,13 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label="操作代码（前缀）", required=False, max_length=80)
     object = forms.CharField(label="对象", required=False, max_length=100)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name in ("date_from", "date_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
             self.fields[name].error_messages["invalid"] = "请输入正确的日期，例如 2026-01-31。"
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
@@ -66,7 +66,7 @@ def _form(request: HttpRequest) -> AuditFilterForm:
     return AuditFilterForm(params if params else None)
 
 
-@require(**AUDITOR_ONLY)
+@require(kinds={OrgKind.CITY}, roles={Role.AUDITOR}, note="审计管理员")
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit trail, newest first, 50 a page, with filters."""
     form = _form(request)
@@ -81,7 +81,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require(**AUDITOR_ONLY)
+@require(kinds={OrgKind.CITY}, roles={Role.AUDITOR}, note="审计管理员")
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One entry with what changed (``data``) and its place in the hash chain."""
     entry = get_in_scope_or_404(audit_entries(), pk=pk)
@@ -92,7 +92,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require(**AUDITOR_ONLY)
+@require(kinds={OrgKind.CITY}, roles={Role.AUDITOR}, note="审计管理员")
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered entries as .xlsx; the export itself is recorded in the trail."""
     form = _form(request)
