@@ -118,25 +118,16 @@ def reports_for_user(user: User) -> QuerySet[MonthlyReport]:
     return MonthlyReport.objects.filter(_department_q(user)).select_related("department")
 
 
-def campaign_period(today: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
-    """The look-back period from ``anbiao.campaigns`` if that app provides one, else None."""
+def campaign_period() -> tuple[dt.date, dt.date] | None:
+    """The look-back period of the open campaign (``anbiao.campaigns``), or None."""
     try:
-        from anbiao.campaigns import selectors as campaign_selectors  # type: ignore[attr-defined]
-    except ImportError:
+        from anbiao.campaigns.selectors import current_campaign
+    except ImportError:  # the campaigns app is optional here
         return None
-    for name in ("current_period", "active_period", "campaign_period"):
-        fn = getattr(campaign_selectors, name, None)
-        if fn is None:
-            continue
-        try:
-            period = fn()
-        except Exception:  # noqa: BLE001 — a period is optional here; fall back quietly
-            return None
-        if period:
-            start = getattr(period, "start", None) or period[0]
-            end = getattr(period, "end", None) or period[1]
-            return start, end
-    return None
+    campaign = current_campaign()
+    if campaign is None:
+        return None
+    return campaign.period_start, campaign.period_end
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:

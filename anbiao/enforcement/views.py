@@ -225,7 +225,8 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, str]:
         default = campaign or selectors.default_period()
         source = "专项行动期间" if campaign else "本年度"
         start = start or default[0]
-        end = end or default[1]
+        # Months not yet begun have nothing to show: stop the grid at the current month.
+        end = end or min(default[1], timezone.localdate())
         if start > end:
             end = start
     return form, start, end, source
