@@ -133,3 +133,40 @@ def batch(publisher: Any, *, published: bool, date: dt.date, enterprises: list[A
         )
         b.cases.add(case)
     return b
+
+
+def campaign(tv_e: Any, tv_g: Any) -> Any:
+    from anbiao.campaigns.models import Campaign
+
+    c, _ = Campaign.objects.get_or_create(
+        name="统计测试专项行动",
+        defaults={
+            "period_start": PERIOD_START,
+            "period_end": PERIOD_END,
+            "enterprise_deadline": PERIOD_END,
+            "government_deadline": PERIOD_END,
+            "enterprise_template_version": tv_e,
+            "government_template_version": tv_g,
+            "status": "open",
+        },
+    )
+    return c
+
+
+def report(org: Any, *, camp: Any, finalized: bool, when: dt.datetime) -> Any:
+    """A 自查自纠报告: finalized (a counted version, first finalized at ``when``) or a draft."""
+    from anbiao.reports.models import Report, ReportVersion
+
+    r = Report.objects.create(campaign=camp, organization=org)
+    v = ReportVersion.objects.create(
+        report=r,
+        number=1,
+        status="finalized" if finalized else "draft",
+        finalized_at=when if finalized else None,
+    )
+    if finalized:
+        r.counted_version = v
+        r.first_finalized_at = when
+        r.finalized_at = when
+        r.save()
+    return r

@@ -35,6 +35,11 @@ city_st = st.fixed_dictionaries(
         "town_sub": st.booleans(),
         "ents": st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9), lookback_st), max_size=6),
         "gov_lookbacks": st.lists(lookback_st, min_size=8, max_size=8),
+        "reports": st.lists(
+            st.tuples(st.sampled_from(["none", "draft", "final"]), st.sampled_from(WHEN)),
+            min_size=20,
+            max_size=20,
+        ),
         "records": st.lists(
             st.tuples(
                 st.integers(0, 30),  # organization index (enterprises and government units)
@@ -96,6 +101,14 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
         make_lookback(org, lb, tv_g)
 
     all_orgs = [e.organization for e in ents] + govs
+    reports = {}  # org pk → counted
+    if Availability.now().ok[5]:
+        camp = b.campaign(tv_e[0], tv_g[0])
+        for org, (state, when) in zip(all_orgs, spec["reports"], strict=False):
+            if state == "none":
+                continue
+            b.report(org, camp=camp, finalized=state == "final", when=b.TIMES[when])
+            reports[org.pk] = state == "final" and b.TIME_IN[when]
     records = []
     if Availability.now().ok[11]:
         for oi, kind, submitted, evidence, when in spec["records"]:
@@ -117,6 +130,7 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
         "govs": govs,
         "ents": ents,
         "looks": looks,
+        "reports": reports,
         "records": records,
         "batches": batches,
     }
@@ -148,6 +162,9 @@ def expected(w: dict[str, Any], unit: Any) -> list[int | None]:
     out[2] = sum(w["looks"][pk][1] for pk in c1)
     out[3] = sum(w["looks"][pk][1] for pk in c2)
     avail = Availability.now()
+    if avail.ok[5]:
+        out[4] = sum(1 for pk in ent_ids if w["reports"].get(pk))
+        out[5] = sum(1 for pk in gov_ids if w["reports"].get(pk))
     if avail.ok[11]:
         n11 = n12 = n13 = 0
         for org, kind, counted in w["records"]:
