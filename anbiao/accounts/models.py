@@ -118,6 +118,9 @@ class TOTPDevice(models.Model):
     confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
     # The newest 30-second step that was accepted: a code is never accepted twice.
     last_used_step = models.BigIntegerField(default=0)
+    # Wrong codes in a row, over all sessions: guessing is stopped even with a known password.
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -74,18 +74,51 @@ def totp_device_confirm(*, user: User, code: str, request: HttpRequest | None = 
     return device
 
 
+TOTP_MAX_FAILURES = 5
+TOTP_OK, TOTP_WRONG, TOTP_LOCKED = "ok", "wrong", "locked"
+
+
 @transaction.atomic
-def totp_verify(*, user: User, code: str, request: HttpRequest | None = None) -> bool:
-    """Check a login code against the user's confirmed device; every outcome is audited."""
+def totp_verify(*, user: User, code: str, request: HttpRequest | None = None) -> str:
+    """Check a login code against the user's confirmed device; every outcome is audited.
+
+    Returns ``TOTP_OK``, ``TOTP_WRONG`` or ``TOTP_LOCKED``. Five wrong codes in a row (over all
+    sessions) lock the second factor for the lockout cool-off (30 minutes), so that knowing the
+    password is not enough to guess the code by logging in again and again.
+    """
+    from anbiao.accounts.selectors import cool_off
+
     device = TOTPDevice.objects.select_for_update().filter(user=user).first()
-    ok = device is not None and device.confirmed and _accept(device, code)
+    now = timezone.now()
+    if device is None or not device.confirmed:
+        result = TOTP_WRONG
+    elif device.locked_until is not None and device.locked_until > now:
+        result = TOTP_LOCKED
+    elif _accept(device, code):
+        device.failures, device.locked_until = 0, None
+        device.save(update_fields=["failures", "locked_until"])
+        result = TOTP_OK
+    else:
+        device.failures += 1
+        result = TOTP_WRONG
+        if device.failures >= TOTP_MAX_FAILURES:
+            device.failures, device.locked_until = 0, now + cool_off()
+            result = TOTP_LOCKED
+            log_action(user, "anbiao.auth.totp_locked", user=user, request=request)
+        device.save(update_fields=["failures", "locked_until"])
     log_action(
         user,
-        "anbiao.auth.totp_verified" if ok else "anbiao.auth.totp_failed",
+        "anbiao.auth.totp_verified" if result == TOTP_OK else "anbiao.auth.totp_failed",
         user=user,
         request=request,
+        data={} if result == TOTP_OK else {"locked": result == TOTP_LOCKED},
     )
-    return ok
+    return result
+
+
+def totp_failures_left(*, user: User) -> int:
+    device = TOTPDevice.objects.filter(user=user).first()
+    return TOTP_MAX_FAILURES - (device.failures if device else 0)
 
 
 @transaction.atomic
@@ -106,6 +139,10 @@ def lockout_reset(*, by: User, username: str, request: HttpRequest | None = None
         raise ValidationError({"username": "请指定要解锁的用户名。"})
     with transaction.atomic():
         removed = reset(username=username)
+        # The second factor's lock of the same account ends too.
+        removed += TOTPDevice.objects.filter(
+            user__username=username, locked_until__isnull=False
+        ).update(locked_until=None, failures=0)
         log_action(
             None,
             "anbiao.auth.unlocked",

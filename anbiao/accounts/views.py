@@ -25,8 +25,6 @@ from anbiao.core.audit import log_action
 from anbiao.orgs.models import OrgKind
 
 ANY_ROLE = BUSINESS_ROLES | ADMIN_ROLES
-TOTP_MAX_FAILURES = 5
-SESSION_TOTP_FAILURES = "anbiao_2fa_failures"
 
 
 class AnbiaoLoginView(LoginView):
@@ -38,7 +36,6 @@ class AnbiaoLoginView(LoginView):
         response = super().form_valid(form)  # logs in: a new session key
         # A fresh password login always asks for the second factor again.
         self.request.session.pop(SESSION_2FA_KEY, None)
-        self.request.session.pop(SESSION_TOTP_FAILURES, None)
         return response
 
 
@@ -115,7 +112,7 @@ def _verify_url() -> str:
 
 @require(roles=ANY_ROLE)
 def totp_verify(request: HttpRequest) -> HttpResponse:
-    """Ask for the 6-digit code after the password; 5 wrong codes end the session."""
+    """Ask for the 6-digit code after the password; 5 wrong codes in a row lock it 30 minutes."""
     user: User = request.user  # type: ignore[assignment]
     if not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
         return redirect("accounts:totp_setup")
@@ -123,20 +120,20 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_verify(user=user, code=form.cleaned_data["code"], request=request):
+        result = services.totp_verify(user=user, code=form.cleaned_data["code"], request=request)
+        if result == services.TOTP_OK:
             request.session.cycle_key()
             request.session[SESSION_2FA_KEY] = True
-            request.session.pop(SESSION_TOTP_FAILURES, None)
             return redirect(_next_url(request))
-        failures = int(request.session.get(SESSION_TOTP_FAILURES, 0)) + 1
-        request.session[SESSION_TOTP_FAILURES] = failures
-        if failures >= TOTP_MAX_FAILURES:
+        if result == services.TOTP_LOCKED:
             logout(request)
-            messages.error(request, "动态口令连续输错 5 次，请重新登录。")
+            messages.error(
+                request,
+                "动态口令连续输错次数过多，已锁定 30 分钟。请稍后再试，或联系安全管理员解锁。",
+            )
             return redirect("accounts:login")
-        form.add_error(
-            "code", f"动态口令不正确或已使用过，还可以再试 {TOTP_MAX_FAILURES - failures} 次。"
-        )
+        left = services.totp_failures_left(user=user)
+        form.add_error("code", f"动态口令不正确或已使用过，还可以再试 {left} 次。")
     return render(request, "accounts/totp_verify.html", {"form": form, "next": _next_url(request)})
 
 

@@ -112,6 +112,8 @@ ACTION_LABELS = {
     "anbiao.auth.totp_enabled": "启用动态口令",
     "anbiao.auth.totp_verified": "动态口令验证通过",
     "anbiao.auth.totp_failed": "动态口令错误",
+    "anbiao.auth.totp_locked": "动态口令锁定",
+    "anbiao.auth.totp_reset": "重置动态口令",
     "anbiao.access.denied": "拒绝访问",
     "anbiao.audit.exported": "导出审计日志",
 }

@@ -124,14 +124,32 @@ def test_a_fresh_password_login_asks_again(client, people) -> None:
     assert client.get(reverse("core:home")).status_code == 302
 
 
-def test_five_wrong_codes_end_the_session(client, people) -> None:
-    _confirmed_device(people["auditor"])
+def test_five_wrong_codes_lock_the_second_factor_across_logins(client, people) -> None:
+    device = _confirmed_device(people["auditor"])
     post_login(client, "auditop", PASSWORD)
-    for _ in range(4):
+    for _ in range(3):
         assert client.post(reverse("accounts:totp_verify"), {"code": "000000"}).status_code == 200
+    # Logging in again does not start the count afresh.
+    client.post(reverse("accounts:logout"))
+    post_login(client, "auditop", PASSWORD)
+    page = client.post(reverse("accounts:totp_verify"), {"code": "000000"})
+    assert "还可以再试 1 次" in page.content.decode()
     last = client.post(reverse("accounts:totp_verify"), {"code": "000000"})
     assert last.status_code == 302 and last["Location"] == reverse("accounts:login")
     assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action="anbiao.auth.totp_locked").count() == 1
+    # Locked: even the right code is refused, in a new login too.
+    post_login(client, "auditop", PASSWORD)
+    refused = client.post(reverse("accounts:totp_verify"), {"code": _code(device)})
+    assert refused.status_code == 302 and "_auth_user_id" not in client.session
+    # The security admin's unlock ends it.
+    sec = Client()
+    login_fully(sec, people["secadmin"])
+    sec.post(reverse("accounts:lockout_unlock"), {"username": "auditop"})
+    post_login(client, "auditop", PASSWORD)
+    ok = client.post(reverse("accounts:totp_verify"), {"code": _code(device, 1)})
+    assert ok.status_code == 302 and ok["Location"] == "/"
+    assert client.get(reverse("core:home")).status_code == 200
 
 
 def test_a_malformed_code_is_named(client, people) -> None:
