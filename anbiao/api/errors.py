@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 NOT_AUTHENTICATED = "未认证：请在请求头 Authorization 中提供有效的接口令牌（Bearer）。"
 NOT_FOUND = "对象不存在或无权访问。"
+BAD_BODY = "请求体不是有效的 JSON（须为 UTF-8 编码的 JSON 对象）。"
 
 # Field labels for messages; routers add their own with ``FIELD_LABELS.update(...)``.
 FIELD_LABELS: dict[str, str] = {
@@ -160,8 +161,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        message = str(exc)
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            message = BAD_BODY
+        return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 # The usual error answers of an operation, for ``response={200: X, **ERRORS}``.
-ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
+
+# No control characters except tab and line breaks (the OpenAPI document says so too, so that
+# clients and schemathesis know the rule).
+NO_CONTROL_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
 
 
 def _clean_text(value: str) -> str:
@@ -21,4 +25,8 @@ def _clean_text(value: str) -> str:
 
 
 # A text value without NUL/control characters or lone surrogates (PostgreSQL refuses them).
-CleanText = Annotated[str, AfterValidator(_clean_text)]
+CleanText = Annotated[
+    str,
+    AfterValidator(_clean_text),
+    Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool, StrictInt
 
 from anbiao.accounts.models import Role
 from anbiao.api import errors
@@ -117,10 +117,10 @@ class EnterprisePatch(Schema):
     other_departments: list[UUID] = Field(None, max_length=50)
     industry: IndustryCode = None
     size_class: SizeCode = None
-    star_level: int = Field(None, ge=0, le=3)
+    star_level: StrictInt = Field(None, ge=0, le=3)
     risk_level: RiskCode = None
-    on_regional_platform: bool = None
-    is_closed: bool = None
+    on_regional_platform: StrictBool = None
+    is_closed: StrictBool = None
 
 
 def _ref(org: Any) -> dict[str, Any]:

@@ -263,3 +263,14 @@ def test_the_docs_page_loads_only_local_static_files(client) -> None:  # noqa: A
         "'unsafe-inline'"
         not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
     )
+
+
+def test_a_body_that_is_not_json_answers_400_in_chinese(apiworld) -> None:  # noqa: ANN001
+    response = Client().patch(
+        f"/api/v1/enterprises/{apiworld.ent.pk}",
+        data=b"\x12{not json",
+        content_type="application/json",
+        **apiworld.auth(),
+    )
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"] and "请求体" in response.json()["detail"]
