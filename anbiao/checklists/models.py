@@ -385,7 +385,8 @@ class Submission(models.Model):
 
     ``snapshot`` = {"organization": name, "template_version": id, "answers": [{"clause": id,
     "position": n, "result": code, "result_label": "符合", "remarks": str,
-    "problems": [str, …], "evidence": [stored_file_id, …]}, …], "counts": {...}}.
+    "problems": [str, …], "evidence": [stored_file_id, …], "evidence_names": [str, …]}, …],
+    "counts": {"clauses": n, "nonconform": n, "problems": n}}.
     """
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="submissions")

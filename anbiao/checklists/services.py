@@ -285,7 +285,7 @@ def decode_signature(data_url: str) -> SimpleUploadedFile:
 def _snapshot(checklist: Checklist) -> dict[str, Any]:
     answers = (
         checklist.answers.select_related("clause")
-        .prefetch_related("problems", "evidence")
+        .prefetch_related("problems", "evidence__stored_file")
         .order_by("clause__position")
     )
     rows = []
@@ -300,6 +300,7 @@ def _snapshot(checklist: Checklist) -> dict[str, Any]:
                 "remarks": a.remarks,
                 "problems": [p.text for p in a.problems.all()],
                 "evidence": [str(e.stored_file_id) for e in a.evidence.all()],
+                "evidence_names": [e.stored_file.original_name for e in a.evidence.all()],
                 "version": a.version,
             }
         )

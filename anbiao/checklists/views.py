@@ -370,7 +370,12 @@ def submission_detail(request: HttpRequest, pk: str, number: int) -> HttpRespons
     }
     rows = []
     for row in submission.snapshot.get("answers", []):
-        rows.append({**row, "clause_obj": clauses.get(row["clause"])})
+        names = row.get("evidence_names") or []
+        files = [
+            (f, names[i] if i < len(names) else f"文件{i + 1}")
+            for i, f in enumerate(row.get("evidence", []))
+        ]
+        rows.append({**row, "clause_obj": clauses.get(row["clause"]), "files": files})
     return render(
         request,
         "checklists/submission.html",

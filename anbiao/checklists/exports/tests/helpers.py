@@ -76,6 +76,7 @@ def fill(
     evidence_every: int = 0,
     sign: bool = True,
     user: Any = None,
+    track: bool = False,
 ) -> dict[int, list[str]]:
     """Answer every clause; every ``problems_every``-th clause is 不符合 with problem lines.
 
@@ -92,6 +93,10 @@ def fill(
                 ProblemLine(answer=answer, position=i, text=t) for i, t in enumerate(texts, 1)
             )
             expected[pos] = texts
+            if track:  # the rectification app's tracked problems, as the checklists save does
+                from anbiao.rectification.sync import sync_answer_problems
+
+                sync_answer_problems(answer, by=user)
         elif pos % 7 == 0:
             answer.result = AnswerResult.NOT_APPLICABLE
             answer.remarks = f"第{pos}条不涉及"
