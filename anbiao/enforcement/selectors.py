@@ -158,6 +158,17 @@ class MonthCell:
             return "—"
         return "逾期未报" if self.overdue else "未报送"
 
+    @property
+    def short(self) -> str:
+        """A compact label for the city's month-by-department grid."""
+        if self.report is not None:
+            n = self.report.n_cases  # type: ignore[attr-defined]
+            base = "无案例" if self.report.no_cases else f"{n} 件"
+            return base + ("（逾期）" if self.late else "")
+        if self.future:
+            return "—"
+        return "逾期未报" if self.overdue else "未报"
+
 
 def report_grid(
     *,

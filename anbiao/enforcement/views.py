@@ -302,9 +302,27 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     form, start, end, source = _period(request)
     now = timezone.now()
     months = deadlines.months_between(start, end)
-    rows = selectors.report_grid(
+    months.reverse()  # the newest month first: that is what the office chases
+    grid = selectors.report_grid(
         departments=selectors.reporting_departments(), months=months, now=now
     )
+    totals = [
+        {
+            "month": m,
+            "reported": sum(1 for _, cells in grid if cells[i].report is not None),
+            "overdue": sum(1 for _, cells in grid if cells[i].overdue),
+        }
+        for i, m in enumerate(months)
+    ]
+    rows = [
+        (
+            dept,
+            cells,
+            sum(1 for c in cells if c.report is not None),
+            sum(1 for c in cells if c.overdue),
+        )
+        for dept, cells in grid
+    ]
     return render(
         request,
         "enforcement/report_overview.html",
@@ -312,6 +330,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
             "form": form,
             "months": months,
             "rows": rows,
+            "totals": totals,
             "source": source,
             "start": start,
             "end": end,

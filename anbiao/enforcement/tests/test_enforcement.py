@@ -221,8 +221,12 @@ def test_the_overview_page_marks_missing_past_months_in_red(world) -> None:  # n
         reverse("enforcement:report_overview"), {"start": "2024-05", "end": "2024-06"}
     )
     html = response.content.decode()
-    assert '<td class="overdue" data-month="2024-06">逾期未报</td>' in html
-    assert '<td data-month="2024-05">已报送（本月无典型案例）</td>' in html
+    assert '<td class="overdue" data-month="2024-06" title="逾期未报">逾期未报</td>' in html
+    assert '<td data-month="2024-05" title="已报送（本月无典型案例）">无案例</td>' in html
+    # Two departments in the world: one reported May, none reported June.
+    assert '<td class="num" data-total="2024-05">1 / <span class="overdue">1</span></td>' in html
+    assert '<td class="num" data-total="2024-06">0 / <span class="overdue">2</span></td>' in html
+    assert html.index('data-month="2024-06"') < html.index('data-month="2024-05"')
     bad = login(world.users["city:viewer"]).get(
         reverse("enforcement:report_overview"), {"start": "2024-13"}
     )
