@@ -1,4 +1,4 @@
-"""Registry import (底数台账导入): preview, then confirm."""
+"""Registry import (底数台账导入): upload, preview, then confirm."""
 
 from django.urls import path
 
@@ -6,4 +6,7 @@ from anbiao.orgs.registry import views
 
 urlpatterns = [
     path("import/", views.registry_import, name="registry_import"),
+    path("import/preview/", views.registry_preview, name="registry_preview"),
+    path("import/confirm/", views.registry_confirm, name="registry_confirm"),
+    path("import/cancel/", views.registry_cancel, name="registry_cancel"),
 ]

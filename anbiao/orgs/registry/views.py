@@ -1,12 +1,142 @@
+"""Registry import views: upload → preview (nothing written) → confirm (one transaction)."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, require
+from anbiao.orgs.registry import services
+from anbiao.orgs.registry.forms import RegistryUploadForm
+from anbiao.orgs.registry.reader import RegistryFileError
+from anbiao.orgs.registry_columns import REGISTRY_COLUMNS
+
+IMPORTERS = frozenset({Role.ORG_ADMIN, Role.FILLER})
+SESSION_KEY = "registry_import"
+SHOW_ROWS = 200  # rows listed per section of the preview; the counts are always complete
 
 
-@require(kinds=GOV_KINDS, roles={Role.ORG_ADMIN, Role.FILLER})
+def _pending(request: HttpRequest) -> services.PendingImport | None:
+    return services.PendingImport.from_session(request.session.get(SESSION_KEY))
+
+
+def _forget(request: HttpRequest) -> None:
+    pending = _pending(request)
+    if pending is not None:
+        services.registry_upload_discard(pending=pending)
+    request.session.pop(SESSION_KEY, None)
+
+
+def _upload_page(request: HttpRequest, form: RegistryUploadForm) -> HttpResponse:
+    return render(
+        request,
+        "orgs/registry_import.html",
+        {"form": form, "columns": REGISTRY_COLUMNS, "pending": _pending(request)},
+    )
+
+
+@require(kinds=GOV_KINDS, roles=IMPORTERS)
 def registry_import(request: HttpRequest) -> HttpResponse:
-    return render(request, "orgs/enterprise_form.html", {"form": None, "title": "导入底数台账"})
+    """Choose a file; it is checked and kept on the server, then the preview opens."""
+    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pending = services.registry_upload_store(upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            _forget(request)
+            request.session[SESSION_KEY] = pending.as_session()
+            return redirect("orgs:registry_preview")
+    return _upload_page(request, form)
+
+
+@require(kinds=GOV_KINDS, roles=IMPORTERS)
+def registry_preview(request: HttpRequest) -> HttpResponse:
+    """What a confirmation would write: nothing is written here."""
+    pending = _pending(request)
+    if pending is None:
+        messages.info(request, "请先选择要导入的底数台账文件。")
+        return redirect("orgs:registry_import")
+    try:
+        plan = services.registry_preview(user=request.user, pending=pending)
+    except RegistryFileError as exc:
+        _forget(request)
+        form = RegistryUploadForm()
+        form.add_error(None, exc.message)
+        return _upload_page(request, form)
+    issues = plan.issues
+    return render(
+        request,
+        "orgs/registry_preview.html",
+        {
+            "pending": pending,
+            "plan": plan,
+            "digest": plan.digest(),
+            "issues": issues,
+            "created": plan.created[:SHOW_ROWS],
+            "updated": plan.updated[:SHOW_ROWS],
+            "skipped": plan.skipped[:SHOW_ROWS],
+            "pending_rows": plan.pending,
+            "counts": {
+                "created": len(plan.created),
+                "updated": len(plan.updated),
+                "skipped": len(plan.skipped),
+                "errors": len(plan.error_rows),
+                "pending": len(plan.pending),
+                "issues": len(issues),
+            },
+            "show_rows": SHOW_ROWS,
+            "missing_optional": [
+                c.header
+                for c in REGISTRY_COLUMNS
+                if not c.required and c.key not in plan.header.columns
+            ],
+        },
+    )
+
+
+@require(kinds=GOV_KINDS, roles=IMPORTERS)
+@require_POST
+def registry_confirm(request: HttpRequest) -> HttpResponse:
+    """Re-validate the kept file and write the accepted rows in one transaction."""
+    pending = _pending(request)
+    if pending is None:
+        messages.info(request, "没有待确认的导入，请重新上传文件。")
+        return redirect("orgs:registry_import")
+    try:
+        result = services.registry_import_confirm(
+            user=request.user,
+            pending=pending,
+            accepted=request.POST.getlist("accept"),
+            digest=request.POST.get("digest", ""),
+            request=request,
+        )
+    except services.PlanChanged:
+        messages.warning(request, "预览之后系统中的数据发生了变化，请重新核对预览后再确认。")
+        return redirect("orgs:registry_preview")
+    except RegistryFileError as exc:
+        _forget(request)
+        messages.error(request, exc.message)
+        return redirect("orgs:registry_import")
+    request.session.pop(SESSION_KEY, None)
+    text = f"导入完成：新增 {result.created} 家，更新 {result.updated} 家，跳过 {result.skipped} 行"
+    if result.errors:
+        text += f"，有错误未导入 {result.errors} 行"
+    if result.not_accepted:
+        text += f"，校验位不通过且未勾选接受 {result.not_accepted} 行"
+    messages.success(request, text + "。")
+    return redirect("orgs:enterprise_list")
+
+
+@require(kinds=GOV_KINDS, roles=IMPORTERS)
+@require_POST
+def registry_cancel(request: HttpRequest) -> HttpResponse:
+    """Drop the kept file without writing anything."""
+    _forget(request)
+    messages.info(request, "已取消导入，未写入任何数据。")
+    return redirect("orgs:registry_import")

@@ -105,3 +105,28 @@ CASES = [
         allow(GOV, GOV_WRITERS),
     ),
 ]
+
+# Registry import: without a kept upload the preview and confirm steps send an importer back to
+# the upload page (302); everybody else gets 404 (anonymous users: the login page, 302).
+CASES += [
+    Case(
+        "orgs:registry_preview",
+        "no-upload",
+        lambda w: reverse("orgs:registry_preview"),
+        allow(GOV, GOV_WRITERS, ok=302),
+    ),
+    Case(
+        "orgs:registry_confirm",
+        "no-upload",
+        lambda w: reverse("orgs:registry_confirm"),
+        allow(GOV, GOV_WRITERS, ok=302),
+        method="post",
+    ),
+    Case(
+        "orgs:registry_cancel",
+        "no-upload",
+        lambda w: reverse("orgs:registry_cancel"),
+        allow(GOV, GOV_WRITERS, ok=302),
+        method="post",
+    ),
+]
