@@ -298,3 +298,53 @@ def test_a_department_home_card_reminds_of_the_monthly_report(world) -> None:  #
     cards = home_cards(world.users["department:filler"])
     assert len(cards) == 1 and "典型案例" in cards[0].body
     assert "截止 25 日" in cards[0].body or "逾期" in cards[0].body
+
+
+def test_the_overview_defaults_to_the_open_campaigns_period(world) -> None:  # noqa: ANN001
+    from anbiao.campaigns import demo as campaigns_demo
+    from anbiao.checklists import builtin as checklists_builtin
+
+    checklists_builtin.load()
+    campaign = campaigns_demo.seed()
+    assert selectors.campaign_period() == (campaign.period_start, campaign.period_end)
+    html = (
+        login(world.users["city:viewer"])
+        .get(reverse("enforcement:report_overview"))
+        .content.decode()
+    )
+    assert "专项行动期间" in html
+    first = campaign.period_start.strftime("%Y-%m")
+    assert f'data-total="{first}"' in html
+    before = (campaign.period_start - dt.timedelta(days=1)).strftime("%Y-%m")
+    assert f'data-total="{before}"' not in html
+
+
+def test_without_a_campaign_the_overview_shows_the_current_year(world) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
+    assert selectors.campaign_period() is None
+    html = (
+        login(world.users["city:viewer"])
+        .get(reverse("enforcement:report_overview"))
+        .content.decode()
+    )
+    today = timezone.localdate()
+    assert "本年度" in html
+    assert f'data-total="{today.year}-01"' in html
+    assert f'data-total="{today.year - 1}-12"' not in html
+
+
+def test_the_city_home_card_counts_departments_not_yet_reported(world) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
+    from anbiao.enforcement.menu import home_cards
+
+    services.monthly_report_submit(
+        by=world.users["department:filler"],
+        month=timezone.localdate().replace(day=1),
+        cases=[],
+        no_cases=True,
+    )
+    cards = home_cards(world.users["city:viewer"])
+    assert len(cards) == 1 and "还有 1 个部门未报送" in cards[0].body
+    assert home_cards(world.users["department:filler"]) == []  # reported: no reminder
