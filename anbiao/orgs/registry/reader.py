@@ -112,7 +112,8 @@ def _header_names() -> list[tuple[str, str]]:
 
 
 def match_header(cells: Iterable[Any]) -> Header:
-    """Map one row of header cells to registry columns: exact names first, then prefixes."""
+    """Map one row of header cells to registry columns: exact names first, then by beginning,
+    then by containment; each registry column is taken by the first header that matches."""
     cell_list = list(cells)
     names = _header_names()
     exact = dict(names)
@@ -128,14 +129,18 @@ def match_header(cells: Iterable[Any]) -> Header:
             columns[key] = index
         else:
             pending.append(index)
-    ignored = []
-    for index in pending:
-        text = normalized[index]
-        key = next((k for name, k in names if text.startswith(name) and k not in columns), None)
-        if key is None:
-            ignored.append(index)
-        else:
-            columns[key] = index
+    # Then "企业名称（全称）" by its beginning, then "主要负责人电话" by what it contains.
+    for matches in (str.startswith, str.__contains__):
+        still = []
+        for index in pending:
+            text = normalized[index]
+            key = next((k for name, k in names if matches(text, name) and k not in columns), None)
+            if key is None:
+                still.append(index)
+            else:
+                columns[key] = index
+        pending = still
+    ignored = pending
     for key, index in columns.items():
         labels[key] = str(cell_list[index]).strip()
     return Header(
