@@ -76,28 +76,32 @@ def seed(stdout: Any = None) -> None:
     ents = list(
         Enterprise.objects.select_related("organization")
         .filter(is_closed=False)
-        .order_by("credit_code")
+        .order_by("department__sort_order", "department__name", "credit_code")
     )
-    demo = [e for e in ents if e.organization.name == DEMO_ENTERPRISE]
-    ents = demo + [e for e in ents if e.organization.name != DEMO_ENTERPRISE][:150]
+    # Within each department the same spread of states, so every reviewer sees each state.
+    pattern = [
+        ChecklistStatus.DRAFT,
+        ChecklistStatus.SUBMITTED,
+        ChecklistStatus.ACCEPTED,
+        None,  # never started
+        ChecklistStatus.SUBMITTED,
+        ChecklistStatus.RETURNED,
+        ChecklistStatus.ACCEPTED,
+        ChecklistStatus.DRAFT,
+        ChecklistStatus.SUBMITTED,
+        None,
+    ]
     plans: list[tuple[Organization, str, int]] = []  # (org, status, answered)
-    for i, e in enumerate(ents):
+    index_in_dept: dict[Any, int] = {}
+    for e in ents:
         if e.organization.name == DEMO_ENTERPRISE:
             plans.append((e.organization, ChecklistStatus.DRAFT, 37))
             continue
-        status = [
-            ChecklistStatus.DRAFT,
-            ChecklistStatus.SUBMITTED,
-            ChecklistStatus.SUBMITTED,
-            ChecklistStatus.ACCEPTED,
-            ChecklistStatus.ACCEPTED,
-            ChecklistStatus.DRAFT,
-            ChecklistStatus.SUBMITTED,
-            ChecklistStatus.RETURNED,
-            ChecklistStatus.ACCEPTED,
-            ChecklistStatus.SUBMITTED,
-        ][i % 10]
-        plans.append((e.organization, status, rng.randint(5, 45)))
+        i = index_in_dept.get(e.department_id, 0)
+        index_in_dept[e.department_id] = i + 1
+        status = pattern[i % len(pattern)]
+        if status is not None:
+            plans.append((e.organization, status, rng.randint(5, 45)))
     govs = list(Organization.objects.filter(kind=OrgKind.DEPARTMENT).order_by("sort_order"))[:6]
     for j, g in enumerate(govs):
         status = [ChecklistStatus.SUBMITTED, ChecklistStatus.ACCEPTED, ChecklistStatus.DRAFT][j % 3]
@@ -152,8 +156,9 @@ def seed(stdout: Any = None) -> None:
     lines = []
     for a in answers:
         if a.result == AnswerResult.NONCONFORM:
-            for pos in range(1, rng.randint(1, 2) + 1):
-                lines.append(ProblemLine(answer=a, position=pos, text=rng.choice(PROBLEMS)))
+            texts = rng.sample(PROBLEMS, rng.randint(1, 2))
+            for pos, text in enumerate(texts, start=1):
+                lines.append(ProblemLine(answer=a, position=pos, text=text))
     ProblemLine.objects.bulk_create(lines)
 
     # Signatures and submissions for everything submitted.
