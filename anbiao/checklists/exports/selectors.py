@@ -25,3 +25,10 @@ def export_checklist_get(*, user: User, pk: Any) -> Checklist:
 def template_version_get(*, pk: Any) -> TemplateVersion:
     """A loaded template version (public data: the blank forms are the city's own notice)."""
     return get_in_scope_or_404(TemplateVersion.objects.select_related("template"), pk=pk)
+
+
+def template_versions() -> list[TemplateVersion]:
+    """Every loaded template version, newest first within each template."""
+    return list(
+        TemplateVersion.objects.select_related("template").order_by("template__code", "-version")
+    )

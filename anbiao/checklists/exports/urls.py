@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:pk>/docx/", views.checklist_docx, name="docx"),
     path("<uuid:pk>/print/", views.checklist_print, name="print"),
     path("<uuid:pk>/signature/", views.checklist_signature, name="signature"),
+    path("blank/", views.blank_list, name="blank_list"),
     path("blank/<int:version>/xlsx/", views.blank_xlsx, name="blank_xlsx"),
     path("blank/<int:version>/docx/", views.blank_docx, name="blank_docx"),
     path("blank/<int:version>/print/", views.blank_print, name="blank_print"),

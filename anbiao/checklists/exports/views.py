@@ -26,10 +26,14 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
 @cache
+def _template(name: str):  # noqa: ANN202
+    # The templates live inside this package (the checklists app's template folder is owned by
+    # another module); they still extend base.html through the project's template engine.
+    return engines["django"].from_string((TEMPLATE_DIR / name).read_text("utf-8"))
+
+
 def _print_template():  # noqa: ANN202
-    # The template lives inside this package (the checklists app's template folder is owned by
-    # another module); it still extends base.html through the project's template engine.
-    return engines["django"].from_string((TEMPLATE_DIR / "print.html").read_text("utf-8"))
+    return _template("print.html")
 
 
 def _file(sheet: Sheet, fmt: str) -> HttpResponse:
@@ -82,6 +86,13 @@ def checklist_signature(request: HttpRequest, pk: str) -> HttpResponse:
     if signature is None or not signature.stored_file.is_image:
         raise Http404("没有签字图片")
     return stored_file_response(signature.stored_file, inline=True)
+
+
+@require()
+def blank_list(request: HttpRequest) -> HttpResponse:
+    """Every loaded template version with its blank forms (paper filling)."""
+    versions = selectors.template_versions()
+    return HttpResponse(_template("blank_list.html").render({"versions": versions}, request))
 
 
 @require()

@@ -77,6 +77,14 @@ CASES += [
         allow([OrgKind.CITY], BUSINESS),
     ),
 ]
+CASES.append(
+    Case(
+        "checklist_exports:blank_list",
+        "list",
+        lambda w: reverse("checklist_exports:blank_list"),
+        allow(ALL, BUSINESS),
+    )
+)
 for _name in ("blank_xlsx", "blank_docx", "blank_print"):
     _url_name = f"checklist_exports:{_name}"
     CASES.append(Case(_url_name, "form", _blank_url(_url_name), allow(ALL, BUSINESS)))

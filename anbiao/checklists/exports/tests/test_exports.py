@@ -279,6 +279,16 @@ def test_the_blank_form_has_every_clause_and_empty_answer_columns(kind):
         assert doc.paragraphs[2].text.startswith("企业名称：")
 
 
+def test_the_blank_list_links_every_template_version():
+    c = campaign()
+    client = Client()
+    client.force_login(make_user(EnterpriseFactory().organization, Role.FILLER))
+    html = client.get(reverse("checklist_exports:blank_list")).content.decode()
+    for version in (c.enterprise_template_version, c.government_template_version):
+        assert reverse("checklist_exports:blank_docx", args=[version.pk]) in html
+        assert version.title in html
+
+
 def test_the_print_view_shows_the_table_with_rowspans(enterprise_world):
     w = enterprise_world
     checklist = w["checklist"]
