@@ -491,7 +491,7 @@ def problem_transition(
     ``lock_version`` (from the page the user saw) refuses a change made on a stale page.
     """
     problem = (
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related("organization__enterprise")
         .get(pk=problem.pk)
     )
@@ -519,7 +519,7 @@ def problem_bulk_verify(
     if not ids:
         raise ValidationError("请至少选择一个问题。")
     locked = list(
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related("organization__enterprise")
         .filter(pk__in=ids)
         .order_by("recorded_at", "id")
