@@ -66,10 +66,17 @@ def checklist_get(*, user: User, pk: Any) -> Checklist:
 
 
 def own_checklist_get(*, user: User, pk: Any) -> Checklist:
-    """A checklist of the user's own organization (for filling), or 404."""
+    """A look-back checklist of the user's own organization (for filling), or 404.
+
+    Inspection checklists (purpose=inspection) are filled by the inspecting unit through the
+    inspections app, never by the inspected organization.
+    """
     org = user.organization
     return get_in_scope_or_404(
-        checklists_for_user(user).filter(organization_id=org.pk if org else None), pk=pk
+        checklists_for_user(user).filter(
+            organization_id=org.pk if org else None, purpose=ChecklistPurpose.LOOKBACK
+        ),
+        pk=pk,
     )
 
 
@@ -90,7 +97,8 @@ def can_fill(user: User, checklist: Checklist) -> bool:
     from anbiao.core.access import can_write
 
     return (
-        checklist.organization_id == getattr(user.organization, "pk", None)
+        checklist.purpose == ChecklistPurpose.LOOKBACK
+        and checklist.organization_id == getattr(user.organization, "pk", None)
         and can_write(user)
         and checklist.is_editable
     )

@@ -38,6 +38,7 @@ from anbiao.checklists.models import (
     Signature,
     SignatureMethod,
     Submission,
+    TemplateVersion,
 )
 from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
@@ -89,16 +90,25 @@ def _ensure_editable(checklist: Checklist) -> None:
 def checklist_start(
     *,
     by: User | None,
-    campaign: Campaign,
     organization: Organization,
+    campaign: Campaign | None = None,
     purpose: str = ChecklistPurpose.LOOKBACK,
+    template_version: TemplateVersion | None = None,
 ) -> Checklist:
-    """Create a checklist with one empty answer per clause (look-back: at most one per unit).
+    """Create a checklist with one empty answer per clause.
 
-    The template version comes from the campaign (附件2 for enterprises, 附件1 otherwise) and
-    stays with the checklist even if a newer version is loaded later.
+    Look-back (default): at most one per (campaign, organization); starting again returns the
+    existing one; the campaign must be open; the template version comes from the campaign
+    (附件2 for enterprises, 附件1 for government units) and stays with the checklist even
+    if a newer version is loaded later.
+
+    Inspection (``purpose="inspection"``, used by the inspections app for an inspected
+    organization): any number per organization; the template version is ``template_version``
+    or else the campaign's one for that organization.
     """
     if purpose == ChecklistPurpose.LOOKBACK:
+        if campaign is None:
+            raise ValidationError("“回头看”自查须属于一个专项行动。")
         existing = Checklist.objects.filter(
             campaign=campaign, organization=organization, purpose=purpose
         ).first()
@@ -106,7 +116,11 @@ def checklist_start(
             return existing
         if not campaign.is_open:
             raise ValidationError("专项行动未在进行中，不能开始填报。")
-    version = campaign.template_version_for(organization)
+    version = template_version
+    if version is None:
+        if campaign is None:
+            raise ValidationError("请指定细则版本或专项行动。")
+        version = campaign.template_version_for(organization)
     checklist = Checklist(
         campaign=campaign,
         organization=organization,
@@ -124,7 +138,12 @@ def checklist_start(
         checklist,
         "anbiao.checklist.started",
         user=by,
-        data={"campaign": campaign.pk, "template_version": version.pk, "purpose": purpose},
+        organization=organization,
+        data={
+            "campaign": campaign.pk if campaign else None,
+            "template_version": version.pk,
+            "purpose": purpose,
+        },
     )
     return checklist
 

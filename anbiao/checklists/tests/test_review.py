@@ -359,3 +359,53 @@ def test_demo_seed_is_idempotent_and_makes_a_spread_of_states() -> None:
     assert Checklist.objects.filter(organization__kind=OrgKind.DEPARTMENT).exists()
     demo_ent = Checklist.objects.get(organization__name=orgs_demo.DEMO_ENTERPRISE)
     assert selectors.progress(demo_ent) == (37, 51)
+
+
+def test_the_city_office_lists_government_units_and_a_town_only_its_own(town, dept) -> None:  # noqa: ANN001
+    camp = helpers.campaign()
+    city = OrganizationFactory(kind=OrgKind.CITY, name="测试市安委办")
+    g = helpers.submitted(dept, make_user(dept, Role.FILLER))
+    assert g.template_version.template.code == "fujian1_2024"
+    rows = selectors.supervision_rows(
+        user=make_user(city, Role.VIEWER), campaign=camp, kind="government"
+    )
+    states = {r.organization.name: r.state for r in rows}
+    assert states[dept.name] == "submitted" and states[town.name] == "not_submitted"
+    assert city.name in states
+    town_rows = selectors.supervision_rows(
+        user=make_user(town, Role.VIEWER), campaign=camp, kind="government"
+    )
+    assert [r.organization.name for r in town_rows] == [town.name]
+    page = login(make_user(city, Role.FILLER)).get(
+        reverse("checklists:review_list"), {"kind": "government", "state": "all"}
+    )
+    assert dept.name in page.content.decode()
+
+
+def test_inspection_checklists_are_many_per_unit_and_not_editable_by_the_inspected_unit(
+    ent, filler
+) -> None:  # noqa: ANN001
+    from anbiao.checklists import builtin
+
+    camp = helpers.campaign()
+    one = services.checklist_start(
+        by=None, campaign=camp, organization=ent.organization, purpose="inspection"
+    )
+    two = services.checklist_start(
+        by=None,
+        organization=ent.organization,
+        purpose="inspection",
+        template_version=builtin.latest_version("fujian2_2024"),
+    )
+    assert one.pk != two.pk and two.campaign is None and two.answers.count() == 51
+    lookback = helpers.start(ent.organization, filler)
+    assert helpers.start(ent.organization, filler).pk == lookback.pk
+    assert not selectors.can_fill(filler, one)
+    a = one.answers.first()
+    r = login(filler).post(
+        reverse("checklists:answer_save", args=[one.pk, a.clause_id]),
+        {"version": "0", "result": "conform"},
+    )
+    assert r.status_code == 404
+    a.refresh_from_db()
+    assert a.result == ""
