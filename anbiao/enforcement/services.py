@@ -20,7 +20,7 @@ from anbiao.enforcement.models import (
     ExposureBatch,
     MonthlyReport,
 )
-from anbiao.orgs.models import Enterprise, OrgKind
+from anbiao.orgs.models import Enterprise, Organization, OrgKind
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -200,6 +200,8 @@ def monthly_report_submit(
             {"cases": "请选择本月报送的典型案例；如本月没有，请勾选“本月无典型案例”。"}
         )
     _check_cases(by, cases)
+    # Lock the department row so two first submissions of a month cannot both insert.
+    Organization.objects.select_for_update().get(pk=by.organization_id)
     report = (
         MonthlyReport.objects.select_for_update()
         .filter(department=by.organization, month=month)

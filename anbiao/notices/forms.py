@@ -44,6 +44,15 @@ class LedgerFilterForm(forms.Form):
         ],
         required=False,
     )
+    town = forms.ModelChoiceField(
+        label="乡镇/街道", queryset=Organization.objects.none(), required=False, empty_label="全部"
+    )
+
+    def __init__(self, *args: Any, town_ids: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
+            kind=OrgKind.TOWN, pk__in=town_ids
+        ).order_by("sort_order", "name")
 
 
 class ScanForm(forms.Form):

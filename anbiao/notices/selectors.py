@@ -44,12 +44,16 @@ def notices_for_gov(user: User) -> QuerySet[Notice]:
 
 
 def notices_with_counts(user: User) -> QuerySet[Notice]:
-    return notices_for_gov(user).annotate(
-        n_delivered=Count("deliveries", distinct=True),
-        n_acknowledged=Count("deliveries", filter=Q(deliveries__acknowledged_at__isnull=False)),
-        n_signed=Count("deliveries", filter=Q(deliveries__signed_at__isnull=False)),
-        n_posted=Count("deliveries", filter=Q(deliveries__posted_at__isnull=False)),
-    ).order_by("-created_at")
+    return (
+        notices_for_gov(user)
+        .annotate(
+            n_delivered=Count("deliveries", distinct=True),
+            n_acknowledged=Count("deliveries", filter=Q(deliveries__acknowledged_at__isnull=False)),
+            n_signed=Count("deliveries", filter=Q(deliveries__signed_at__isnull=False)),
+            n_posted=Count("deliveries", filter=Q(deliveries__posted_at__isnull=False)),
+        )
+        .order_by("-created_at")
+    )
 
 
 def notice_get(*, user: User, pk: Any) -> Notice:

@@ -63,6 +63,8 @@ def notice_deliver(*, by: User, notice: Notice, enterprises: Iterable[Enterprise
     """Deliver the notice to enterprises in the issuer's scope; returns how many were new."""
     if notice.issuer_id not in own_unit_ids(by) or not by.has_role(*WRITER_ROLES):
         raise ValidationError("只能送达本单位下发的告知书。")
+    # Serialize deliveries of one notice: two clicks at once must not collide on the unique pair.
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
     wanted = {e.pk for e in enterprises}
     if not wanted:
         raise ValidationError({"enterprises": "请至少选择一家企业。"})

@@ -109,12 +109,21 @@ def notice_deliver(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
+def _ledger_filters(request: HttpRequest, notice) -> tuple[LedgerFilterForm, str, str]:  # noqa: ANN001
+    form = LedgerFilterForm(
+        request.GET or None, town_ids=notice.deliveries.values("enterprise__town_id")
+    )
+    if not form.is_valid():
+        return form, "", ""
+    town = form.cleaned_data.get("town")
+    return form, form.cleaned_data.get("state") or "", str(town.pk) if town else ""
+
+
 @require(kinds=GOV_KINDS)
 def notice_ledger(request: HttpRequest, pk: str) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=pk)
-    form = LedgerFilterForm(request.GET or None)
-    state = form.cleaned_data.get("state", "") if form.is_valid() else ""
-    qs = selectors.ledger(notice=notice, state=state)
+    form, state, town = _ledger_filters(request, notice)
+    qs = selectors.ledger(notice=notice, state=state, town=town)
     counts = selectors.ledger_counts(selectors.ledger(notice=notice))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -134,9 +143,8 @@ def notice_ledger(request: HttpRequest, pk: str) -> HttpResponse:
 @require(kinds=GOV_KINDS)
 def ledger_export(request: HttpRequest, pk: str) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=pk)
-    form = LedgerFilterForm(request.GET or None)
-    state = form.cleaned_data.get("state", "") if form.is_valid() else ""
-    qs = selectors.ledger(notice=notice, state=state)
+    _, state, town = _ledger_filters(request, notice)
+    qs = selectors.ledger(notice=notice, state=state, town=town)
     wb = table_workbook(
         title=f"{notice.title}送达台账",
         headers=selectors.LEDGER_HEADERS,
@@ -144,7 +152,12 @@ def ledger_export(request: HttpRequest, pk: str) -> HttpResponse:
         widths=[32, 22, 14, 18, 18, 10, 18, 18, 18, 12],
         sheet_title="送达台账",
     )
-    log_action(notice, "anbiao.notice.ledger_exported", request=request, data={"state": state})
+    log_action(
+        notice,
+        "anbiao.notice.ledger_exported",
+        request=request,
+        data={"state": state, "town": town},
+    )
     stamp = timezone.localtime().strftime("%Y%m%d")
     return workbook_response(wb, filename=f"告知书送达台账_{stamp}.xlsx")
 

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 MAX_EVIDENCE = 20
 
 
+def _check_date(date: dt.date) -> None:
+    if date > timezone.localdate():
+        raise ValidationError({"date": "日期不能晚于今天。"})
+
+
 def _check_kind(*, kind: str, by: User) -> None:
     org = by.organization
     if kind not in RecordKind.values:
@@ -52,6 +57,7 @@ def record_create(
 ) -> Record:
     """Create a draft record for the user's organization; evidence may come along at once."""
     _check_kind(kind=kind, by=by)
+    _check_date(date)
     if kind == RecordKind.MECHANISM:
         category = ""
     elif not category:
@@ -91,6 +97,7 @@ def record_update(
         raise ValidationError("只能修改本单位的记录。")
     if record.kind == RecordKind.EXPERIENCE and not category:
         raise ValidationError({"category": "请选择经验做法的类型。"})
+    _check_date(date)
     record.title = title.strip()
     record.summary = summary.strip()
     record.date = date

@@ -258,3 +258,26 @@ def test_a_photo_that_is_not_an_image_is_refused_in_the_view(world) -> None:  # 
     d.refresh_from_db()
     assert d.posted_at is None
     assert png_bytes()  # the helper makes a real PNG
+
+
+def test_the_ledger_filters_by_town(world) -> None:  # noqa: ANN001
+    other_town = OrganizationFactory(kind="town", name="测试诗山镇")
+    far = EnterpriseFactory(town=other_town, department=world.dept)
+    user = world.users["department:filler"]
+    notice = issue(user)
+    services.notice_deliver(by=user, notice=notice, enterprises=[world.ent, far])
+    c = login(user)
+    html = c.get(
+        reverse("notices:ledger", args=[notice.pk]), {"town": other_town.pk}
+    ).content.decode()
+    assert far.organization.name in html and world.ent.organization.name not in html
+    rows = list(
+        load_workbook(
+            io.BytesIO(
+                c.get(
+                    reverse("notices:ledger_export", args=[notice.pk]), {"town": other_town.pk}
+                ).content
+            )
+        ).active.iter_rows(values_only=True)
+    )
+    assert [r[0] for r in rows[1:]] == [far.organization.name]

@@ -300,3 +300,14 @@ def test_the_export_lists_the_records_with_their_evidence_state(world) -> None: 
     by_title = {r[3]: r for r in rows[1:]}
     assert by_title[submitted.title][6:10] == ("已提交", 1, "否", "是")
     assert by_title['\'=HYPERLINK("x")'][6:10] == ("草稿", 0, "否", "否")
+
+
+def test_a_future_date_is_refused_by_the_service(world) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as exc:
+        experience(
+            world.users["enterprise:filler"], date=timezone.localdate() + dt.timedelta(days=1)
+        )
+    assert exc.value.message_dict == {"date": ["日期不能晚于今天。"]}
+    assert Record.objects.count() == 0
