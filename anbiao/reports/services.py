@@ -102,6 +102,12 @@ def report_draft_save(
     _ensure_draft(version)
     if version.edit_version != expected_edit:
         raise ReportConflict()
+    changed = (
+        version.organization_text != data.organization_text.strip()
+        or version.plan_text != data.plan_text.strip()
+    )
+    if changed:
+        _unsign(version)
     version.organization_text = data.organization_text.strip()
     version.plan_text = data.plan_text.strip()
     version.contact_person = data.contact_person.strip()
@@ -133,7 +139,8 @@ def report_docx_upload(*, by: User, version: ReportVersion, upload: UploadedFile
         )
     version.edited_docx = stored
     version.edited_docx_at = timezone.now()
-    version.save(update_fields=["edited_docx", "edited_docx_at", "updated_at"])
+    _unsign(version)
+    version.save()
     log_action(
         version.report,
         "anbiao.report.docx_uploaded",
@@ -141,6 +148,17 @@ def report_docx_upload(*, by: User, version: ReportVersion, upload: UploadedFile
         data={"version": version.number, "sha256": stored.sha256},
     )
     return version
+
+
+def _unsign(version: ReportVersion) -> None:
+    """A signature covers the text it was given on: changing the text asks for a new one."""
+    if version.signature_file_id is None:
+        return
+    version.signature_method = ""
+    version.signature_file = None
+    version.signer_name = ""
+    version.signed_by = None
+    version.signed_at = None
 
 
 def _sign(

@@ -139,6 +139,18 @@ def test_finalizing_needs_the_principals_signature(unit):
     principal.post(reverse("reports:sign", args=[report.pk]), {"signature": signature_data_url()})
     version = report.versions.get()
     assert version.signature_method == "drawn" and version.signer_name == "李主要"
+    # changing the text after signing asks for a new signature
+    filler.post(
+        reverse("reports:save", args=[report.pk]),
+        {"edit_version": version.edit_version, "organization_text": "签字后改动", "plan_text": ""},
+    )
+    version.refresh_from_db()
+    assert not version.is_signed
+    assert (
+        "定稿须有主要负责人签字"
+        in filler.post(reverse("reports:finalize", args=[report.pk]), follow=True).content.decode()
+    )
+    principal.post(reverse("reports:sign", args=[report.pk]), {"signature": signature_data_url()})
     response = filler.post(reverse("reports:finalize", args=[report.pk]))
     assert response.status_code == 302
     report.refresh_from_db()
