@@ -81,6 +81,7 @@ def _mix_states(notice: Notice, *, skip: Any) -> None:
     for i, d in enumerate(deliveries):
         step = 3 - i % 4  # 3 posted, 2 signed, 1 acknowledged, 0 delivered
         org = d.enterprise.organization
+        d.delivered_at = base
         if step >= 1:
             d.acknowledged_at = base + dt.timedelta(days=1, hours=i)
         if step >= 2:

@@ -181,7 +181,7 @@ def test_the_ledger_counts_and_the_export_agree(world) -> None:  # noqa: ANN001
 
     c = login(world.users["department:viewer"])
     html = c.get(reverse("notices:ledger", args=[notice.pk])).content.decode()
-    assert '<p class="num" data-count="signed">2</p>' in html
+    assert '<p class="ledger-count" data-count="signed">2</p>' in html
     response = c.get(reverse("notices:ledger_export", args=[notice.pk]))
     wb = load_workbook(io.BytesIO(response.content))
     rows = list(wb.active.iter_rows(values_only=True))
