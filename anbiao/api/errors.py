@@ -100,6 +100,8 @@ def _field_of(loc: Any) -> str:
 def _pydantic_message(error: dict[str, Any]) -> str:
     template = PYDANTIC_MESSAGES.get(error.get("type", ""), "取值无效。")
     ctx = {k: v for k, v in (error.get("ctx") or {}).items()}
+    if isinstance(ctx.get("expected"), str):  # "'a', 'b' or 'c'" → "a、b、c"
+        ctx["expected"] = ctx["expected"].replace(" or ", ", ").replace("'", "").replace(", ", "、")
     if "msg" not in ctx:
         ctx["msg"] = str(error.get("msg", "取值无效。")).removeprefix("Value error, ")
     try:

@@ -218,6 +218,12 @@ def test_invalid_input_answers_422_naming_the_field_in_chinese(
     assert apiworld.ent.principal == "张三" and apiworld.ent.size_class == "small"
 
 
+def test_a_bad_choice_lists_the_valid_choices_in_chinese(apiworld) -> None:  # noqa: ANN001
+    url = f"/api/v1/enterprises/{apiworld.ent.pk}"
+    response = patch(Client(), url, {"size_class": "huge"}, **apiworld.auth())
+    assert response.json()["errors"][0]["msg"] == "企业类型：取值无效，可选：above、medium、small。"
+
+
 def test_a_bad_query_parameter_answers_422_in_chinese(apiworld) -> None:  # noqa: ANN001
     response = get(Client(), "/api/v1/enterprises?page=0", **apiworld.auth())
     assert response.status_code == 422
