@@ -27,6 +27,7 @@ from lxml import etree
 from anbiao.orgs.registry_columns import REGISTRY_COLUMNS, Column
 
 HEADER_SCAN_ROWS = 10
+MAX_PART_BYTES = 100 * 1024 * 1024  # one sheet's XML, unpacked (10,000 rows ≈ 8 MB)
 MIN_HEADER_MATCHES = 3
 
 _MAIN_NS = (
@@ -180,6 +181,8 @@ def _parser() -> etree.XMLParser:
 
 
 def _xml(zf: zipfile.ZipFile, name: str) -> etree._Element:
+    if zf.getinfo(name).file_size > MAX_PART_BYTES:
+        raise RegistryFileError("工作表过大，请拆分为多个文件（每个不超过约10万行）后分别导入。")
     data = zf.read(name)
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
         raise RegistryFileError("文件包含不安全的 XML 声明，已拒绝。")

@@ -240,10 +240,10 @@ def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
     pick = operator.itemgetter(*names)
     quote = connection.ops.quote_name
     # Only model metadata (quoted table and column names) goes into the SQL; values are bound.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(names))})"
+    insert = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) VALUES "  # noqa: S608
     )
+    one_row = f"({', '.join(['%s'] * len(names))})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH * 4):
             params = []
@@ -252,7 +252,9 @@ def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
                 for name, convert in converters:
                     full[name] = convert(full[name])
                 params.append(pick(full))
-            cursor.executemany(sql, params)
+            # SQLite runs executemany() in C, psycopg in pipeline mode: both beat multi-row
+            # VALUES statements here (measured).
+            cursor.executemany(insert + one_row, params)
 
 
 def _write(*, rows: list[PlannedRow]) -> tuple[int, int]:

@@ -260,6 +260,8 @@ def test_confirming_writes_exactly_the_valid_rows_with_cleaned_values(u):
     first = got[C1]
     assert first.organization.name == "南安市鑫源石材有限公司"
     assert first.organization.kind == "enterprise"
+    assert first.organization.is_active and first.organization.code == C1
+    assert (first.star_level, first.risk_level, first.is_closed) == (0, "", False)
     assert first.principal == "张三"
     assert first.phone == "13912345678"  # a float cell, not "13912345678.0"
     assert first.address == "南安市溪美街道1号"
