@@ -89,10 +89,15 @@ class RecordFilterForm(forms.Form):
     selected = forms.ChoiceField(
         label="优秀案例", choices=[("", "全部"), ("1", "是"), ("0", "否")], required=False
     )
-    org = forms.UUIDField(label="单位", required=False, widget=forms.HiddenInput)
+    org = forms.TypedChoiceField(label="单位", required=False, coerce=str, empty_value="")
     q = forms.CharField(label="标题或单位", required=False)
 
-    def __init__(self, *args: Any, government: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, government: bool, orgs: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not government:
             del self.fields["scope"]
+            del self.fields["org"]
+        else:
+            self.fields["org"].choices = [("", "全部"), *(orgs or [])]

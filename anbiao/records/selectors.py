@@ -122,6 +122,16 @@ def record_list(*, user: User, filters: RecordFilter) -> RecordQuerySet:
     return qs.order_by("-date", "-created_at")
 
 
+def record_organizations(*, user: User) -> list[tuple[str, str]]:
+    """(pk, name) of the units whose records the user may list (its own, and in-scope units
+    with submitted records), for the filter's choices."""
+    qs = records_for_user(user).filter(
+        Q(organization_id=user.organization_id) | Q(status=RecordStatus.SUBMITTED)
+    )
+    pairs = qs.values_list("organization_id", "organization__name").distinct()
+    return sorted(((str(pk), name) for pk, name in pairs), key=lambda p: p[1])
+
+
 def record_export_rows(qs: QuerySet[Record]) -> Iterator[list[Any]]:
     """Rows of the .xlsx export (headers in :data:`EXPORT_HEADERS`)."""
     for r in qs.prefetch_related("evidence"):

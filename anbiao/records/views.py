@@ -34,7 +34,8 @@ def _add_errors(form: object, exc: ValidationError) -> None:
 
 def _filters(request: HttpRequest) -> tuple[RecordFilterForm, selectors.RecordFilter]:
     government = request.user.organization.kind in GOV_KINDS
-    form = RecordFilterForm(request.GET or None, government=government)
+    orgs = selectors.record_organizations(user=request.user) if government else []
+    form = RecordFilterForm(request.GET or None, government=government, orgs=orgs)
     data = form.cleaned_data if form.is_valid() else {}
     f = selectors.RecordFilter(
         scope=data.get("scope") or "own",
@@ -42,7 +43,7 @@ def _filters(request: HttpRequest) -> tuple[RecordFilterForm, selectors.RecordFi
         category=data.get("category") or "",
         status=data.get("status") or "",
         selected=data.get("selected") or "",
-        org=str(data["org"]) if data.get("org") else "",
+        org=data.get("org") or "",
         q=data.get("q") or "",
     )
     return form, f

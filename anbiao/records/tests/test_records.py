@@ -311,3 +311,21 @@ def test_a_future_date_is_refused_by_the_service(world) -> None:  # noqa: ANN001
         )
     assert exc.value.message_dict == {"date": ["日期不能晚于今天。"]}
     assert Record.objects.count() == 0
+
+
+def test_a_supervisor_filters_the_list_by_unit(world) -> None:  # noqa: ANN001
+    submitted = _submitted(world)
+    dept_user = world.users["department:filler"]
+    own = experience(dept_user, evidence=True, title="部门经验")
+    services.record_submit(by=dept_user, record=own)
+    c = login(world.users["department:viewer"])
+    html = c.get(
+        reverse("records:list"), {"scope": "all", "org": str(world.ent.organization.pk)}
+    ).content.decode()
+    assert submitted.title in html and "部门经验" not in html
+    assert f'<option value="{world.ent.organization.pk}" selected>' in html
+    # A unit outside the scope is not a valid choice: the filter is ignored, nothing leaks.
+    outside = c.get(
+        reverse("records:list"), {"scope": "all", "org": str(world.ent_other.organization.pk)}
+    )
+    assert world.ent_other.organization.name not in outside.content.decode()
