@@ -156,33 +156,6 @@ def _group(qs: QuerySet[Any], key: Any, count: str, *, distinct: bool = True) ->
     return {k: n for k, n in rows}
 
 
-def _merge(*parts: dict[Any, int]) -> dict[Any, int]:
-    out: dict[Any, int] = {}
-    for part in parts:
-        for k, n in part.items():
-            out[k] = out.get(k, 0) + n
-    return out
-
-
-def _owner_grouped(
-    qs: QuerySet[Any], roots: Roots, path: str, count: str, *, ent: bool, gov: bool
-) -> dict[Any, int]:
-    """Group a city-wide queryset by the reporting unit(s) of the record's organization.
-
-    An enterprise's record goes to its primary department's row AND its town's row; a government
-    unit's record to its top-level unit's row.
-    """
-    parts = []
-    if ent:
-        e = qs.filter(**{_p(path, "kind"): OrgKind.ENTERPRISE})
-        parts.append(_group(e, roots.expr(_p(path, "enterprise__department")), count))
-        parts.append(_group(e, roots.expr(_p(path, "enterprise__town")), count))
-    if gov:
-        g = qs.exclude(**{_p(path, "kind"): OrgKind.ENTERPRISE})
-        parts.append(_group(g, roots.expr(path or "pk"), count))
-    return _merge(*parts)
-
-
 # --- which sources exist -------------------------------------------------------------------
 
 
@@ -312,23 +285,11 @@ def c01_records(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
-def c01_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _owner_grouped(
-        _lookbacks(period), roots, "organization", "organization", ent=True, gov=False
-    )
-
-
 def c02_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Government units in scope (the unit and its sub-units) with a submitted 附件1 look-back."""
     ids = _lookbacks(period).exclude(organization__kind=OrgKind.ENTERPRISE).values("organization")
     return Organization.objects.filter(kind__in=GOV_KIND_VALUES, pk__in=ids).filter(
         owner_q(scope, "")
-    )
-
-
-def c02_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _owner_grouped(
-        _lookbacks(period), roots, "organization", "organization", ent=False, gov=True
     )
 
 
@@ -348,32 +309,10 @@ def c03_records(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
-def c03_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _owner_grouped(
-        _problem_lines(period, enterprise=True),
-        roots,
-        "answer__checklist__organization",
-        "pk",
-        ent=True,
-        gov=False,
-    )
-
-
 def c04_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Problems recorded in the counted government look-backs."""
     return _problem_lines(period, enterprise=False).filter(
         owner_q(scope, "answer__checklist__organization")
-    )
-
-
-def c04_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _owner_grouped(
-        _problem_lines(period, enterprise=False),
-        roots,
-        "answer__checklist__organization",
-        "pk",
-        ent=False,
-        gov=True,
     )
 
 
@@ -389,21 +328,9 @@ def c05_records(scope: Scope, period: Period) -> QuerySet[Any]:
     return _reports(period, enterprise=True).filter(owner_q(scope, "organization"))
 
 
-def c05_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _owner_grouped(
-        _reports(period, enterprise=True), roots, "organization", "pk", ent=True, gov=False
-    )
-
-
 def c06_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Finalized government 自查自纠报告."""
     return _reports(period, enterprise=False).filter(owner_q(scope, "organization"))
-
-
-def c06_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _owner_grouped(
-        _reports(period, enterprise=False), roots, "organization", "pk", ent=False, gov=True
-    )
 
 
 def _insp(period: Period, *, enterprise: bool) -> QuerySet[Any]:
@@ -484,11 +411,6 @@ def c11_records(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
-def c11_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    qs = _records_counted(period, "experience")
-    return _owner_grouped(qs, roots, "organization", "pk", ent=True, gov=False)
-
-
 def c12_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Government good experiences in scope that carry evidence."""
     return (
@@ -498,19 +420,9 @@ def c12_records(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
-def c12_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    qs = _records_counted(period, "experience")
-    return _owner_grouped(qs, roots, "organization", "pk", ent=False, gov=True)
-
-
 def c13_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Work mechanisms in scope (enterprises' and government units') that carry evidence."""
     return _records_counted(period, "mechanism").filter(owner_q(scope, "organization"))
-
-
-def c13_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    qs = _records_counted(period, "mechanism")
-    return _owner_grouped(qs, roots, "organization", "pk", ent=True, gov=True)
 
 
 def _batches(period: Period) -> QuerySet[Any]:
@@ -554,7 +466,6 @@ class Column:
     name: str
     source: str
     records: Callable[[Scope, Period], QuerySet[Any]]
-    grouped: Callable[[Period, Roots], dict[Any, int]]
     list_kind: str  # what the drill-down lists: org, problem, report, inspection, record, batch
     note: str = ""
 
@@ -576,31 +487,28 @@ GROUPS: tuple[tuple[str, int], ...] = (
 _G = [g for g, span in GROUPS for _ in range(span)]
 
 COLUMNS: tuple[Column, ...] = (
-    Column(1, _G[0], "企业（家）", "checklists", c01_records, c01_grouped, "org"),
-    Column(2, _G[1], "政府部门（个）", "checklists", c02_records, c02_grouped, "org"),
-    Column(
-        3, _G[2], "企业自查发现问题（个）", "checklists", c03_records, c03_grouped, "problem_line"
-    ),
+    Column(1, _G[0], "企业（家）", "checklists", c01_records, "org"),
+    Column(2, _G[1], "政府部门（个）", "checklists", c02_records, "org"),
+    Column(3, _G[2], "企业自查发现问题（个）", "checklists", c03_records, "problem_line"),
     Column(
         4,
         _G[3],
         "政府部门自查发现问题（个）",
         "checklists",
         c04_records,
-        c04_grouped,
         "problem_line",
     ),
-    Column(5, _G[4], "企业（份）", "reports", c05_records, c05_grouped, "report"),
-    Column(6, _G[5], "政府部门（份）", "reports", c06_records, c06_grouped, "report"),
-    Column(7, _G[6], "企业（家）", "inspections", c07_records, c07_grouped, "org"),
-    Column(8, _G[7], "发现问题（个）", "inspections", c08_records, c08_grouped, "problem"),
-    Column(9, _G[8], "政府部门（个）", "inspections", c09_records, c09_grouped, "org"),
-    Column(10, _G[9], "发现问题（个）", "inspections", c10_records, c10_grouped, "problem"),
-    Column(11, _G[10], "企业（条）", "records", c11_records, c11_grouped, "record"),
-    Column(12, _G[11], "政府部门（条）", "records", c12_records, c12_grouped, "record"),
-    Column(13, _G[12], "个数", "records", c13_records, c13_grouped, "record"),
-    Column(14, _G[13], "批数", "enforcement", c14_records, c14_grouped, "batch"),
-    Column(15, _G[14], "家数", "enforcement", c15_records, c15_grouped, "org"),
+    Column(5, _G[4], "企业（份）", "reports", c05_records, "report"),
+    Column(6, _G[5], "政府部门（份）", "reports", c06_records, "report"),
+    Column(7, _G[6], "企业（家）", "inspections", c07_records, "org"),
+    Column(8, _G[7], "发现问题（个）", "inspections", c08_records, "problem"),
+    Column(9, _G[8], "政府部门（个）", "inspections", c09_records, "org"),
+    Column(10, _G[9], "发现问题（个）", "inspections", c10_records, "problem"),
+    Column(11, _G[10], "企业（条）", "records", c11_records, "record"),
+    Column(12, _G[11], "政府部门（条）", "records", c12_records, "record"),
+    Column(13, _G[12], "个数", "records", c13_records, "record"),
+    Column(14, _G[13], "批数", "enforcement", c14_records, "batch"),
+    Column(15, _G[14], "家数", "enforcement", c15_records, "org"),
 )
 COLUMN_BY_NO = {c.no: c for c in COLUMNS}
 

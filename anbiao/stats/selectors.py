@@ -24,6 +24,7 @@ from anbiao.stats.columns import (
     Scope,
     roots_load,
 )
+from anbiao.stats.consolidate import consolidated
 from anbiao.stats.models import StatsSubmission, SubmissionStatus
 
 if TYPE_CHECKING:
@@ -167,13 +168,10 @@ def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
     """
     roots = roots or roots_load()
     avail = Availability.now()
-    grouped = {c.no: c.grouped(period, roots) if avail.ok[c.no] else None for c in COLUMNS}
+    result = consolidated(period, roots, avail)
 
     def row(unit: Organization) -> Row:
-        vals = [
-            None if grouped[c.no] is None else grouped[c.no].get(unit.pk, 0)  # type: ignore[union-attr]
-            for c in COLUMNS
-        ]
+        vals = [result[c.no][0].get(unit.pk, 0) if c.no in result else None for c in COLUMNS]
         return Row(unit, unit.name, vals)
 
     depts = [row(u) for u in roots.departments]
@@ -181,13 +179,7 @@ def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
     d_sub = Row(None, "成员单位小计", _sum(depts, avail), "subtotal")
     t_sub = Row(None, "乡镇（街道、开发区）小计", _sum(towns, avail), "subtotal")
     plain = Row(None, "各行直接相加", _sum([d_sub, t_sub], avail), "sum")
-    if roots.city is not None:
-        city_scope = Scope(unit=roots.city, unit_ids=frozenset())
-    else:
-        city_scope = Scope(unit=Organization(kind=OrgKind.CITY, name="全市"), unit_ids=frozenset())
-    total_vals = [
-        c.records(city_scope, period).count() if avail.ok[c.no] else None for c in COLUMNS
-    ]
+    total_vals = [result[c.no][1] if c.no in result else None for c in COLUMNS]
     total = Row(roots.city, "全市合计（每家企业只计一次）", total_vals, "total")
     diff = Row(
         None,

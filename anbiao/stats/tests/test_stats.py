@@ -378,12 +378,18 @@ def test_the_pdf_export_has_the_title_the_numbers_and_a_cjk_font(
     path = tmp_path / "t.pdf"
     path.write_bytes(r.content)
     text = subprocess.run(  # noqa: S603
-        ["pdftotext", "-layout", str(path), "-"]  # noqa: S607, capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "南安市安全生产标准化提升专项行动“回头看”统计表" in text
     assert "全市合计" in text and "应急管理局" in text
     fonts = subprocess.run(  # noqa: S603
-        ["pdffonts", str(path)]  # noqa: S607, capture_output=True, text=True, check=True
+        ["pdffonts", str(path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "CJK" in fonts
     t = selectors.city_table(period=PERIOD)
