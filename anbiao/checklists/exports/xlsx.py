@@ -29,6 +29,18 @@ WRAP_TOP = Alignment(vertical="top", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
+def _lines(text: str, width: float) -> int:
+    """Printed lines of ``text`` in a column ``width`` wide (a CJK character is ~2 units)."""
+    per_line = max(int(width / 2.1), 1)
+    return sum(max(1, -(-len(line) // per_line)) for line in text.split("\n")) if text else 1
+
+
+def row_height(values: tuple[str, ...], widths: tuple[int, ...]) -> float:
+    """Row height in points, so wrapped text shows in every viewer (not all of them auto-fit)."""
+    lines = max(_lines(v, w) for v, w in zip(values, widths, strict=False))
+    return round(lines * 14.5 + 4, 1)
+
+
 def _merge_header(ws, sheet: Sheet) -> None:  # noqa: ANN001
     """Header line: 企业名称 over A:B, 主要负责人（签字）over C (image anchored in D), 时间 in E."""
     cells = {0: "A", 1: "C", 2: "E"}
@@ -88,6 +100,9 @@ def render_xlsx(sheet: Sheet) -> bytes:
             cell.font = BODY
             cell.border = BORDER
             cell.alignment = CENTER if col == 1 else WRAP_TOP
+        # a merged 内容 cell spreads over its rows; only an unmerged one sets this row's height
+        own = (row.item if row.item_span == 1 else "", *values[2:])
+        ws.row_dimensions[r].height = row_height(own, WIDTHS[1:])
     for offset, row in enumerate(sheet.rows):  # merge once every cell carries its border
         r = FIRST_DATA_ROW + offset
         if row.section_span > 1:

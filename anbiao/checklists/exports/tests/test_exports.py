@@ -136,6 +136,9 @@ def test_the_filled_xlsx_has_the_official_layout_and_every_answer(enterprise_wor
         assert ws.cell(FIRST + i, 3).font.name == "宋体"
         assert ws.cell(FIRST + i, 3).border.left.style == "thin"
 
+    # rows are tall enough for their wrapped text (3 lines of problems → at least 3 lines high)
+    longest = max(range(51), key=lambda i: len(ws.cell(FIRST + i, 3).value))
+    assert ws.row_dimensions[FIRST + longest].height >= 2 * 14.5
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1
