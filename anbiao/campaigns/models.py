@@ -10,9 +10,15 @@ local date is after the deadline and it has not been submitted.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+
+if TYPE_CHECKING:
+    from anbiao.checklists.models import TemplateVersion
 
 
 class CampaignStatus(models.TextChoices):
@@ -82,12 +88,13 @@ class Campaign(models.Model):
     def is_open(self) -> bool:
         return self.status == CampaignStatus.OPEN
 
-    def deadline_for(self, organization: object) -> object:
+    def deadline_for(self, organization: Any) -> date:
         """The deadline that applies to an organization (enterprise or government unit)."""
         kind = getattr(organization, "kind", organization)
         return self.enterprise_deadline if kind == "enterprise" else self.government_deadline
 
-    def template_version_for(self, organization: object) -> object:
+    def template_version_for(self, organization: Any) -> TemplateVersion:
+        """附件2 for an enterprise (or the kind "enterprise"), else 附件1."""
         kind = getattr(organization, "kind", organization)
         if kind == "enterprise":
             return self.enterprise_template_version

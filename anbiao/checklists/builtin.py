@@ -157,11 +157,11 @@ def load(stdout: Any = None, directory: Path | None = None) -> list[TemplateVers
     return loaded
 
 
-def latest_version(code: str) -> TemplateVersion:
-    """The newest loaded version of a template (by code)."""
+def latest_version(code: str) -> TemplateVersion | None:
+    """The newest loaded version of a template (by code), or None before loading."""
     return (
         TemplateVersion.objects.select_related("template")
         .filter(template__code=code)
         .order_by("-version")
         .first()
-    )  # type: ignore[return-value]
+    )
