@@ -82,6 +82,7 @@ EVENT_LABELS = {
     "plan": "填写五定",
     "describe": "问题描述变更",
     "evidence": "上传佐证",
+    "evidence_removed": "删除佐证",
     **{name: t.label for name, t in TRANSITIONS.items()},
 }
 PLAN_EDITABLE = (ProblemStatus.PENDING, ProblemStatus.IN_PROGRESS)
@@ -446,6 +447,41 @@ def problem_evidence_add(
         },
     )
     return evidence
+
+
+@transaction.atomic
+def problem_evidence_remove(*, by: User, evidence: ProblemEvidence) -> None:
+    """Detach a wrongly uploaded file (责任单位 writers, while it may still be added).
+
+    The stored file itself is kept (the audit trail names it by SHA-256).
+    """
+    problem = Problem.objects.select_for_update().get(pk=evidence.problem_id)
+    if not is_owner_writer(by, problem):
+        raise ValidationError(_actor_message("owner", "删除佐证", problem))
+    allowed = (
+        (ProblemStatus.IN_PROGRESS,) if evidence.stage == EvidenceStage.AFTER else PLAN_EDITABLE
+    )
+    if problem.status not in allowed:
+        raise ValidationError(
+            f"当前状态为“{problem.get_status_display()}”，不能删除{evidence.get_stage_display()}佐证。"
+        )
+    name = evidence.stored_file.original_name
+    _event(
+        problem,
+        action="evidence_removed",
+        by=by,
+        from_status=problem.status,
+        to_status=problem.status,
+        reason=f"{evidence.get_stage_display()}：{name}",
+    )
+    log_action(
+        evidence,
+        "anbiao.problem.evidence_removed",
+        user=by,
+        organization=problem.organization,
+        data={"problem": str(problem.pk), "stored_file": str(evidence.stored_file_id)},
+    )
+    evidence.delete()
 
 
 # --- transitions ---------------------------------------------------------------------------

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("<uuid:pk>/contingency/", views.contingency_download, name="contingency_download"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
 ]

@@ -125,6 +125,8 @@ def problem_detail(request: HttpRequest, pk: str) -> HttpResponse:
             and problem.status in services.PLAN_EDITABLE,
             "can_upload": services.is_owner_writer(user, problem)
             and problem.status in services.PLAN_EDITABLE,
+            "can_remove_after": services.is_owner_writer(user, problem)
+            and problem.status == ProblemStatus.IN_PROGRESS,
             "evidence_form": EvidenceForm(
                 initial={
                     "stage": EvidenceStage.AFTER
@@ -225,6 +227,23 @@ def evidence_add(request: HttpRequest, pk: str) -> HttpResponse:
     else:
         messages.success(request, "佐证材料已上传。")
     return redirect("rectification:problem_detail", pk=problem.pk)
+
+
+@require(roles=WRITER_ROLES)
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    scoped = ProblemEvidence.objects.filter(
+        problem__in=selectors.problems_for_user(request.user).values("pk")
+    ).select_related("stored_file")
+    evidence = get_in_scope_or_404(scoped, pk=pk)
+    try:
+        services.problem_evidence_remove(by=request.user, evidence=evidence)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已删除：{evidence.stored_file.original_name}")
+    return redirect("rectification:problem_detail", pk=evidence.problem_id)
 
 
 @require()

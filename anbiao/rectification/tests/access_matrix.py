@@ -28,7 +28,8 @@ def _problem(w: Any, which: str) -> Any:
     return w.extra[key]
 
 
-def _evidence(w: Any, which: str) -> Any:
+def _evidence(w: Any, which: str, stage: str = "before") -> Any:
+    """A file on the problem; an "after" file on a 待整改 problem cannot be removed (kept)."""
     from anbiao.rectification.models import EvidenceStage, ProblemEvidence
     from anbiao.rectification.tests.helpers import png_upload
 
@@ -36,7 +37,7 @@ def _evidence(w: Any, which: str) -> Any:
     from anbiao.core.uploads import store_upload
 
     stored = store_upload(png_upload(), by=None, organization=p.organization)
-    return ProblemEvidence.objects.create(problem=p, stage=EvidenceStage.BEFORE, stored_file=stored)
+    return ProblemEvidence.objects.create(problem=p, stage=EvidenceStage(stage), stored_file=stored)
 
 
 def _contingency(w: Any, which: str) -> Any:
@@ -134,6 +135,23 @@ CASES = [
         "other",
         lambda w: reverse("rectification:evidence_download", args=[_evidence(w, "other").pk]),
         OTHER_SCOPE,
+    ),
+    # Only the responsible enterprise's writers remove; others in scope 404 too (not theirs).
+    Case(
+        "rectification:evidence_remove",
+        "own",
+        lambda w: reverse("rectification:evidence_remove", args=[_evidence(w, "own", "after").pk]),
+        WRITERS_OWN,
+        method="post",
+    ),
+    Case(
+        "rectification:evidence_remove",
+        "other",
+        lambda w: reverse(
+            "rectification:evidence_remove", args=[_evidence(w, "other", "after").pk]
+        ),
+        WRITERS_OTHER,
+        method="post",
     ),
     Case(
         "rectification:contingency_download",

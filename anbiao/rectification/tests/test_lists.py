@@ -309,3 +309,38 @@ def test_home_cards_tell_what_to_fix_and_what_to_verify(w):  # noqa: ANN001
     assert cards[0].tone == "danger"
     assert [c.body.split("。")[0] for c in home_cards(w["dept_filler"])] == ["1 个问题待验收"]
     assert home_cards(make_user(w["town"], Role.FILLER)) == []
+
+
+@pytest.mark.parametrize("url_name", ["rectification:problem_list", "rectification:ledger"])
+def test_the_lists_query_count_does_not_grow_with_the_rows(
+    w, url_name, django_assert_max_num_queries
+):  # noqa: ANN001
+    from anbiao.checklists import builtin
+    from anbiao.checklists.models import ProblemLine
+    from anbiao.checklists.tests.helpers import campaign, start
+    from anbiao.rectification.sync import sync_answer_problems
+
+    builtin.load()
+    checklist = start(w["ent"].organization, w["owner"], campaign())
+    client = login(w["dept_filler"])
+
+    def add(n: int) -> None:
+        for a in checklist.answers.order_by("clause__position")[:n]:
+            ProblemLine.objects.create(
+                answer=a, position=a.problems.count() + 1, text=f"问题{a.pk}"
+            )
+            sync_answer_problems(a, by=w["owner"])
+        awaiting(w)
+
+    add(2)
+    client.get(reverse(url_name))  # warm the session and caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse(url_name))
+    add(12)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse(url_name))
+    assert response.context["page"].paginator.count == 16
+    assert len(many) == len(few)

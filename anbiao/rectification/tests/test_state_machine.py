@@ -334,3 +334,19 @@ def test_a_government_unit_problem_is_verified_by_the_city_office(world):  # noq
 
 def test_the_roles_named_in_the_brief_map_to_personas():
     assert Role.FILLER in services.WRITER_ROLES and Role.VIEWER not in services.WRITER_ROLES
+
+
+def test_a_wrong_file_can_be_removed_while_it_could_still_be_added(world):  # noqa: ANN001
+    owner = world["users"]["ent:filler"]
+    p = in_state(world, ProblemStatus.IN_PROGRESS)
+    ev = services.problem_evidence_add(by=owner, problem=p, stage="after", upload=png_upload())
+    with pytest.raises(ValidationError):
+        services.problem_evidence_remove(by=world["users"]["dept:filler"], evidence=ev)
+    services.problem_evidence_remove(by=owner, evidence=ev)
+    assert not p.evidence.exists()
+    assert p.transitions.order_by("-id").first().action == "evidence_removed"
+    ev = services.problem_evidence_add(by=owner, problem=p, stage="after", upload=png_upload())
+    services.problem_transition(by=owner, problem=p, action="submit")
+    with pytest.raises(ValidationError) as exc:
+        services.problem_evidence_remove(by=owner, evidence=ev)
+    assert exc.value.messages == ["当前状态为“已整改待验收”，不能删除整改后佐证。"]
