@@ -8,6 +8,7 @@ never trusted. All accepted rows are written in ONE transaction, or none.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import operator
@@ -15,6 +16,8 @@ import re
 import secrets
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,6 +83,20 @@ class PlanChanged(Exception):
     """The database (or the file) changed since the preview: show the preview again."""
 
 
+@contextmanager
+def _bulk_objects() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of small objects (cells,
+    rows) are made: they hold no reference cycles, and the collector's repeated passes over
+    them cost a third of an import's time. Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _directory() -> Path:
     path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
     path.mkdir(parents=True, exist_ok=True)
@@ -121,7 +138,8 @@ def registry_upload_store(*, upload: UploadedFile) -> PendingImport:
         # sniff() refuses macros, zip bombs and unsafe XML; a Word file is not a registry.
         raise ValidationError("只接受 Excel（.xlsx）或 CSV 文件。")
     try:
-        table = read_table(data)  # .xls, PDFs, images and undecodable text are refused here
+        with _bulk_objects():
+            table = read_table(data)  # .xls, PDFs, images, undecodable text are refused here
         find_header(table)
     except RegistryFileError as exc:
         raise ValidationError(exc.message) from exc
@@ -188,7 +206,8 @@ def _plan(*, user: User, table: Table) -> ImportPlan:
 
 def registry_preview(*, user: User, pending: PendingImport) -> ImportPlan:
     """The preview of a kept upload, validated against the database as it is now."""
-    return _plan(user=user, table=_table(pending))
+    with _bulk_objects():
+        return _plan(user=user, table=_table(pending))
 
 
 _PLAIN_TYPES = {
@@ -330,9 +349,9 @@ def registry_import_confirm(
     that the user chose to accept. Raises PlanChanged when the plan differs from the preview
     the user confirmed (``digest``), RegistryFileError when the file cannot be read.
     """
-    table = _table(pending)
     try:
-        with transaction.atomic():
+        with _bulk_objects(), transaction.atomic():
+            table = _table(pending)
             plan = _plan(user=user, table=table)
             if plan.digest() != digest:
                 raise PlanChanged

@@ -108,6 +108,8 @@ _INDUSTRY_CODE = re.compile(r"^([A-Ta-t])(?![A-Za-z])[\s\-—.、:：]*(.*)$")
 _PUNCT = re.compile(r"[、，,；;\s]")
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@")
 _MISSING = object()
+INDUSTRY_LABELS = dict(IndustrySection.choices)
+SIZE_LABELS = dict(SizeClass.choices)
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -576,14 +578,16 @@ def _parse_row(
             issue("industry", reason, industry_text)
         else:
             values["industry"] = letter
-            display["industry"] = IndustrySection(letter).label
+            display["industry"] = INDUSTRY_LABELS[letter]
 
     # 企业类型
     size_text = _text(raw.get("size_class"))
     if not size_text:
         issue("size_class", "企业类型不能为空")
     else:
-        size = parse_size_class(size_text)
+        size = lookups.memo.get(("size", size_text), _MISSING)
+        if size is _MISSING:
+            size = lookups.memo[("size", size_text)] = parse_size_class(size_text)
         if size is None:
             issue(
                 "size_class",
@@ -592,7 +596,7 @@ def _parse_row(
             )
         else:
             values["size_class"] = size
-            display["size_class"] = SizeClass(size).label
+            display["size_class"] = SIZE_LABELS[size]
 
     row.present = frozenset(k for k in ROW_FIELDS if k in values)
     return row
