@@ -136,7 +136,7 @@ def test_the_filled_xlsx_has_the_official_layout_and_every_answer(enterprise_wor
         assert ws.cell(FIRST + i, 3).font.name == "宋体"
         assert ws.cell(FIRST + i, 3).border.left.style == "thin"
 
-    # rows are tall enough for their wrapped text (3 lines of problems → at least 3 lines high)
+    # rows are tall enough for their wrapped text: the longest clause wraps over two lines or more
     longest = max(range(51), key=lambda i: len(ws.cell(FIRST + i, 3).value))
     assert ws.row_dimensions[FIRST + longest].height >= 2 * 14.5
     assert ws.page_setup.orientation == "landscape"
