@@ -78,18 +78,44 @@ class _Acc:
 
 
 def _lookbacks(period: Period, roots: Roots, out: Result) -> None:
+    """Columns 1–4 in three queries: enterprises (a semi-join, so each enterprise once however
+    many look-backs it has), government units, and problem lines by (department, town)."""
+    from anbiao.checklists.models import ProblemLine
+    from anbiao.orgs.models import Enterprise
+
     acc = {n: _Acc(roots) for n in (1, 2, 3, 4)}
-    ent, gov = _owner(
-        c._lookbacks(period),
-        "organization",
-        {"orgs": Count("organization", distinct=True), "lines": Count("answers__problems")},
+    counted = c._lookbacks(period)
+    ents = (
+        Enterprise.objects.filter(organization__in=counted.values("organization"))
+        .values("department", "town")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    for r in ent:
-        acc[1].enterprise(r["_d"], r["_t"], r["orgs"])
-        acc[3].enterprise(r["_d"], r["_t"], r["lines"])
-    for r in gov:
-        acc[2].government(r["_g"], r["orgs"])
-        acc[4].government(r["_g"], r["lines"])
+    for r in ents:
+        acc[1].enterprise(r["department"], r["town"], r["n"])
+    govs = (
+        counted.exclude(organization__kind=OrgKind.ENTERPRISE)
+        .values("organization")
+        .annotate(orgs=Count("organization", distinct=True), lines=Count("answers__problems"))
+        .order_by()
+    )
+    for r in govs:
+        acc[2].government(r["organization"], r["orgs"])
+        acc[4].government(r["organization"], r["lines"])
+    lines = (
+        ProblemLine.objects.filter(
+            answer__checklist__in=counted.values("pk"),
+            answer__checklist__organization__kind=OrgKind.ENTERPRISE,
+        )
+        .values(
+            _d=F("answer__checklist__organization__enterprise__department"),
+            _t=F("answer__checklist__organization__enterprise__town"),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in lines:
+        acc[3].enterprise(r["_d"], r["_t"], r["n"])
     out.update({n: a.result() for n, a in acc.items()})
 
 
