@@ -348,3 +348,24 @@ def test_the_city_home_card_counts_departments_not_yet_reported(world) -> None: 
     cards = home_cards(world.users["city:viewer"])
     assert len(cards) == 1 and "还有 1 个部门未报送" in cards[0].body
     assert home_cards(world.users["department:filler"]) == []  # reported: no reminder
+
+
+def test_a_department_creates_and_publishes_a_batch_through_the_pages(world) -> None:  # noqa: ANN001
+    user = world.users["department:org_admin"]
+    c1 = make_case(user, world.ent, "1")
+    c2 = make_case(user, world.ent, "2")
+    c = login(user)
+    empty = c.post(reverse("enforcement:batch_create"), {"title": "", "date": "2024-05-20"})
+    assert "标题：" in empty.content.decode()
+    response = c.post(
+        reverse("enforcement:batch_create"),
+        {"title": "第一批", "date": "2024-05-20", "cases": [c1.pk, c2.pk]},
+    )
+    batch = ExposureBatch.objects.get()
+    assert response.status_code == 302 and set(batch.cases.all()) == {c1, c2}
+    c.post(reverse("enforcement:batch_publish", args=[batch.pk]))
+    page = c.get(reverse("enforcement:batch_list")).content.decode()
+    assert '<strong id="batch-count">1</strong>' in page
+    assert '<strong id="enterprise-count">1</strong>' in page  # two cases, one enterprise
+    detail = c.get(reverse("enforcement:batch_detail", args=[batch.pk])).content.decode()
+    assert "发布曝光" not in detail and "修改本批次" not in detail

@@ -329,3 +329,24 @@ def test_a_supervisor_filters_the_list_by_unit(world) -> None:  # noqa: ANN001
         reverse("records:list"), {"scope": "all", "org": str(world.ent_other.organization.pk)}
     )
     assert world.ent_other.organization.name not in outside.content.decode()
+
+
+def test_the_whole_flow_through_the_pages(world) -> None:  # noqa: ANN001
+    author = login(world.users["enterprise:principal"])
+    author.post(
+        reverse("records:create", args=["experience"]),
+        {"title": "工人先锋岗", "category": Category.WORKER, "date": "2024-05-10", "summary": "s"},
+    )
+    record = Record.objects.get()
+    assert not Record.objects.counted().exists()
+    author.post(reverse("records:evidence_add", args=[record.pk]), {"evidence": [png_upload()]})
+    author.post(reverse("records:submit", args=[record.pk]))
+    assert list(Record.objects.counted()) == [record]
+    city = login(world.users["city:principal"])
+    page = city.get(reverse("records:detail", args=[record.pk])).content.decode()
+    assert "评为优秀案例" in page
+    city.post(reverse("records:select", args=[record.pk]), {"selected": "1"})
+    record.refresh_from_db()
+    assert record.is_selected
+    listing = city.get(reverse("records:list"), {"scope": "all", "selected": "1"}).content.decode()
+    assert "工人先锋岗" in listing and "优秀案例" in listing
