@@ -147,7 +147,13 @@ def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
             if r > 0.9:
                 continue
             status = (
-                "submitted" if r < 0.75 else "accepted" if r < 0.8 else "returned" if r < 0.85 else "draft"
+                "submitted"
+                if r < 0.75
+                else "accepted"
+                if r < 0.8
+                else "returned"
+                if r < 0.85
+                else "draft"
             )
             checklists.append(
                 Checklist(
@@ -299,7 +305,10 @@ def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
         _bulk(
             bt,
             [
-                bt(exposurebatch_id=rng.choice(by_dept[c.department_id]).pk, enforcementcase_id=c.pk)
+                bt(
+                    exposurebatch_id=rng.choice(by_dept[c.department_id]).pk,
+                    enforcementcase_id=c.pk,
+                )
                 for c in cases
             ],
         )

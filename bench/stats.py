@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> None:
         f"全市汇总表（{len(table.departments)} 个成员单位、{len(table.towns)} 个乡镇）："
         f"{table_s * 1000:.1f} ms，为基线的 {ratio:.2f} 倍"
     )
-    print(f"单个单位统计表（{biggest.name}）：{unit_s * 1000:.1f} ms，为基线的 {unit_s / base_s:.2f} 倍")
+    print(
+        f"单个单位统计表（{biggest.name}）：{unit_s * 1000:.1f} ms，为基线的 {unit_s / base_s:.2f} 倍"
+    )
     print(f"全市合计：{table.total.values}")
     print(
         json.dumps(

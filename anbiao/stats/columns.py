@@ -83,13 +83,18 @@ def _p(path: str, rest: str) -> str:
 
 
 def owner_q(scope: Scope, path: str) -> Q:
-    """Records whose organization (reached by ``path``; "" = the Organization itself) is in scope."""
+    """Records whose organization (reached by ``path``; "" = the Organization itself) is in scope:
+    an enterprise whose PRIMARY department (or town) is the unit or a sub-unit, or the unit itself
+    and its sub-units. Written as two IN lists so that the database can use its indexes."""
     if scope.is_city:
         return Q()
+    from anbiao.orgs.models import Enterprise
+
     ids = list(scope.unit_ids)
     link = "department" if scope.kind == OrgKind.DEPARTMENT else "town"
-    own = Q(**{_p(path, "pk__in") if not path else f"{path}__in": ids})
-    return Q(**{_p(path, f"enterprise__{link}__in"): ids}) | own
+    ents = Enterprise.objects.filter(**{f"{link}__in": ids}).values("organization")
+    target = f"{path}__in" if path else "pk__in"
+    return Q(**{target: ents}) | Q(**{target: ids})
 
 
 def actor_q(scope: Scope, path: str) -> Q:
@@ -279,7 +284,7 @@ def _lookbacks(period: Period) -> QuerySet[Any]:
 
 def c01_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Enterprises in scope with a submitted 附件2 look-back in the period."""
-    ids = _lookbacks(period).filter(organization__kind=OrgKind.ENTERPRISE).values("organization")
+    ids = _lookbacks(period).values("organization")
     return Organization.objects.filter(kind=OrgKind.ENTERPRISE, pk__in=ids).filter(
         owner_q(scope, "")
     )
@@ -287,33 +292,31 @@ def c01_records(scope: Scope, period: Period) -> QuerySet[Any]:
 
 def c02_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Government units in scope (the unit and its sub-units) with a submitted 附件1 look-back."""
-    ids = _lookbacks(period).exclude(organization__kind=OrgKind.ENTERPRISE).values("organization")
+    ids = _lookbacks(period).values("organization")
     return Organization.objects.filter(kind__in=GOV_KIND_VALUES, pk__in=ids).filter(
         owner_q(scope, "")
     )
 
 
-def _problem_lines(period: Period, *, enterprise: bool) -> QuerySet[Any]:
+def _problem_lines(period: Period, scope: Scope, *, enterprise: bool) -> QuerySet[Any]:
+    """Problem lines of the counted look-backs of organizations in scope (a small IN list of
+    checklists first, so the lines are reached through their indexes)."""
     from anbiao.checklists.models import ProblemLine
 
-    ids = _lookbacks(period).values("pk")
-    qs = ProblemLine.objects.filter(answer__checklist__in=ids)
-    kind_q = Q(answer__checklist__organization__kind=OrgKind.ENTERPRISE)
-    return qs.filter(kind_q) if enterprise else qs.exclude(kind_q)
+    kind_q = Q(organization__kind=OrgKind.ENTERPRISE)
+    checklists = _lookbacks(period).filter(kind_q if enterprise else ~kind_q)
+    checklists = checklists.filter(owner_q(scope, "organization"))
+    return ProblemLine.objects.filter(answer__checklist__in=checklists.values("pk"))
 
 
 def c03_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Problems (存在问题 lines) recorded in the counted enterprise look-backs."""
-    return _problem_lines(period, enterprise=True).filter(
-        owner_q(scope, "answer__checklist__organization")
-    )
+    return _problem_lines(period, scope, enterprise=True)
 
 
 def c04_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Problems recorded in the counted government look-backs."""
-    return _problem_lines(period, enterprise=False).filter(
-        owner_q(scope, "answer__checklist__organization")
-    )
+    return _problem_lines(period, scope, enterprise=False)
 
 
 def _reports(period: Period, *, enterprise: bool) -> QuerySet[Any]:
