@@ -87,6 +87,11 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"{self.organization}“回头看”自查自纠报告"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reports:detail", args=[self.pk])
+
     @property
     def is_finalized(self) -> bool:
         return self.counted_version_id is not None
