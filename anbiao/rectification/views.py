@@ -56,6 +56,9 @@ def _list(request: HttpRequest, *, mode: str) -> HttpResponse:
     counts = selectors.status_counts(base, today=today)
     qs = selectors.problem_list(user=request.user, filters=f, today=today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for p in page:
+        # Only rows this user could verify get a checkbox (bulk 验收销号).
+        p.can_verify = p.status == ProblemStatus.AWAITING and services.is_verifier(request.user, p)
     states = [
         (s.value, s.label, counts[s.value]) for s in ProblemStatus if s != ProblemStatus.WITHDRAWN
     ]
@@ -337,17 +340,17 @@ def zeroing(request: HttpRequest) -> HttpResponse:
 
 
 def _trend_start(qs, today):  # noqa: ANN001, ANN202
-    """From the open campaign's start (or the first problem), at most a year back."""
+    """Where the data starts: the first problem (not before the open campaign's start),
+    at least two weeks and at most a year back."""
     from anbiao.campaigns.models import Campaign
 
-    campaign = Campaign.objects.filter(status="open").order_by("-period_start").first()
     first = qs.order_by("recorded_at").values_list("recorded_at", flat=True).first()
-    candidates = [today - timedelta(days=29)]
-    if campaign is not None:
-        candidates.append(campaign.period_start)
-    if first is not None:
-        candidates.append(timezone.localtime(first).date())
-    return max(min(candidates), today - timedelta(days=365))
+    start = timezone.localtime(first).date() if first is not None else today
+    campaign = Campaign.objects.filter(status="open").order_by("-period_start").first()
+    if campaign is not None and campaign.period_start <= today:
+        start = max(start, campaign.period_start)
+    start = min(start, today - timedelta(days=13))
+    return max(start, today - timedelta(days=365))
 
 
 def _chart(trend: list[selectors.TrendPoint]) -> dict[str, object]:
