@@ -7,6 +7,7 @@ For other apps (statistics 附件3, 自查自纠报告), the stable entry points
   (domain.md: city → all; department → enterprises whose PRIMARY department is it or one of its
   sub-units, plus itself and its sub-units; town → enterprises located in it, plus itself and its
   sub-units; enterprise → itself). Active problems only (已撤销 never counts).
+- :func:`problems_of` — one unit's own active problems (optionally one campaign, sources).
 - :func:`problems_in_submitted_lookbacks` — narrows to problems recorded in look-backs that
   count as submitted (附件3 columns 3–4: filter further by ``source``).
 - :func:`status_counts` — {status: n} plus "open", "overdue", "total" for a queryset.
@@ -112,6 +113,22 @@ def problems_for_unit(unit: Organization) -> ProblemQuerySet:
     else:
         ent = Q(organization__enterprise__town_id__in=units)
     return qs.filter(ent | Q(organization_id__in=units))
+
+
+def problems_of(
+    *, organization: Organization, campaign: Campaign | None = None, sources: Any = None
+) -> ProblemQuerySet:
+    """One unit's own active problems (any source), optionally of one campaign / sources.
+
+    For the 自查自纠报告's “尚未销号的问题及计划”: ``problems_of(...).open().with_overdue()``.
+    Inspection problems carry the campaign only when the inspections app passes it.
+    """
+    qs = Problem.objects.active().filter(organization=organization)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if sources:
+        qs = qs.filter(source__in=list(sources))
+    return qs.select_related("clause__item__section", "verified_by")
 
 
 def problems_in_submitted_lookbacks(qs: ProblemQuerySet) -> ProblemQuerySet:

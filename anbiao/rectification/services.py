@@ -324,6 +324,17 @@ def problem_plan_save(
     errors: dict[str, str] = {}
     if data.grade not in ProblemGrade.values:
         errors["grade"] = "问题等级只能是“一般”或“重大”。"
+    recorded_elsewhere = (
+        problem.recorded_org_id is not None and problem.recorded_org_id != problem.organization_id
+    )
+    if (
+        recorded_elsewhere
+        and problem.grade == ProblemGrade.MAJOR
+        and data.grade == ProblemGrade.GENERAL
+    ):
+        errors["grade"] = (
+            f"该问题由{problem.recorded_org.name}登记为重大问题，责任单位不能降低等级。"
+        )
     if data.funds is not None and data.funds < 0:
         errors["funds"] = "资金不能为负数。"
     if data.deadline is not None and data.deadline < timezone.localtime(problem.recorded_at).date():

@@ -295,6 +295,10 @@ def test_selectors_for_statistics_and_reports(w, django_assert_max_num_queries):
     assert selectors.problems_in_submitted_lookbacks(Problem.objects.all()).count() == 3
     assert selectors.status_counts(selectors.problems_for_unit(w["dept"]))["pending"] == 4
     assert selectors.open_and_overdue(Problem.objects.all()) == (4, 0)
+    ent_org = w["ent"].organization
+    assert selectors.problems_of(organization=ent_org).count() == 4
+    assert selectors.problems_of(organization=ent_org, campaign=camp).count() == 3
+    assert selectors.problems_of(organization=ent_org, sources=["inspection"]).count() == 1
 
 
 def test_home_cards_tell_what_to_fix_and_what_to_verify(w):  # noqa: ANN001

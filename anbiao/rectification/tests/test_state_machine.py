@@ -350,3 +350,25 @@ def test_a_wrong_file_can_be_removed_while_it_could_still_be_added(world):  # no
     with pytest.raises(ValidationError) as exc:
         services.problem_evidence_remove(by=owner, evidence=ev)
     assert exc.value.messages == ["当前状态为“已整改待验收”，不能删除整改后佐证。"]
+
+
+def test_the_owner_cannot_lower_a_major_grade_set_by_the_inspector(world):  # noqa: ANN001
+    p = services.problem_record(
+        by=world["users"]["dept:filler"],
+        organization=world["units"]["ent"],
+        description="消防通道堵塞",
+        grade=ProblemGrade.MAJOR,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.problem_plan_save(
+            by=world["users"]["ent:filler"], problem=p, data=plan(grade="general")
+        )
+    assert exc.value.message_dict == {
+        "grade": ["该问题由应急管理局登记为重大问题，责任单位不能降低等级。"]
+    }
+    assert Problem.objects.get(pk=p.pk).measures == ""
+    # Its own look-back problem it may grade as it finds.
+    own = problem(world["units"]["ent"], grade=ProblemGrade.MAJOR, source="enterprise_self")
+    Problem.objects.filter(pk=own.pk).update(recorded_org=world["units"]["ent"])
+    services.problem_plan_save(by=world["users"]["ent:filler"], problem=own, data=plan())
+    assert Problem.objects.get(pk=own.pk).grade == ProblemGrade.GENERAL
