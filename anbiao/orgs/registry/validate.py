@@ -294,9 +294,9 @@ def _department_index() -> NameIndex:
         index.add_exact(bare, pk)
         index.add_short(bare.removeprefix("市"), pk)
     for short, bare in DEPARTMENT_SHORT_NAMES.items():
-        pk = index.exact.get(bare)
-        if pk is not None:
-            index.add_short(short, pk)
+        target = index.exact.get(bare)
+        if target is not None:
+            index.add_short(short, target)
     return index
 
 
@@ -327,8 +327,9 @@ def _existing(codes: list[str]) -> dict[str, dict[str, Any]]:
             "industry",
             "size_class",
         ):
-            row["name"] = row.pop("organization__name")
-            found[row["credit_code"]] = row
+            item: dict[str, Any] = dict(row)
+            item["name"] = item.pop("organization__name")
+            found[item["credit_code"]] = item
     return found
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,9 +17,17 @@ from anbiao.orgs.registry.forms import RegistryUploadForm
 from anbiao.orgs.registry.reader import RegistryFileError
 from anbiao.orgs.registry_columns import REGISTRY_COLUMNS
 
+if TYPE_CHECKING:
+    from anbiao.accounts.models import User
+
 IMPORTERS = frozenset({Role.ORG_ADMIN, Role.FILLER})
 SESSION_KEY = "registry_import"
 SHOW_ROWS = 200  # rows listed per section of the preview; the counts are always complete
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (``@require`` has let only those through)."""
+    return cast("User", request.user)
 
 
 def _pending(request: HttpRequest) -> services.PendingImport | None:
@@ -63,7 +73,7 @@ def registry_preview(request: HttpRequest) -> HttpResponse:
         messages.info(request, "请先选择要导入的底数台账文件。")
         return redirect("orgs:registry_import")
     try:
-        plan = services.registry_preview(user=request.user, pending=pending)
+        plan = services.registry_preview(user=_user(request), pending=pending)
     except RegistryFileError as exc:
         _forget(request)
         form = RegistryUploadForm()
@@ -110,7 +120,7 @@ def registry_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("orgs:registry_import")
     try:
         result = services.registry_import_confirm(
-            user=request.user,
+            user=_user(request),
             pending=pending,
             accepted=request.POST.getlist("accept"),
             digest=request.POST.get("digest", ""),
