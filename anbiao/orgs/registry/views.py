@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, require
+from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.orgs.registry import services
 from anbiao.orgs.registry.forms import RegistryUploadForm
 from anbiao.orgs.registry.reader import RegistryFileError
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 IMPORTERS = frozenset({Role.ORG_ADMIN, Role.FILLER})
 SESSION_KEY = "registry_import"
 SHOW_ROWS = 200  # rows listed per section of the preview; the counts are always complete
+SHOW_ISSUES = 1000  # beyond this the page points to the downloadable error list
 
 
 def _user(request: HttpRequest) -> User:
@@ -87,7 +89,7 @@ def registry_preview(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "plan": plan,
             "digest": plan.digest(),
-            "issues": issues,
+            "issues": issues[:SHOW_ISSUES],
             "created": plan.created[:SHOW_ROWS],
             "updated": plan.updated[:SHOW_ROWS],
             "skipped": plan.skipped[:SHOW_ROWS],
@@ -101,6 +103,7 @@ def registry_preview(request: HttpRequest) -> HttpResponse:
                 "issues": len(issues),
             },
             "show_rows": SHOW_ROWS,
+            "show_issues": SHOW_ISSUES,
             "missing_optional": [
                 c.header
                 for c in REGISTRY_COLUMNS
@@ -108,6 +111,39 @@ def registry_preview(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+@require(kinds=GOV_KINDS, roles=IMPORTERS)
+def registry_errors(request: HttpRequest) -> HttpResponse:
+    """Every error of the kept upload as an .xlsx, to fix the file row by row."""
+    pending = _pending(request)
+    if pending is None:
+        messages.info(request, "请先选择要导入的底数台账文件。")
+        return redirect("orgs:registry_import")
+    try:
+        plan = services.registry_preview(user=_user(request), pending=pending)
+    except RegistryFileError as exc:
+        _forget(request)
+        messages.error(request, exc.message)
+        return redirect("orgs:registry_import")
+    rows = [
+        [row_no, issue.column, issue.letter, issue.message, issue.value]
+        for row_no, issue in plan.issues
+    ] + [
+        [r.row_no, r.checksum_issue.column, r.checksum_issue.letter, r.checksum_issue.message, ""]
+        for r in plan.pending
+        if r.checksum_issue is not None
+    ]
+    rows.sort(key=lambda r: r[0])
+    wb = table_workbook(
+        title="底数台账导入错误清单",
+        headers=["行号", "列", "列号", "原因", "单元格内容"],
+        rows=rows,
+        widths=[8, 18, 8, 60, 30],
+        sheet_title="错误清单",
+    )
+    stem = pending.name.rsplit(".", 1)[0]
+    return workbook_response(wb, filename=f"{stem}_错误清单.xlsx")
 
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)

@@ -116,6 +116,12 @@ CASES += [
         allow(GOV, GOV_WRITERS, ok=302),
     ),
     Case(
+        "orgs:registry_errors",
+        "no-upload",
+        lambda w: reverse("orgs:registry_errors"),
+        allow(GOV, GOV_WRITERS, ok=302),
+    ),
+    Case(
         "orgs:registry_confirm",
         "no-upload",
         lambda w: reverse("orgs:registry_confirm"),

@@ -139,3 +139,19 @@ def test_the_exported_registry_reimports_with_nothing_to_do(dept_client):
     assert len(plan.skipped) == 4
     assert {r.reason for r in plan.skipped} == {"与系统中的记录相同，无变化"}
     assert plan.header.ignored == ["星级", "风险等级", "已纳入智慧管理平台", "状态"]
+
+
+def test_the_error_list_downloads_as_a_workbook_with_every_error(dept_client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    post_file(dept_client, messy_xlsx())
+    response = dept_client.get(reverse("orgs:registry_errors"))
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == ["行号", "列", "列号", "原因", "单元格内容"]
+    assert [r[0] for r in rows[1:]] == [9, 10, 11, 12, 13, 14, 15, 16]
+    assert rows[2][1:4] == ["所属乡镇/街道", "F", "未知的乡镇/街道“不存在镇”"]
+    assert rows[1][3].startswith("统一社会信用代码校验位错误")
