@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from anbiao.accounts.models import Role
@@ -156,16 +157,38 @@ def answers_with_content(checklist: Checklist) -> QuerySet[Answer]:
     )
 
 
-def set_form_values(answer: Answer, typed: dict[str, Any] | None = None) -> Answer:
-    """What the clause form shows: the user's typed input when given, else the saved values."""
+def checklist_prefix(checklist_id: Any) -> str:
+    """The checklist's URL prefix; per-clause URLs are built from it (one reverse per page)."""
+    return reverse("checklists:detail", args=[checklist_id])
+
+
+def set_form_values(
+    answer: Answer, typed: dict[str, Any] | None = None, prefix: str | None = None
+) -> Answer:
+    """Prepare an answer for the clause fragment.
+
+    ``f_*``: what the form shows (the user's typed input when given, else the saved values);
+    ``problem_list`` / ``evidence_list``: the prefetched rows, read once; ``save_url``,
+    ``upload_url`` and per-evidence ``download_url`` / ``delete_url``: built from the page's
+    URL prefix instead of one ``reverse()`` per link (the page has 51 clauses).
+    """
+    a: Any = answer
+    a.problem_list = list(answer.problems.all())
+    a.evidence_list = list(answer.evidence.all())
     if typed is not None:
-        answer.f_result = typed["result"]
-        answer.f_remarks = typed["remarks"]
-        answer.f_problems = list(typed["problems"])
+        a.f_result = typed["result"]
+        a.f_remarks = typed["remarks"]
+        a.f_problems = list(typed["problems"])
     else:
-        answer.f_result = answer.result
-        answer.f_remarks = answer.remarks
-        answer.f_problems = [p.text for p in answer.problems.all()]
+        a.f_result = answer.result
+        a.f_remarks = answer.remarks
+        a.f_problems = [p.text for p in a.problem_list]
+    base = prefix or checklist_prefix(answer.checklist_id)
+    a.save_url = f"{base}clause/{answer.clause_id}/"
+    a.upload_url = f"{base}clause/{answer.clause_id}/evidence/"
+    for e in a.evidence_list:
+        e.download_url = f"{base}evidence/{e.pk}/"
+        e.delete_url = f"{base}evidence/{e.pk}/delete/"
     return answer
 
 
@@ -173,8 +196,9 @@ def checklist_page(checklist: Checklist) -> ChecklistPage:
     """Everything the fill page shows; the query count does not grow with the content."""
     sections: dict[int, SectionView] = {}
     answered = total = 0
+    prefix = checklist_prefix(checklist.pk)
     for answer in answers_with_content(checklist):
-        set_form_values(answer)
+        set_form_values(answer, prefix=prefix)
         section = answer.clause.item.section
         view = sections.setdefault(section.pk, SectionView(section))
         view.answers.append(answer)

@@ -177,7 +177,7 @@ def evidence_upload(request: HttpRequest, pk: str, clause_id: int) -> HttpRespon
             services.evidence_attach(by=request.user, answer=answer, upload=upload)
         except ValidationError as exc:
             error = f"佐证材料“{upload.name}”：{'；'.join(exc.messages)}"
-    fresh = selectors.answer_for_clause(checklist, clause_id)
+    fresh = selectors.set_form_values(selectors.answer_for_clause(checklist, clause_id))
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -209,7 +209,9 @@ def evidence_delete(request: HttpRequest, pk: str, evidence_id: int) -> HttpResp
         services.evidence_remove(by=request.user, evidence=evidence)
     except ValidationError as exc:
         error = "；".join(exc.messages)
-    fresh = selectors.answer_for_clause(checklist, evidence.answer.clause_id)
+    fresh = selectors.set_form_values(
+        selectors.answer_for_clause(checklist, evidence.answer.clause_id)
+    )
     if not request.htmx:
         if error:
             messages.error(request, error)

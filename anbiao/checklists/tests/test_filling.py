@@ -219,6 +219,7 @@ def test_the_fill_page_query_count_does_not_grow_with_answers_problems_and_files
     with django_assert_max_num_queries(25) as small:
         assert c.get(url).status_code == 200
     n_small = len(small.captured_queries)
+    assert n_small > 5  # the capture really saw the page's queries
     for a in checklist.answers.all()[:40]:
         services.answer_save(
             by=filler,
@@ -257,3 +258,16 @@ def test_a_service_refuses_a_stale_version(checklist, filler) -> None:  # noqa: 
         )
     a.refresh_from_db()
     assert (a.result, a.version) == ("conform", 1)
+
+
+def test_the_built_clause_urls_equal_the_named_routes(checklist, filler) -> None:  # noqa: ANN001
+    from anbiao.checklists import selectors
+
+    a = first_answer(checklist)
+    services.evidence_attach(by=filler, answer=a, upload=helpers.png_upload())
+    a = selectors.set_form_values(selectors.answer_for_clause(checklist, a.clause_id))
+    e = a.evidence_list[0]
+    assert a.save_url == reverse("checklists:answer_save", args=[checklist.pk, a.clause_id])
+    assert a.upload_url == reverse("checklists:evidence_upload", args=[checklist.pk, a.clause_id])
+    assert e.download_url == reverse("checklists:evidence_download", args=[checklist.pk, e.pk])
+    assert e.delete_url == reverse("checklists:evidence_delete", args=[checklist.pk, e.pk])
