@@ -488,7 +488,7 @@ def _parse_row(
     if (
         isinstance(raw_code, (int, float))
         and not isinstance(raw_code, bool)
-        or _SCIENTIFIC.match(code)
+        or (isinstance(raw_code, str) and _SCIENTIFIC.match(_text(raw_code).replace(" ", "")))
     ):
         issue(
             "credit_code",

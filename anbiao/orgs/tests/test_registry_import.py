@@ -485,3 +485,80 @@ def test_the_upload_refuses_files_that_are_not_registries(u):
         upload(xlsx_bytes([[h for h in HEADER if h != "主管部门"]]))
     with pytest.raises(ValidationError, match="只接受"):
         upload(b"%PDF-1.7 whatever", "台账.pdf")
+
+
+def one_row(**cells: Any) -> bytes:
+    values = dict(
+        zip(
+            ["name", "code", "principal", "phone", "town", "dept", "industry", "size", "address"],
+            [
+                "南安市测试有限公司",
+                C1,
+                "张三",
+                "13900000000",
+                "溪美街道",
+                "应急管理局",
+                "C",
+                "小微",
+                "",
+            ],
+            strict=True,
+        )
+    )
+    values.update(cells)
+    return xlsx_bytes([HEADER, list(values.values())])
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({"code": 91350583123456789}, "统一社会信用代码", "统一社会信用代码被存成了数字"),
+        ({"code": "9.13505E+17"}, "统一社会信用代码", "统一社会信用代码被存成了数字"),
+        ({"code": "91350583MA2XYW12I5"}, "统一社会信用代码", "统一社会信用代码格式错误"),
+        ({"code": ""}, "统一社会信用代码", "统一社会信用代码不能为空"),
+        ({"phone": "1.39123E+10"}, "联系电话", "联系电话显示为科学计数法"),
+        ({"industry": "C 建筑业"}, "行业门类", "行业门类代码“C”与名称“建筑业”不一致"),
+        ({"industry": "IT"}, "行业门类", "无法识别的行业门类“IT”"),
+        ({"size": "大型"}, "企业类型", "无法识别的企业类型“大型”，应为 规模以上、中等 或 小微"),
+        ({"town": ""}, "所属乡镇/街道", "所属乡镇/街道不能为空"),
+        ({"dept": "南安市不存在局"}, "主管部门", "未知的主管部门“南安市不存在局”"),
+        ({"name": "南" * 201}, "企业名称", "企业名称过长（最多200字）"),
+    ],
+)
+def test_each_kind_of_bad_cell_is_reported_on_its_column(u, cells, column, message):
+    plan = services.registry_plan(user=u["city_user"], data=one_row(**cells))
+    assert [(row, col) for row, col, _, _ in issues(plan)] == [(2, column)]
+    assert issues(plan)[0][3].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("cells", "field", "expected"),
+    [
+        ({"town": "南安市溪美街道"}, "town", "溪美街道"),
+        ({"town": "溪美街道办事处"}, "town", "溪美街道"),
+        ({"town": "雪峰开发区"}, "town", "雪峰华侨经济开发区"),
+        ({"town": " 水 头 镇 "}, "town", "水头镇"),
+        ({"dept": "市交通运输局"}, "department", "南安市交通运输局"),
+        ({"dept": "交通局"}, "department", "南安市交通运输局"),
+        ({"dept": "南安市应急管理局"}, "department", "南安市应急管理局"),
+        ({"industry": "c"}, "industry", "C 制造业"),
+        ({"industry": "C3011"}, "industry", "C 制造业"),
+        ({"industry": "农林牧渔业"}, "industry", "A 农、林、牧、渔业"),
+        ({"industry": "G-交通运输、仓储和邮政业"}, "industry", "G 交通运输、仓储和邮政业"),
+        ({"size": "规模以上企业"}, "size_class", "规模以上"),
+        ({"size": "中型"}, "size_class", "中等"),
+        ({"size": "微型企业"}, "size_class", "小微"),
+    ],
+)
+def test_common_ways_of_writing_a_value_are_understood(u, cells, field, expected):
+    plan = services.registry_plan(user=u["city_user"], data=one_row(**cells))
+    assert issues(plan) == []
+    assert plan.created[0].display[field] == expected
+
+
+def test_a_short_town_name_shared_by_two_towns_is_refused_as_unclear(u):
+    from anbiao.orgs.tests.factories import OrganizationFactory
+
+    OrganizationFactory(kind="town", name="溪美镇")
+    plan = services.registry_plan(user=u["city_user"], data=one_row(town="溪美"))
+    assert issues(plan) == [(2, "所属乡镇/街道", "E", "乡镇/街道“溪美”不明确，请填写全称")]
