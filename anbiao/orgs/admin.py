@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from anbiao.accounts.admin import AuditedAdminMixin
 from anbiao.orgs.models import Enterprise, Organization
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "code", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
@@ -12,7 +13,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization",
         "credit_code",

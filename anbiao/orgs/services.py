@@ -180,6 +180,10 @@ def user_set_roles(*, by: User | None, user: User, roles: list[str]) -> None:
     for role in set(roles) - before:
         Membership.objects.create(user=user, role=role)
     user.__dict__.pop("_role_cache", None)
+    staff = Role.SYSADMIN in roles  # the 系统管理员 works in /django-admin/ too
+    if user.is_staff != staff and not user.is_superuser:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
     if before != set(roles):
         log_action(
             user,

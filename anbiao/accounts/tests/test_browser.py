@@ -13,7 +13,7 @@ from anbiao.orgs.tests.factories import OrganizationFactory, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, username: str) -> list[str]:
+def _login(page, live_server, username: str, landing: str = "/") -> list[str]:
     problems: list[str] = []
     page.on(
         "console",
@@ -23,7 +23,7 @@ def _login(page, live_server, username: str) -> list[str]:
     page.get_by_label("用户名或手机号").fill(username)
     page.get_by_label("密码").fill("Test@12345")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(lambda url: url.split("?")[0] == f"{live_server.url}{landing}")
     return problems
 
 
@@ -31,7 +31,12 @@ def test_the_auditor_filters_the_trail_and_opens_an_entry(page, live_server):
     city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
     make_user(city, Role.AUDITOR, username="audit1")
     log_action(city, "anbiao.organization.updated", data={"changed": {"name": ["旧名", "新名"]}})
-    problems = _login(page, live_server, "audit1")
+    # The three administrators must bind a second factor before anything else.
+    problems = _login(page, live_server, "audit1", landing="/accounts/two-factor/setup/")
+    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("动态口令").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="完成绑定").click()
+    page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="审计日志").click()
     page.get_by_label("操作代码（前缀）").fill("anbiao.organization.")
     page.get_by_role("button", name="查询").click()
