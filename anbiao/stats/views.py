@@ -84,15 +84,23 @@ def _ent(o: Any, attr: str) -> str:
     return str(getattr(ent, attr, "") or "") if ent is not None else ""
 
 
+def _url(name: str, pk: Any) -> str:
+    return reverse(name, args=[pk])
+
+
 def _list_view(kind: str, qs: Any) -> tuple[list[str], Any, Any]:
-    """Headers, the ordered queryset and a row function for a drill-down list."""
+    """Headers, the ordered queryset and a row function ``obj -> (link, cells)`` for a drill-down
+    list; the link opens the record in its own module (which checks its own scope)."""
     if kind == "org":
         return (
             ["单位名称", "类型", "乡镇/街道", "主管部门"],
             qs.select_related("enterprise__town", "enterprise__department").order_by(
                 "kind", "name", "pk"
             ),
-            lambda o: [o.name, o.get_kind_display(), _ent(o, "town"), _ent(o, "department")],
+            lambda o: (
+                _url("orgs:enterprise_detail", o.pk) if o.kind == OrgKind.ENTERPRISE else "",
+                [o.name, o.get_kind_display(), _ent(o, "town"), _ent(o, "department")],
+            ),
         )
     if kind == "problem_line":
         return (
@@ -100,27 +108,43 @@ def _list_view(kind: str, qs: Any) -> tuple[list[str], Any, Any]:
             qs.select_related("answer__checklist__organization", "answer__clause__item").order_by(
                 "answer__checklist__organization__name", "answer__clause__position", "pk"
             ),
-            lambda p: [p.answer.checklist.organization.name, p.answer.clause.code, p.text],
+            lambda p: (
+                _url("checklists:detail", p.answer.checklist_id),
+                [p.answer.checklist.organization.name, p.answer.clause.code, p.text],
+            ),
         )
     if kind == "record":
         return (
             ["填报单位", "类别", "标题", "日期"],
             qs.select_related("organization").order_by("-date", "title", "pk"),
-            lambda r: [r.organization.name, r.get_kind_display(), r.title, r.date],
+            lambda r: (
+                _url("records:detail", r.pk),
+                [r.organization.name, r.get_kind_display(), r.title, r.date],
+            ),
         )
     if kind == "batch":
         return (
             ["曝光单位", "标题", "曝光日期"],
             qs.select_related("department").order_by("-date", "title", "pk"),
-            lambda b: [b.department.name, b.title, b.date],
+            lambda b: (
+                _url("enforcement:batch_detail", b.pk),
+                [b.department.name, b.title, b.date],
+            ),
         )
     if kind == "report":
         return (
             ["填报单位", "报告"],
             qs.select_related("organization").order_by("pk"),
-            lambda r: [r.organization.name, str(r)],
+            lambda r: (
+                r.get_absolute_url() if hasattr(r, "get_absolute_url") else "",
+                [r.organization.name, str(r)],
+            ),
         )
-    return ["记录"], qs.order_by("pk"), lambda o: [str(o)]
+    return (
+        ["记录"],
+        qs.order_by("pk"),
+        lambda o: (o.get_absolute_url() if hasattr(o, "get_absolute_url") else "", [str(o)]),
+    )
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
