@@ -456,6 +456,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "size_classes": SizeClass.choices,
             "filters": filters,
             "query": query.urlencode(),
-            "show_government": True,
+            "reviewer": user.has_role(*REVIEWERS)
+            and (
+                org.kind == OrgKind.CITY
+                or (org.kind == OrgKind.DEPARTMENT and kind == "enterprise")
+            ),
         },
     )
