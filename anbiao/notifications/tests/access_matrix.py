@@ -13,9 +13,17 @@ def _note(w, persona):  # noqa: ANN001, ANN202
 
 
 CASES = [
-    Case("notifications:list", "self", lambda w: reverse("notifications:list"), allow(roles=BUSINESS_ROLES)),
     Case(
-        "notifications:preferences", "self", lambda w: reverse("notifications:preferences"), allow(roles=BUSINESS_ROLES)
+        "notifications:list",
+        "self",
+        lambda w: reverse("notifications:list"),
+        allow(roles=BUSINESS_ROLES),
+    ),
+    Case(
+        "notifications:preferences",
+        "self",
+        lambda w: reverse("notifications:preferences"),
+        allow(roles=BUSINESS_ROLES),
     ),
     Case(
         "notifications:mark_all_read",
