@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "anbiao.notices",
     "anbiao.stats",
     "anbiao.notifications",
+    "anbiao.dashboards",
+    "anbiao.tasks_reporting",
+    "anbiao.worklog",
     "anbiao.api",
 ]
 

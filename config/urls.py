@@ -20,6 +20,9 @@ urlpatterns = [
     path("notices/", include("anbiao.notices.urls")),
     path("stats/", include("anbiao.stats.urls")),
     path("notifications/", include("anbiao.notifications.urls")),
+    path("dashboards/", include("anbiao.dashboards.urls")),
+    path("reporting/", include("anbiao.tasks_reporting.urls")),
+    path("worklog/", include("anbiao.worklog.urls")),
     path("api/v1/", include("anbiao.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
