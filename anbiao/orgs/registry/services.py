@@ -1,9 +1,11 @@
 """Registry import: keep the uploaded file, preview it, and write it on confirmation.
 
 The uploaded file stays on the server (under MEDIA_ROOT, named by a random token that only
-the uploader's session knows) between preview and confirm. Confirmation reads the file again
-and re-validates it against the database inside the writing transaction: the preview is
-never trusted. All accepted rows are written in ONE transaction, or none.
+the uploader's session knows) between preview and confirm, with its cells as parsed at upload.
+Confirmation checks the file's sha256, takes those cells and validates them again against the
+database inside the writing transaction: the preview is never trusted, and if what would be
+written differs from what the user saw, nothing is written. All accepted rows are written in
+ONE transaction, or none; one audit entry records the import.
 """
 
 from __future__ import annotations
@@ -343,7 +345,7 @@ def registry_import_confirm(
     digest: str,
     request: Any = None,
 ) -> ImportResult:
-    """Re-read and re-validate the kept file, then write every accepted row in one transaction.
+    """Validate the kept file again, then write every accepted row in one transaction.
 
     ``accepted`` holds the keys ("row:code") of rows whose credit-code check digit failed and
     that the user chose to accept. Raises PlanChanged when the plan differs from the preview

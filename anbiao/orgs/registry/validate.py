@@ -25,7 +25,7 @@ from anbiao.orgs.normalize import (
     normalize_credit_code,
 )
 from anbiao.orgs.registry.reader import Header, Table, column_letter
-from anbiao.orgs.registry_columns import COLUMN_BY_KEY, REGISTRY_COLUMNS
+from anbiao.orgs.registry_columns import COLUMN_BY_KEY
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -748,7 +748,3 @@ def plan_import(*, table: Table, header: Header, user: User) -> ImportPlan:
             continue
         _classify(row, lookups)
     return ImportPlan(header=header, sheet_name=table.sheet_name, kind=table.kind, rows=rows)
-
-
-def known_columns() -> list[str]:
-    return [c.header for c in REGISTRY_COLUMNS]
