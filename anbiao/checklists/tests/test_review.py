@@ -194,6 +194,20 @@ def test_return_needs_a_reason_then_the_enterprise_edits_resubmits_and_every_ver
     assert (
         ready.status == "accepted" and selectors.submitted_lookbacks().filter(pk=ready.pk).exists()
     )
+    from anbiao.core.models import AuditEntry
+
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(ready.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "anbiao.checklist.started",
+        "anbiao.checklist.submitted",
+        "anbiao.checklist.returned",
+        "anbiao.checklist.submitted",
+        "anbiao.checklist.accepted",
+    ]
 
 
 def test_a_stale_review_form_is_refused(ready, principal, reviewer) -> None:  # noqa: ANN001
