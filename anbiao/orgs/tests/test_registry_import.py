@@ -283,9 +283,9 @@ def test_a_bad_check_digit_is_imported_only_when_accepted_and_is_marked(u):
     assert result.created == 4 and result.not_accepted == 0
     bad = Enterprise.objects.get(credit_code=BAD)
     assert bad.credit_code_checked is False
-    # An acceptance for another row (or another code) accepts nothing.
-    Enterprise.objects.filter(credit_code=BAD).delete()
-    Organization.objects.filter(code=BAD).delete()
+
+
+def test_an_acceptance_for_another_row_or_code_accepts_nothing(u):
     pending = upload(messy_xlsx())
     result = confirm(u["dept_user"], pending, accepted=[f"10:{BAD}", f"9:{C1}"])
     assert result.not_accepted == 1
