@@ -27,6 +27,8 @@ from lxml import etree
 from anbiao.orgs.registry_columns import REGISTRY_COLUMNS, Column
 
 HEADER_SCAN_ROWS = 10
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
 MAX_PART_BYTES = 100 * 1024 * 1024  # one sheet's XML, unpacked (10,000 rows ≈ 8 MB)
 MIN_HEADER_MATCHES = 3
 
@@ -274,6 +276,10 @@ def _sheet_rows(zf: zipfile.ZipFile, path: str, strings: list[str]) -> list[list
         row_index = int(r) - 1 if r and r.isdigit() else len(rows)
         if row_index < len(rows):  # rows out of order (never written by Excel): keep the first
             continue
+        if row_index >= MAX_ROWS:
+            raise RegistryFileError(
+                f"工作表行数过多（超过{MAX_ROWS}行），请拆分为多个文件后分别导入。"
+            )
         while len(rows) < row_index:
             rows.append([])
         values: list[Any] = []
@@ -287,6 +293,8 @@ def _sheet_rows(zf: zipfile.ZipFile, path: str, strings: list[str]) -> list[list
                     valid = 0 < len(letters) <= 3 and letters.isascii() and letters.isupper()
                     col = columns[letters] = _column_index(letters) if valid else -1
                 if col > len(values):
+                    if col >= MAX_COLUMNS:  # far to the right of any registry column
+                        continue
                     values.extend([None] * (col - len(values)))
             kind = cell.get("t")
             value: Any

@@ -251,3 +251,33 @@ def test_the_fast_check_digit_test_agrees_with_python_stdnum():
         codes.append(body)
     assert any(uscc_is_valid(c) for c in codes) and not all(uscc_is_valid(c) for c in codes)
     assert [c for c in codes if uscc_is_valid(c) != uscc.is_valid(c)] == []
+
+
+def test_a_sheet_claiming_absurd_row_or_column_numbers_is_refused_or_trimmed():
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    far = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>企业名称</t></is></c>'
+        '<c r="XFD1" t="inlineStr"><is><t>远处</t></is></c></row>'
+        '<row r="999999999"><c r="A999999999"><v>1</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    data = _workbook_by_hand()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                content = far.encode()
+            dst.writestr(info, content)
+    with pytest.raises(RegistryFileError, match="行数过多"):
+        read_table(out.getvalue())
+    trimmed_far = far.replace('<row r="999999999"><c r="A999999999"><v>1</v></c></row>', "")
+    out2 = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out2, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                content = trimmed_far.encode()
+            dst.writestr(info, content)
+    assert read_xlsx(out2.getvalue()).rows[0] == ["企业名称"]
