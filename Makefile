@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored: it is neither" || true
 	$(PY) -m pip install -q -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
-	@$(PY) -c "import django, openpyxl, docx, ninja, playwright" || { echo "依赖安装失败" >&2; exit 1; }
+	@$(PY) -c "import django, openpyxl, docx, playwright, weasyprint, axes" || { echo "依赖安装失败，请检查上面 pip 的输出" >&2; exit 1; }
 	@touch $(STAMP)
 
 venv: $(STAMP)
