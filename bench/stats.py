@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> None:
         f"单个单位统计表（{biggest.name}）：{unit_s * 1000:.1f} ms，为基线的 {unit_s / base_s:.2f} 倍"
     )
     print(f"全市合计：{table.total.values}")
+    if connection.vendor == "sqlite":
+        print(
+            "注：SQLite 的 count(*) 不逐行扫描，基线几乎为 0，倍数不可比；目标按 PostgreSQL 衡量。"
+        )
     print(
         json.dumps(
             {

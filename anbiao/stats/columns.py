@@ -204,12 +204,23 @@ PROBLEM_MODEL = "rectification.Problem"  # field: inspection → Inspection (nul
 PROBLEM_INSPECTION = "inspection"
 
 
+def _points_to(model: type[Model], name: str, target: type[Model]) -> bool:
+    return getattr(model._meta.get_field(name), "related_model", None) is target
+
+
 def inspection_models() -> tuple[type[Model], type[Model]] | None:
+    """The inspection and problem models, when they exist with the fields the columns read."""
     insp = _model(INSPECTION_MODEL)
     prob = _model(PROBLEM_MODEL)
     if not _has_fields(insp, INSPECTION_TARGET, INSPECTION_ACTOR, INSPECTION_DATE):
         return None
     if not _has_fields(prob, PROBLEM_INSPECTION):
+        return None
+    if not (
+        _points_to(insp, INSPECTION_TARGET, Organization)  # type: ignore[arg-type]
+        and _points_to(insp, INSPECTION_ACTOR, Organization)  # type: ignore[arg-type]
+        and _points_to(prob, PROBLEM_INSPECTION, insp)  # type: ignore[arg-type]
+    ):
         return None
     return insp, prob  # type: ignore[return-value]
 
