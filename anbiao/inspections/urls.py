@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anbiao.inspections import views
 
 app_name = "inspections"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inspection_list, name="inspection_list"),
+    path("export/", views.inspection_export, name="inspection_export"),
+    path("new/", views.inspection_create, name="inspection_create"),
+    path("never-inspected/", views.never_inspected, name="never_inspected"),
+    path("<uuid:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("<uuid:pk>/edit/", views.inspection_edit, name="inspection_edit"),
+    path("<uuid:pk>/findings/", views.finding_add, name="finding_add"),
+    path(
+        "<uuid:pk>/findings/<int:finding_id>/remove/",
+        views.finding_remove,
+        name="finding_remove",
+    ),
+    path("<uuid:pk>/photos/", views.photo_add, name="photo_add"),
+    path("<uuid:pk>/photos/<int:photo_id>/", views.photo_file, name="photo_file"),
+    path("<uuid:pk>/complete/", views.inspection_complete, name="inspection_complete"),
+]

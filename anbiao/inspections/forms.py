@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from anbiao.orgs.models import SizeClass
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotoField(forms.FileField):
+    """Several photos; the phone opens its camera (``capture="environment"``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(PhotoField, self).clean(d, initial) for d in items]
+
+
+class InspectionForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="被检查单位",
+        queryset=None,
+        error_messages={
+            "required": "请选择被检查单位。",
+            "invalid_choice": "所选单位不在本单位的检查范围内。",
+        },
+    )
+    date = forms.DateField(
+        label="检查日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写检查日期。", "invalid": "日期格式应为 2026-01-31。"},
+    )
+    inspectors = forms.CharField(
+        label="检查人员",
+        max_length=200,
+        help_text="多人用顿号或逗号分隔，如“张三、李四”。",
+        error_messages={"required": "请填写检查人员。", "max_length": "不超过 200 字。"},
+    )
+    summary = forms.CharField(
+        label="检查情况",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "不超过 4000 字。"},
+    )
+
+    def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+        self.fields["target"].label_from_instance = lambda o: (
+            o.name if o.kind == "enterprise" else f"{o.name}（{o.get_kind_display()}）"
+        )
+        if not self.is_bound and "date" not in self.initial:
+            self.initial["date"] = timezone.localdate()
+
+
+class FindingForm(forms.Form):
+    description = forms.CharField(
+        label="问题描述",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写问题描述。", "max_length": "不超过 1000 字。"},
+    )
+    grade = forms.ChoiceField(
+        label="等级",
+        choices=[("general", "一般"), ("major", "重大")],
+        initial="general",
+        error_messages={"invalid_choice": "问题等级只能是“一般”或“重大”。"},
+    )
+    deadline = forms.DateField(
+        label="整改期限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日期格式应为 2026-01-31。"},
+    )
+    photos = PhotoField(label="现场照片")
+
+
+class PhotoForm(forms.Form):
+    photos = PhotoField(label="现场照片", required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].required = True
+        self.fields["photos"].error_messages["required"] = "请选择或拍摄照片。"
+
+
+class ListFilterForm(forms.Form):
+    inspector = forms.ChoiceField(label="检查单位", required=False)
+    q = forms.CharField(label="被检查单位", required=False, max_length=100)
+    date_from = forms.DateField(
+        label="开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "开始日期格式应为 2026-01-31。"},
+    )
+    date_to = forms.DateField(
+        label="结束日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "结束日期格式应为 2026-01-31。"},
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部"), ("draft", "草稿"), ("completed", "已完成")],
+    )
+    target_kind = forms.ChoiceField(
+        label="对象",
+        required=False,
+        choices=[("", "全部"), ("enterprise", "企业"), ("government", "政府部门")],
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].choices = [("", "全部")] + [(str(u.pk), u.name) for u in units]
+
+
+class NeverFilterForm(forms.Form):
+    town = forms.ChoiceField(label="乡镇（街道）", required=False)
+    department = forms.ChoiceField(label="主管部门", required=False)
+    size_class = forms.ChoiceField(
+        label="企业类型", required=False, choices=[("", "全部"), *SizeClass.choices]
+    )
+    q = forms.CharField(label="企业名称", required=False, max_length=100)
+
+    def __init__(self, *args: Any, towns: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].choices = [("", "全部")] + [(str(o.pk), o.name) for o in towns]
+        self.fields["department"].choices = [("", "全部")] + [
+            (str(o.pk), o.name) for o in departments
+        ]

@@ -1,0 +1,191 @@
+"""Supervision inspections (督导检查) by government units.
+
+Shape (read by the statistics app, 附件3 columns 7–10; see ``anbiao/stats/columns.py``)::
+
+    Inspection (UUID pk)
+      ├ inspector → Organization: the inspecting unit (department, town or the city office)
+      ├ target → Organization: the inspected enterprise (or, for the city office, a
+      │          department or a town)
+      ├ date, inspectors (names, free text), recorded_by, campaign (the open one)
+      ├ status: draft 草稿 → completed 已完成 (only :mod:`.services` changes it)
+      ├ Finding (position, description, grade, deadline): each free-form 发现问题
+      │   └ FindingPhoto → core.StoredFile (photos taken on site)
+      └ InspectionProblem (inspection, finding, problem OneToOne): the tracked
+        rectification problem created for a finding when the inspection is completed
+
+Counting rule: only completed inspections count (``Inspection.objects.counted()``); a
+problem links back through ``Problem.inspections`` / the query name ``inspection``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class InspectionStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    COMPLETED = "completed", "已完成"
+
+
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def counted(self) -> InspectionQuerySet:
+        """Inspections that count in statistics: completed ones."""
+        return self.filter(status=InspectionStatus.COMPLETED)
+
+
+class Inspection(models.Model):
+    """One supervision inspection of one organization on one day."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name="专项行动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    inspector = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="检查单位",
+        on_delete=models.PROTECT,
+        related_name="inspections_made",
+    )
+    target = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="被检查单位",
+        on_delete=models.PROTECT,
+        related_name="inspections_received",
+    )
+    date = models.DateField("检查日期")
+    inspectors = models.CharField("检查人员", max_length=200)
+    summary = models.TextField("检查情况", blank=True, max_length=4000)
+    status = models.CharField(
+        "状态", max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="完成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    problems = models.ManyToManyField(
+        "rectification.Problem",
+        through="InspectionProblem",
+        related_name="inspections",
+        related_query_name="inspection",
+        blank=True,
+    )
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "督导检查"
+        verbose_name_plural = "督导检查"
+        ordering = ["-date", "-created_at"]
+        indexes = [
+            models.Index(fields=["inspector", "date"]),
+            models.Index(fields=["target", "date"]),
+            models.Index(fields=["status", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.inspector} 检查 {self.target}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InspectionStatus.DRAFT
+
+
+class Finding(models.Model):
+    """One problem found in the inspection (free-form), tracked once the inspection completes."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    position = models.PositiveIntegerField("序号")
+    description = models.TextField("问题描述", max_length=1000)
+    grade = models.CharField(
+        "等级",
+        max_length=10,
+        choices=[("general", "一般"), ("major", "重大")],
+        default="general",
+    )
+    deadline = models.DateField("整改期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "检查发现问题"
+        verbose_name_plural = "检查发现问题"
+        ordering = ["inspection", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "position"], name="inspection_finding_unique_pos"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class FindingPhoto(models.Model):
+    """A photo taken on site; attached to a finding, or to the inspection as a whole."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    stored_file = models.ForeignKey(
+        "core.StoredFile", verbose_name="照片", on_delete=models.PROTECT, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "现场照片"
+        verbose_name_plural = "现场照片"
+        ordering = ["inspection", "added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"现场照片 {self.stored_file_id}"
+
+
+class InspectionProblem(models.Model):
+    """The tracked problem (整改清单) created for a finding when the inspection completed."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="problem_links"
+    )
+    finding = models.OneToOneField(
+        Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="problem_link"
+    )
+    problem = models.OneToOneField(
+        "rectification.Problem", on_delete=models.PROTECT, related_name="inspection_link"
+    )
+
+    class Meta:
+        verbose_name = "检查问题关联"
+        verbose_name_plural = "检查问题关联"
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} → {self.problem_id}"

@@ -1,0 +1,160 @@
+"""Reads of supervision inspections; every query goes through the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+
+from anbiao.accounts.models import Role
+from anbiao.core.access import (
+    GOV_KINDS,
+    WRITER_ROLES,
+    enterprises_for_user,
+    get_in_scope_or_404,
+    own_unit_ids,
+)
+from anbiao.inspections.models import Inspection, InspectionStatus
+from anbiao.orgs.models import Enterprise, Organization, OrgKind
+
+if TYPE_CHECKING:
+    from anbiao.accounts.models import User
+    from anbiao.campaigns.models import Campaign
+
+RECORDER_ROLES = frozenset({*WRITER_ROLES, Role.GRID})
+
+
+def can_record(user: User) -> bool:
+    """Department, town and city writers, and a town's 网格员, record inspections."""
+    org = user.organization
+    if org is None or org.kind not in GOV_KINDS:
+        return False
+    if user.has_role(*WRITER_ROLES):
+        return True
+    return org.kind == OrgKind.TOWN and user.has_role(Role.GRID)
+
+
+def inspections_for_user(user: User) -> QuerySet[Inspection]:
+    """Inspections the user may see.
+
+    The city office: all. A department or town: those its unit (or a sub-unit) made, and those
+    of which it was the target. An enterprise: the completed inspections of itself (read only).
+    """
+    qs = Inspection.objects.select_related("inspector", "target", "recorded_by", "campaign")
+    org = user.organization
+    if org is None or not org.is_active or not user.is_active:
+        return qs.none()
+    if org.kind == OrgKind.CITY:
+        return qs
+    if org.kind == OrgKind.ENTERPRISE:
+        return qs.filter(target_id=org.pk, status=InspectionStatus.COMPLETED)
+    units = own_unit_ids(user)
+    return qs.filter(Q(inspector_id__in=units) | Q(target_id__in=units))
+
+
+def inspection_get(*, user: User, pk: Any) -> Inspection:
+    """One inspection the user may see, or 404."""
+    return get_in_scope_or_404(inspections_for_user(user), pk=pk)
+
+
+def can_edit(user: User, inspection: Inspection) -> bool:
+    """A recorder of the inspecting unit, while the inspection is a draft."""
+    return (
+        inspection.is_draft and can_record(user) and inspection.inspector_id in own_unit_ids(user)
+    )
+
+
+def editable_inspection_get(*, user: User, pk: Any) -> Inspection:
+    """A draft inspection the user may edit, or 404 (another unit's or a completed one)."""
+    inspection = inspection_get(user=user, pk=pk)
+    if not can_record(user) or inspection.inspector_id not in own_unit_ids(user):
+        from django.http import Http404
+
+        raise Http404("对象不存在或无权访问")
+    return inspection
+
+
+def targets_for_user(user: User) -> QuerySet[Organization]:
+    """Organizations the user's unit may inspect: enterprises in scope; the city office also
+    departments and towns."""
+    org = user.organization
+    if org is None or org.kind not in GOV_KINDS:
+        return Organization.objects.none()
+    ent_ids = enterprises_for_user(user).values("organization_id")
+    q = Q(pk__in=ent_ids)
+    if org.kind == OrgKind.CITY:
+        q |= Q(kind__in=(OrgKind.DEPARTMENT, OrgKind.TOWN))
+    return Organization.objects.filter(q, is_active=True).order_by("kind", "name")
+
+
+@dataclass
+class InspectionFilter:
+    inspector: str = ""  # unit pk
+    q: str = ""  # target name
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str = ""
+    target_kind: str = ""  # enterprise | government
+
+
+def inspection_list(*, user: User, filters: InspectionFilter) -> QuerySet[Inspection]:
+    """The user's inspections, filtered, with the number of findings."""
+    qs = inspections_for_user(user)
+    f = filters
+    if f.inspector:
+        qs = qs.filter(inspector_id=f.inspector)
+    if f.q:
+        qs = qs.filter(target__name__icontains=f.q)
+    if f.date_from:
+        qs = qs.filter(date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(date__lte=f.date_to)
+    if f.status in InspectionStatus.values:
+        qs = qs.filter(status=f.status)
+    if f.target_kind == "enterprise":
+        qs = qs.filter(target__kind=OrgKind.ENTERPRISE)
+    elif f.target_kind == "government":
+        qs = qs.exclude(target__kind=OrgKind.ENTERPRISE)
+    return qs.annotate(finding_count=Count("findings", distinct=True)).order_by(
+        "-date", "-created_at", "pk"
+    )
+
+
+def inspector_units(user: User) -> QuerySet[Organization]:
+    """Units that appear as inspectors in the user's inspections (for the filter)."""
+    ids = inspections_for_user(user).values("inspector_id")
+    return Organization.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+@dataclass
+class NeverFilter:
+    town: str = ""
+    department: str = ""
+    size_class: str = ""
+    q: str = ""
+
+
+def never_inspected(
+    *, user: User, campaign: Campaign | None, filters: NeverFilter
+) -> QuerySet[Enterprise]:
+    """Enterprises in the user's scope with no completed inspection in the campaign.
+
+    Any unit's inspection counts (an enterprise inspected by its town is not "never
+    inspected" for its department). Without a campaign: no completed inspection at all.
+    """
+    done = Inspection.objects.counted().filter(target__kind=OrgKind.ENTERPRISE)
+    if campaign is not None:
+        done = done.filter(campaign=campaign)
+    qs = enterprises_for_user(user).exclude(organization_id__in=done.values("target_id"))
+    f = filters
+    if f.town:
+        qs = qs.filter(town_id=f.town)
+    if f.department:
+        qs = qs.filter(department_id=f.department)
+    if f.size_class:
+        qs = qs.filter(size_class=f.size_class)
+    if f.q:
+        qs = qs.filter(organization__name__icontains=f.q)
+    return qs.order_by("town__name", "organization__name")

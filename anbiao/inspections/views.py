@@ -1,0 +1,325 @@
+"""Supervision inspections: list, record (also on a phone), findings with photos, complete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anbiao.accounts.models import Role
+from anbiao.campaigns.selectors import current_campaign
+from anbiao.core.access import ALL_KINDS, GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
+from anbiao.core.audit import log_action
+from anbiao.core.uploads import stored_file_response
+from anbiao.core.xlsx import table_workbook, workbook_response
+from anbiao.inspections import selectors, services
+from anbiao.inspections.forms import (
+    FindingForm,
+    InspectionForm,
+    ListFilterForm,
+    NeverFilterForm,
+    PhotoForm,
+)
+from anbiao.inspections.models import Inspection
+from anbiao.orgs.models import Organization, OrgKind
+
+RECORDERS = frozenset({*WRITER_ROLES, Role.GRID})
+
+
+def _add_errors(form: object, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            key = field if field in form.fields else None  # type: ignore[attr-defined]
+            for error in errors:
+                form.add_error(key, error)  # type: ignore[attr-defined]
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)  # type: ignore[attr-defined]
+
+
+def _filtered(request: HttpRequest) -> tuple[ListFilterForm, QuerySet[Inspection]]:
+    form = ListFilterForm(request.GET or None, units=selectors.inspector_units(request.user))
+    f = selectors.InspectionFilter()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        f = selectors.InspectionFilter(
+            inspector=d["inspector"],
+            q=d["q"].strip(),
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            status=d["status"],
+            target_kind=d["target_kind"],
+        )
+    return form, selectors.inspection_list(user=request.user, filters=f)
+
+
+@require(kinds=ALL_KINDS)
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    """Inspections by unit, target and date (an enterprise: the completed ones of itself)."""
+    form, qs = _filtered(request)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "can_record": selectors.can_record(request.user),
+            "is_gov": request.user.organization.kind in GOV_KINDS,
+        },
+    )
+
+
+@require(kinds=ALL_KINDS)
+def inspection_export(request: HttpRequest) -> HttpResponse:
+    _, qs = _filtered(request)
+    rows = (
+        (
+            i.date.strftime("%Y-%m-%d"),
+            i.inspector.name,
+            i.target.name,
+            i.target.get_kind_display(),
+            i.inspectors,
+            i.get_status_display(),
+            i.finding_count,
+            i.summary,
+        )
+        for i in qs
+    )
+    wb = table_workbook(
+        title="督导检查台账",
+        headers=[
+            "检查日期",
+            "检查单位",
+            "被检查单位",
+            "单位类型",
+            "检查人员",
+            "状态",
+            "发现问题（个）",
+            "检查情况",
+        ],
+        rows=rows,
+        widths=[12, 24, 32, 10, 20, 10, 12, 40],
+        sheet_title="督导检查",
+    )
+    log_action(None, "anbiao.inspection.exported", request=request, data=dict(request.GET))
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return workbook_response(wb, filename=f"督导检查台账_{stamp}.xlsx")
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.can_record(user):  # a department's 网格员 (no such role there) etc.
+        raise Http404("页面不存在")
+    targets = selectors.targets_for_user(user)
+    initial = {}
+    wanted = request.GET.get("target")
+    if wanted:
+        t = targets.filter(pk=wanted).first() if _is_uuid(wanted) else None
+        if t is not None:
+            initial["target"] = t
+    form = InspectionForm(request.POST or None, targets=targets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_create(
+                by=user, campaign=current_campaign(), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, "已创建检查记录（草稿）。请逐条登记发现的问题，完成后点击“完成检查”。"
+            )
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return render(request, "inspections/form.html", {"form": form, "title": "记录督导检查"})
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@require(kinds=ALL_KINDS)
+def inspection_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    editable = selectors.can_edit(request.user, inspection)
+    findings = list(inspection.findings.prefetch_related("photos"))
+    links = {x.finding_id: x.problem for x in inspection.problem_links.select_related("problem")}
+    for f in findings:
+        f.problem = links.get(f.pk)
+    return render(
+        request,
+        "inspections/detail.html",
+        {
+            "i": inspection,
+            "findings": findings,
+            "general_photos": inspection.photos.filter(finding__isnull=True),
+            "editable": editable,
+            "finding_form": FindingForm() if editable else None,
+            "photo_form": PhotoForm() if editable else None,
+        },
+    )
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+def inspection_edit(request: HttpRequest, pk: str) -> HttpResponse:
+    user = request.user
+    inspection = selectors.editable_inspection_get(user=user, pk=pk)
+    if not inspection.is_draft:
+        messages.error(request, "该检查已完成，不能再修改。")
+        return redirect("inspections:inspection_detail", pk=inspection.pk)
+    form = InspectionForm(
+        request.POST or None,
+        targets=selectors.targets_for_user(user),
+        initial={
+            "target": inspection.target,
+            "date": inspection.date,
+            "inspectors": inspection.inspectors,
+            "summary": inspection.summary,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_update(by=user, inspection=inspection, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return render(
+        request, "inspections/form.html", {"form": form, "title": "修改检查记录", "i": inspection}
+    )
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+def finding_add(request: HttpRequest, pk: str) -> HttpResponse:
+    user = request.user
+    inspection = selectors.editable_inspection_get(user=user, pk=pk)
+    if request.method != "POST":
+        return redirect("inspections:inspection_detail", pk=inspection.pk)
+    form = FindingForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.finding_add(by=user, inspection=inspection, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "已登记问题。")
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
+    if not inspection.is_draft and not form.errors:
+        form.add_error(None, "该检查已完成，不能再修改。")
+    # Re-render with what the user typed (photos must be chosen again).
+    return render(
+        request,
+        "inspections/finding_form.html",
+        {"i": inspection, "finding_form": form},
+        status=200,
+    )
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+@require_POST
+def finding_remove(request: HttpRequest, pk: str, finding_id: int) -> HttpResponse:
+    inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
+    finding = inspection.findings.filter(pk=finding_id).first()
+    if finding is None:  # removed already (a second click)
+        messages.info(request, "该问题已删除。")
+        return redirect("inspections:inspection_detail", pk=inspection.pk)
+    try:
+        services.finding_remove(by=request.user, finding=finding)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已删除该问题。")
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+@require_POST
+def photo_add(request: HttpRequest, pk: str) -> HttpResponse:
+    inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            n = services.photo_add(
+                by=request.user, inspection=inspection, photos=form.cleaned_data["photos"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "现场照片：" + "；".join(exc.messages))
+        else:
+            messages.success(request, f"已上传 {n} 张照片。")
+    else:
+        messages.error(request, "现场照片：请选择或拍摄照片。")
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@require(kinds=ALL_KINDS)
+def photo_file(request: HttpRequest, pk: str, photo_id: int) -> HttpResponse:
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    photo = inspection.photos.select_related("stored_file").filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404("对象不存在或无权访问")
+    return stored_file_response(photo.stored_file, inline=True)
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+@require_POST
+def inspection_complete(request: HttpRequest, pk: str) -> HttpResponse:
+    inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
+    try:
+        links = services.inspection_complete(by=request.user, inspection=inspection)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        if links:
+            messages.success(
+                request,
+                f"检查已完成，{len(links)} 个问题已转入“{inspection.target.name}”的整改清单。",
+            )
+        else:
+            messages.success(request, "检查已完成，未发现问题。")
+    return redirect("inspections:inspection_detail", pk=inspection.pk)
+
+
+@require(kinds=GOV_KINDS)
+def never_inspected(request: HttpRequest) -> HttpResponse:
+    """Enterprises in scope not yet inspected in the open campaign."""
+    user = request.user
+    in_scope = enterprises_for_user(user)
+    towns = Organization.objects.filter(
+        pk__in=in_scope.values("town_id"), kind=OrgKind.TOWN
+    ).order_by("name")
+    departments = Organization.objects.filter(
+        pk__in=in_scope.values("department_id"), kind=OrgKind.DEPARTMENT
+    ).order_by("name")
+    form = NeverFilterForm(request.GET or None, towns=towns, departments=departments)
+    f = selectors.NeverFilter()
+    if form.is_bound and form.is_valid():
+        f = selectors.NeverFilter(**{k: (v or "").strip() for k, v in form.cleaned_data.items()})
+    campaign = current_campaign()
+    qs = selectors.never_inspected(user=user, campaign=campaign, filters=f)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/never.html",
+        {
+            "form": form,
+            "page": page,
+            "count": page.paginator.count,
+            "scope_count": in_scope.count(),
+            "campaign": campaign,
+            "can_record": selectors.can_record(user),
+        },
+    )
