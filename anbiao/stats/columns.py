@@ -355,7 +355,10 @@ def _insp(period: Period, *, enterprise: bool) -> QuerySet[Any]:
 
 def _insp_problems(period: Period, *, enterprise: bool) -> QuerySet[Any]:
     _, prob = inspection_models()  # type: ignore[misc]
-    return prob.objects.filter(
+    qs = prob.objects.all()
+    if callable(getattr(qs, "active", None)):  # withdrawn (已撤销) problems never count
+        qs = qs.active()
+    return qs.filter(
         **{f"{PROBLEM_INSPECTION}__in": _insp(period, enterprise=enterprise).values("pk")}
     )
 
