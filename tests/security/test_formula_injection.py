@@ -71,3 +71,51 @@ def test_the_registry_export_escapes_formulas(city_world) -> None:  # noqa: ANN0
 )
 def test_safe_cell_quotes_every_formula_prefix(value, expected) -> None:  # noqa: ANN001
     assert safe_cell(value) == expected
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.django_db
+def test_no_xlsx_export_turns_a_hostile_name_into_a_formula() -> None:
+    """Every parameterless export of every app, with an enterprise named like a formula."""
+    from django.test import Client
+
+    from anbiao.core.audit import log_action
+    from anbiao.core.tests.world import build_world
+    from tests.security.test_headers_everywhere import plain_urls
+
+    world = build_world()
+    hostile = EnterpriseFactory(
+        town=world.town,
+        department=world.dept,
+        organization__name=HOSTILE["name"],
+        principal=HOSTILE["principal"],
+        address=HOSTILE["address"],
+    )
+    log_action(hostile, "anbiao.enterprise.updated", user=world.users["city:org_admin"])
+    exports = [u for u in plain_urls() if "xlsx" in u or "export" in u]
+    checked = []
+    for persona in ("city:org_admin", "city:auditor", "department:filler", "town:org_admin"):
+        client = Client(raise_request_exception=False)
+        client.force_login(
+            world.users[persona], backend="anbiao.accounts.backends.UsernameOrMobileBackend"
+        )
+        for url in exports:
+            response = client.get(url)
+            assert response.status_code < 500, (persona, url)
+            if response.status_code != 200 or not response["Content-Type"].startswith(XLSX_MIME):
+                continue
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            wb = load_workbook(io.BytesIO(content))
+            for ws in wb.worksheets:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        text = str(cell.value or "")
+                        if "HYPERLINK" in text or "cmd|" in text:
+                            assert cell.data_type != "f", (url, cell.coordinate, text)
+                            assert not text.startswith(FORMULA_PREFIXES), (url, cell.coordinate)
+            checked.append((persona, url))
+    assert ("department:filler", reverse("orgs:enterprise_export")) in checked
