@@ -55,3 +55,36 @@ def test_a_department_imports_a_messy_registry_and_finds_the_new_enterprises(
     page.wait_for_url("**/orgs/enterprises/?*")
     assert page.locator("#total").inner_text() == "1"
     assert page.get_by_role("link", name="南安市鑫源石材有限公司").is_visible()
+
+
+def test_one_box_accepts_every_row_whose_check_digit_fails(page, live_server, tmp_path):
+    from anbiao.orgs.tests.registry_files import HEADER, bad_code, xlsx_bytes
+
+    units = nanan_units()
+    make_user(units["city"], Role.ORG_ADMIN, username="city_admin")
+    codes = [bad_code("91350583MA2XYW12B"), bad_code("91350583MA2XYW12C")]
+    rows = [HEADER] + [
+        [f"南安市存疑{i}有限公司", c, "", "", "溪美街道", "应急管理局", "C", "小微", ""]
+        for i, c in enumerate(codes)
+    ]
+    registry = tmp_path / "存疑.xlsx"
+    registry.write_bytes(xlsx_bytes(rows))
+
+    page.goto("/")
+    page.get_by_label("用户名或手机号").fill("city_admin")
+    page.get_by_label("密码").fill("Test@12345")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto("/orgs/registry/import/")
+    page.get_by_label("底数台账文件").set_input_files(str(registry))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_url("**/registry/import/preview/")
+
+    page.get_by_label("全部接受").check()
+    boxes = page.get_by_label("校验位不通过，仍然接受")
+    assert [boxes.nth(i).is_checked() for i in range(boxes.count())] == [True, True]
+    page.get_by_role("button", name="确认导入").click()
+    page.wait_for_url("**/orgs/enterprises/")
+    assert sorted(
+        Enterprise.objects.filter(credit_code_checked=False).values_list("credit_code", flat=True)
+    ) == sorted(codes)
