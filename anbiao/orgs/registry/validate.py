@@ -309,6 +309,12 @@ def _industry_names() -> dict[str, str]:
 
 
 def _existing(codes: list[str]) -> dict[str, dict[str, Any]]:
+    """The enterprises that already hold the file's credit codes, in or out of the user's scope.
+
+    Deliberately unscoped: a code registered by another unit must be refused with a clear
+    reason instead of failing on the unique constraint. Out-of-scope records are used only to
+    say so (see ``_check_scope``); their values are never shown or compared.
+    """
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(codes), 900):
         chunk = codes[start : start + 900]
