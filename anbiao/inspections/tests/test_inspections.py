@@ -1,0 +1,350 @@
+"""Supervision inspections: recording, completing, scope, lists, statistics columns 7–10."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from anbiao.accounts.models import Role
+from anbiao.accounts.tests.helpers import login_fully
+from anbiao.core.models import AuditEntry
+from anbiao.inspections import services
+from anbiao.inspections.models import Inspection, InspectionProblem, InspectionStatus
+from anbiao.inspections.tests.helpers import inspection, png_upload
+from anbiao.orgs.models import OrgKind, SizeClass
+from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
+from anbiao.rectification.models import Problem, ProblemEvidence, ProblemSource
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w(db: Any) -> dict[str, Any]:
+    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    dept2 = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="住建局")
+    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
+    town2 = OrganizationFactory(kind=OrgKind.TOWN, name="水头镇")
+    ent = EnterpriseFactory(
+        town=town, department=dept, organization__name="鑫源石材", size_class=SizeClass.SMALL
+    )
+    ent2 = EnterpriseFactory(
+        town=town, department=dept, organization__name="宏达机械", size_class=SizeClass.ABOVE
+    )
+    far = EnterpriseFactory(town=town2, department=dept2, organization__name="远方建材")
+    users = {
+        "city": make_user(city, Role.FILLER, username="city_filler"),
+        "dept": make_user(dept, Role.FILLER, username="dept_filler"),
+        "dept_viewer": make_user(dept, Role.VIEWER, username="dept_viewer"),
+        "dept2": make_user(dept2, Role.FILLER, username="dept2_filler"),
+        "grid": make_user(town, Role.GRID, username="town_grid"),
+        "town2_grid": make_user(town2, Role.GRID, username="town2_grid"),
+        "ent": make_user(ent.organization, Role.ORG_ADMIN, username="ent_admin"),
+        "ent2": make_user(ent2.organization, Role.ORG_ADMIN, username="ent2_admin"),
+    }
+    return {
+        "city": city,
+        "dept": dept,
+        "dept2": dept2,
+        "town": town,
+        "town2": town2,
+        "ent": ent,
+        "ent2": ent2,
+        "far": far,
+        "u": users,
+    }
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    login_fully(c, user)
+    return c
+
+
+# --- recording ---------------------------------------------------------------------------------
+
+
+def test_a_grid_inspector_records_an_inspection_with_a_finding_and_a_photo(w: dict) -> None:
+    c = client_for(w["u"]["grid"])
+    r = c.post(
+        reverse("inspections:inspection_create"),
+        {
+            "target": w["ent"].organization.pk,
+            "date": timezone.localdate().isoformat(),
+            "inspectors": "柯明亮",
+            "summary": "现场检查",
+        },
+    )
+    insp = Inspection.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "inspections:inspection_detail", args=[insp.pk]
+    )
+    assert insp.inspector == w["town"] and insp.target == w["ent"].organization
+    assert insp.status == InspectionStatus.DRAFT and insp.recorded_by == w["u"]["grid"]
+    r = c.post(
+        reverse("inspections:finding_add", args=[insp.pk]),
+        {"description": "消防通道堆放杂物", "grade": "general", "photos": [png_upload()]},
+    )
+    assert r.status_code == 302
+    finding = insp.findings.get()
+    assert finding.description == "消防通道堆放杂物"
+    photo = finding.photos.get()
+    assert photo.stored_file.is_image
+    # the photo is served to the inspecting unit, as an image
+    got = c.get(reverse("inspections:photo_file", args=[insp.pk, photo.pk]))
+    assert got.status_code == 200 and got["Content-Type"].startswith("image/")
+    assert AuditEntry.objects.filter(action="anbiao.inspection.finding_added").exists()
+
+
+def test_the_form_keeps_what_the_user_typed_and_names_the_field_in_error(w: dict) -> None:
+    c = client_for(w["u"]["dept"])
+    r = c.post(
+        reverse("inspections:inspection_create"),
+        {"target": w["ent"].organization.pk, "date": "2026-13-40", "inspectors": "王五"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200 and "检查日期：日期格式应为 2026-01-31。" in html
+    assert 'value="王五"' in html
+    assert not Inspection.objects.exists()
+
+
+def test_a_photo_that_is_not_an_image_is_refused_and_nothing_is_written(w: dict) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    insp = inspection(w["u"]["grid"], w["ent"].organization)
+    bad = SimpleUploadedFile("a.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    c = client_for(w["u"]["grid"])
+    r = c.post(
+        reverse("inspections:finding_add", args=[insp.pk]),
+        {"description": "配电箱未上锁", "grade": "general", "photos": [bad]},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200 and "第 1 张照片" in html and "配电箱未上锁" in html
+    assert not insp.findings.exists()
+
+
+def test_a_department_cannot_inspect_an_enterprise_outside_its_scope(w: dict) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.inspection_create(
+            by=w["u"]["dept"],
+            target=w["far"].organization,
+            date=timezone.localdate(),
+            inspectors="张三",
+        )
+    assert "不在本单位的检查范围内" in str(exc.value)
+    assert not Inspection.objects.exists()
+
+
+def test_only_the_city_office_may_inspect_a_department_or_a_town(w: dict) -> None:
+    with pytest.raises(ValidationError):
+        services.inspection_create(
+            by=w["u"]["dept"], target=w["town"], date=timezone.localdate(), inspectors="张三"
+        )
+    insp = services.inspection_create(
+        by=w["u"]["city"], target=w["dept"], date=timezone.localdate(), inspectors="市安委办"
+    )
+    assert insp.target == w["dept"]
+
+
+def test_a_viewer_cannot_record_an_inspection(w: dict) -> None:
+    c = client_for(w["u"]["dept_viewer"])
+    assert c.get(reverse("inspections:inspection_create")).status_code == 404
+    with pytest.raises(ValidationError):
+        services.inspection_create(
+            by=w["u"]["dept_viewer"],
+            target=w["ent"].organization,
+            date=timezone.localdate(),
+            inspectors="张三",
+        )
+
+
+def test_an_inspection_date_in_the_future_is_refused(w: dict) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.inspection_create(
+            by=w["u"]["dept"],
+            target=w["ent"].organization,
+            date=timezone.localdate() + dt.timedelta(days=1),
+            inspectors="张三",
+        )
+    assert "检查日期不能晚于今天" in str(exc.value)
+
+
+# --- completing ------------------------------------------------------------------------------
+
+
+def test_completing_turns_each_finding_into_a_tracked_problem_of_the_enterprise(w: dict) -> None:
+    grid = w["u"]["grid"]
+    insp = inspection(
+        grid, w["ent"].organization, findings=("灭火器过期", "安全出口锁闭"), photo=True
+    )
+    c = client_for(grid)
+    r = c.post(reverse("inspections:inspection_complete", args=[insp.pk]))
+    assert r.status_code == 302
+    insp.refresh_from_db()
+    assert insp.status == InspectionStatus.COMPLETED and insp.completed_by == grid
+    problems = Problem.objects.filter(inspection=insp).order_by("description")
+    assert [p.description for p in problems] == ["安全出口锁闭", "灭火器过期"]
+    for p in problems:
+        assert p.organization == w["ent"].organization
+        assert p.source == ProblemSource.INSPECTION
+        assert p.recorded_by == grid and p.recorded_org == w["town"]
+        assert list(p.inspections.all()) == [insp]
+        link = InspectionProblem.objects.get(problem=p)
+        assert link.finding.description == p.description
+        # the on-site photo is the problem's 整改前 evidence
+        ev = ProblemEvidence.objects.get(problem=p)
+        assert ev.stored_file_id == link.finding.photos.get().stored_file_id
+    # a completed inspection cannot change any more
+    with pytest.raises(ValidationError):
+        services.finding_add(by=grid, inspection=insp, description="再加一条")
+    with pytest.raises(ValidationError):
+        services.inspection_complete(by=grid, inspection=insp)
+    assert Problem.objects.filter(inspection=insp).count() == 2
+
+
+def test_the_enterprise_sees_the_problems_on_its_rectification_list(w: dict) -> None:
+    insp = inspection(
+        w["u"]["dept"], w["ent"].organization, findings=("动火作业未审批",), complete=True
+    )
+    c = client_for(w["u"]["ent"])
+    html = c.get(reverse("rectification:ledger")).content.decode()
+    assert "动火作业未审批" in html
+    # and the inspection itself, read only
+    detail = c.get(reverse("inspections:inspection_detail", args=[insp.pk]))
+    assert detail.status_code == 200
+    text = detail.content.decode()
+    assert "动火作业未审批" in text and "完成检查" not in text and "添加问题" not in text
+    # another enterprise sees neither
+    c2 = client_for(w["u"]["ent2"])
+    assert "动火作业未审批" not in c2.get(reverse("rectification:ledger")).content.decode()
+    assert c2.get(reverse("inspections:inspection_detail", args=[insp.pk])).status_code == 404
+
+
+def test_an_enterprise_does_not_see_a_draft_inspection_of_itself(w: dict) -> None:
+    insp = inspection(w["u"]["dept"], w["ent"].organization, findings=("草稿中的问题",))
+    c = client_for(w["u"]["ent"])
+    assert c.get(reverse("inspections:inspection_detail", args=[insp.pk])).status_code == 404
+    assert "草稿中的问题" not in c.get(reverse("rectification:ledger")).content.decode()
+    assert not Problem.objects.exists()
+
+
+def test_a_town_cannot_see_or_complete_a_departments_inspection(w: dict) -> None:
+    insp = inspection(w["u"]["dept"], w["ent"].organization, findings=("问题一",))
+    c = client_for(w["u"]["grid"])
+    assert c.get(reverse("inspections:inspection_detail", args=[insp.pk])).status_code == 404
+    assert c.post(reverse("inspections:inspection_complete", args=[insp.pk])).status_code == 404
+    insp.refresh_from_db()
+    assert insp.is_draft
+
+
+def test_an_inspected_department_sees_its_inspection_and_its_problems(w: dict) -> None:
+    insp = inspection(w["u"]["city"], w["dept"], findings=("未按月报送典型案例",), complete=True)
+    p = Problem.objects.get(inspection=insp)
+    assert p.organization == w["dept"] and p.source == ProblemSource.INSPECTION
+    c = client_for(w["u"]["dept_viewer"])
+    assert c.get(reverse("inspections:inspection_detail", args=[insp.pk])).status_code == 200
+    assert c.get(reverse("rectification:problem_detail", args=[p.pk])).status_code == 200
+    c2 = client_for(w["u"]["dept2"])
+    assert c2.get(reverse("inspections:inspection_detail", args=[insp.pk])).status_code == 404
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def test_the_list_filters_by_unit_target_and_date_and_exports_xlsx(w: dict) -> None:
+    today = timezone.localdate()
+    inspection(w["u"]["dept"], w["ent"].organization, date=today - dt.timedelta(days=10))
+    inspection(w["u"]["grid"], w["ent2"].organization, date=today, findings=("a", "b"))
+    inspection(w["u"]["dept2"], w["far"].organization, date=today)
+    c = client_for(w["u"]["city"])
+    html = c.get(reverse("inspections:inspection_list")).content.decode()
+    assert "共 3 次检查" in html
+    html = c.get(reverse("inspections:inspection_list"), {"inspector": w["town"].pk}).content
+    assert "共 1 次检查" in html.decode() and "宏达机械" in html.decode()
+    html = c.get(reverse("inspections:inspection_list"), {"q": "鑫源"}).content.decode()
+    assert "共 1 次检查" in html
+    html = c.get(
+        reverse("inspections:inspection_list"), {"date_from": today.isoformat()}
+    ).content.decode()
+    assert "共 2 次检查" in html
+    r = c.get(reverse("inspections:inspection_export"), {"date_from": today.isoformat()})
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("检查日期", "检查单位", "被检查单位")
+    got = sorted((row[1], row[2], row[6]) for row in rows[1:])
+    assert got == [("住建局", "远方建材", 0), ("溪美街道", "宏达机械", 2)]
+    # a department sees only its own unit's inspections
+    html = client_for(w["u"]["dept"]).get(reverse("inspections:inspection_list")).content
+    assert "共 1 次检查" in html.decode() and "远方建材" not in html.decode()
+
+
+def test_the_never_inspected_list_counts_enterprises_in_scope_without_a_completed_inspection(
+    w: dict,
+) -> None:
+    from anbiao.checklists.tests.helpers import campaign as make_campaign
+
+    camp = make_campaign()
+    c = client_for(w["u"]["dept"])
+    url = reverse("inspections:never_inspected")
+    r = c.get(url)
+    assert 'id="never-count">2<' in r.content.decode()
+    # a draft does not count; a completed inspection by the town does
+    inspection(w["u"]["grid"], w["ent"].organization, campaign=camp)
+    assert 'id="never-count">2<' in c.get(url).content.decode()
+    inspection(w["u"]["grid"], w["ent"].organization, campaign=camp, complete=True)
+    html = c.get(url).content.decode()
+    assert 'id="never-count">1<' in html and "宏达机械" in html and "鑫源石材" not in html
+    # filters: class, town
+    html = c.get(url, {"size_class": SizeClass.SMALL}).content.decode()
+    assert 'id="never-count">0<' in html
+    html = c.get(url, {"town": w["town"].pk}).content.decode()
+    assert 'id="never-count">1<' in html
+    # an enterprise outside the scope is never listed
+    assert "远方建材" not in c.get(url).content.decode()
+    city = client_for(w["u"]["city"]).get(url).content.decode()
+    assert 'id="never-count">2<' in city and "远方建材" in city
+
+
+# --- statistics (附件3 columns 7–10) ------------------------------------------------------------
+
+
+def test_statistics_columns_7_to_10_count_completed_inspections_and_their_problems(
+    w: dict,
+) -> None:
+    from anbiao.stats import selectors as stats
+    from anbiao.stats.columns import Period
+
+    today = timezone.localdate()
+    period = Period(today - dt.timedelta(days=30), today)
+    grid, dept, city = w["u"]["grid"], w["u"]["dept"], w["u"]["city"]
+    inspection(grid, w["ent"].organization, findings=("a", "b"), complete=True)
+    inspection(grid, w["ent"].organization, findings=("c",), complete=True)  # same enterprise
+    inspection(dept, w["ent2"].organization, findings=("d",), complete=True)
+    inspection(dept, w["ent"].organization, findings=("draft",))  # a draft never counts
+    inspection(city, w["dept"], findings=("e", "f", "g"), complete=True)
+    inspection(city, w["town"], complete=True)
+    inspection(  # before the period
+        dept,
+        w["ent"].organization,
+        findings=("old",),
+        complete=True,
+        date=today - dt.timedelta(days=60),
+    )
+    assert stats.unit_table(unit=w["town"], period=period).values[6:10] == [1, 3, 0, 0]
+    assert stats.unit_table(unit=w["dept"], period=period).values[6:10] == [1, 1, 0, 0]
+    assert stats.unit_table(unit=w["dept2"], period=period).values[6:10] == [0, 0, 0, 0]
+    # the city office: everything (2 distinct enterprises, 4 problems; 2 units, 3 problems)
+    assert stats.unit_table(unit=w["city"], period=period).values[6:10] == [2, 4, 2, 3]
+    t = stats.city_table(period=period)
+    by_unit = {r.unit.pk: r.values[6:10] for r in t.departments + t.towns}
+    assert by_unit[w["town"].pk] == [1, 3, 0, 0]
+    assert by_unit[w["dept"].pk] == [1, 1, 0, 0]
+    assert t.total.values[6:10] == [2, 4, 2, 3]
