@@ -1,0 +1,243 @@
+"""Every reminder of issue 8, produced for the daily job (``manage.py send_reminders``, the
+``send_daily_reminders`` task): ``collect(today)`` yields :class:`Reminder` objects; the job
+delivers each (user, dedupe key) once, so the job may run any number of times a day.
+
+``today`` is the calendar date in Asia/Shanghai. Dedupe keys name the event, never the run:
+
+- ``deadline:<campaign>:<org>:<3|1>`` — look-back deadline in 3 days / in 1 day, not submitted;
+- ``returned:<submission>`` — a submission returned (once per return event);
+- ``problem_assigned:<problem>`` — a problem recorded for a unit by another unit (once);
+- ``problem_due:<problem>:<deadline>`` — deadline in 3 days (again only if the deadline moves);
+- ``problem_overdue:<problem>:<deadline>`` — once when it becomes overdue (per deadline);
+- ``problem_rejected:<transition>`` — verification sent it back (once per event);
+- ``case_report:<department>:<YYYY-MM>:<22|25>`` — monthly case report not yet given;
+- ``notice:<delivery>`` — a notice to acknowledge (once per delivery).
+
+Events older than :data:`EVENT_WINDOW_DAYS` are not announced (a first run on an old database
+would otherwise flood every bell with history).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from anbiao.accounts.models import Role, User
+from anbiao.notifications.models import Kind
+from anbiao.notifications.reminders import Reminder
+
+EVENT_WINDOW_DAYS = 14
+DEADLINE_DAYS = (3, 1)
+CASE_REPORT_DAYS = (22, 25)
+RECIPIENT_ROLES = (Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL)
+
+
+def recipients(org_ids: Iterable[Any]) -> dict[Any, list[User]]:
+    """Active writers and principals of each organization, in one query."""
+    ids = list(set(org_ids))
+    found: dict[Any, list[User]] = defaultdict(list)
+    if not ids:
+        return found
+    users = (
+        User.objects.filter(
+            organization_id__in=ids, is_active=True, memberships__role__in=RECIPIENT_ROLES
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for u in users:
+        found[u.organization_id].append(u)
+    return found
+
+
+def _since(today: date) -> datetime:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(today - timedelta(days=EVENT_WINDOW_DAYS), time.min, tzinfo=tz)
+
+
+def _fan_out(items: list[tuple[Any, str, str, str, str]], kind: str) -> Iterator[Reminder]:
+    """items: (org_id, dedupe_key, title, body, url)."""
+    people = recipients(i[0] for i in items)
+    for org_id, key, title, body, url in items:
+        for user in people.get(org_id, []):
+            yield Reminder(user=user, kind=kind, title=title, dedupe_key=key, body=body, url=url)
+
+
+def checklist_deadlines(today: date) -> Iterator[Reminder]:
+    from django.urls import reverse
+
+    from anbiao.campaigns.models import CampaignStatus
+    from anbiao.campaigns.selectors import campaign_list
+    from anbiao.checklists.models import SUBMITTED_STATUSES, Checklist, ChecklistPurpose
+    from anbiao.orgs.models import Organization, OrgKind
+
+    items = []
+    for campaign in campaign_list().filter(status=CampaignStatus.OPEN):
+        done = Checklist.objects.filter(
+            campaign=campaign, purpose=ChecklistPurpose.LOOKBACK, status__in=SUBMITTED_STATUSES
+        ).values("organization_id")
+        for days in DEADLINE_DAYS:
+            for kind, deadline in (
+                ("enterprise", campaign.enterprise_deadline),
+                ("government", campaign.government_deadline),
+            ):
+                if deadline - timedelta(days=days) != today:
+                    continue
+                orgs = Organization.objects.filter(is_active=True).exclude(pk__in=done)
+                if kind == "enterprise":
+                    orgs = orgs.filter(kind=OrgKind.ENTERPRISE, enterprise__is_closed=False)
+                else:
+                    orgs = orgs.filter(kind__in=(OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN))
+                title = f"“回头看”细则还有 {days} 天截止（{deadline:%Y-%m-%d}），尚未提交"
+                body = f"{campaign.name}：请在截止日期前填报并提交。"
+                url = reverse("checklists:mine")
+                items += [
+                    (pk, f"deadline:{campaign.pk}:{pk}:{days}", title, body, url)
+                    for pk in orgs.values_list("pk", flat=True)
+                ]
+    yield from _fan_out(items, Kind.DEADLINE)
+
+
+def submissions_returned(today: date) -> Iterator[Reminder]:
+    from django.urls import reverse
+
+    from anbiao.checklists.models import ReviewOutcome, Submission
+
+    rows = Submission.objects.filter(
+        outcome=ReviewOutcome.RETURNED, reviewed_at__gte=_since(today)
+    ).select_related("checklist")
+    items = [
+        (
+            s.checklist.organization_id,
+            f"returned:{s.pk}",
+            f"“回头看”细则第{s.number}次提交被退回",
+            f"退回原因：{s.review_reason}",
+            reverse("checklists:detail", args=[s.checklist_id]),
+        )
+        for s in rows
+    ]
+    yield from _fan_out(items, Kind.RETURNED)
+
+
+def problems(today: date) -> Iterator[Reminder]:
+    from django.db.models import F
+
+    from anbiao.rectification.models import Problem, ProblemStatus, ProblemTransition
+
+    def url(pk: Any) -> str:
+        from django.urls import reverse
+
+        return reverse("rectification:problem_detail", args=[pk])
+
+    assigned = (
+        Problem.objects.open()
+        .filter(recorded_at__gte=_since(today), recorded_org__isnull=False)
+        .exclude(recorded_org_id=F("organization_id"))
+    )
+    items = [
+        (
+            p.organization_id,
+            f"problem_assigned:{p.pk}",
+            "新问题待整改",
+            p.description[:200],
+            url(p.pk),
+        )
+        for p in assigned
+    ]
+    yield from _fan_out(items, Kind.PROBLEM_ASSIGNED)
+
+    due = Problem.objects.open().filter(deadline=today + timedelta(days=3))
+    items = [
+        (
+            p.organization_id,
+            f"problem_due:{p.pk}:{p.deadline}",
+            f"整改期限还有 3 天（{p.deadline:%Y-%m-%d}）",
+            p.description[:200],
+            url(p.pk),
+        )
+        for p in due
+    ]
+    yield from _fan_out(items, Kind.PROBLEM_DUE)
+
+    overdue = Problem.objects.overdue(today)
+    items = [
+        (
+            p.organization_id,
+            f"problem_overdue:{p.pk}:{p.deadline}",
+            f"整改已逾期（期限 {p.deadline:%Y-%m-%d}）",
+            p.description[:200],
+            url(p.pk),
+        )
+        for p in overdue
+    ]
+    yield from _fan_out(items, Kind.PROBLEM_OVERDUE)
+
+    rejected = ProblemTransition.objects.filter(
+        action="reject", from_status=ProblemStatus.AWAITING, at__gte=_since(today)
+    ).select_related("problem")
+    items = [
+        (
+            t.problem.organization_id,
+            f"problem_rejected:{t.pk}",
+            "整改验收未通过，请继续整改",
+            f"原因：{t.reason}",
+            url(t.problem_id),
+        )
+        for t in rejected
+    ]
+    yield from _fan_out(items, Kind.PROBLEM_REJECTED)
+
+
+def case_reports(today: date) -> Iterator[Reminder]:
+    from django.urls import reverse
+
+    from anbiao.enforcement.models import MonthlyReport
+    from anbiao.enforcement.selectors import reporting_departments
+
+    if today.day not in CASE_REPORT_DAYS:
+        return
+    month = today.replace(day=1)
+    reported = MonthlyReport.objects.filter(month=month).values("department_id")
+    missing = reporting_departments().exclude(pk__in=reported).values_list("pk", flat=True)
+    title = (
+        f"今天是报送 {month:%Y年%m月} 典型案例的最后一天"
+        if today.day == 25
+        else f"请于 25 日前报送 {month:%Y年%m月} 执法典型案例"
+    )
+    url = reverse("enforcement:report_submit", args=[month.year, month.month])
+    items = [(pk, f"case_report:{pk}:{month:%Y-%m}:{today.day}", title, "", url) for pk in missing]
+    yield from _fan_out(items, Kind.CASE_REPORT)
+
+
+def notices(today: date) -> Iterator[Reminder]:
+    from django.urls import reverse
+
+    from anbiao.notices.models import NoticeDelivery
+
+    rows = NoticeDelivery.objects.filter(
+        acknowledged_at__isnull=True, delivered_at__gte=_since(today)
+    ).select_related("notice")
+    items = [
+        (
+            d.enterprise_id,
+            f"notice:{d.pk}",
+            f"请签收告知书：{d.notice.title}",
+            "",
+            reverse("notices:delivery", args=[d.pk]),
+        )
+        for d in rows
+    ]
+    yield from _fan_out(items, Kind.NOTICE)
+
+
+def collect(today: date) -> Iterator[Reminder]:
+    """All reminders due on ``today`` (Asia/Shanghai calendar date)."""
+    yield from checklist_deadlines(today)
+    yield from submissions_returned(today)
+    yield from problems(today)
+    yield from case_reports(today)
+    yield from notices(today)
