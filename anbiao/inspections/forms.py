@@ -41,7 +41,7 @@ class InspectionForm(forms.Form):
     )
     date = forms.DateField(
         label="检查日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写检查日期。", "invalid": "日期格式应为 2026-01-31。"},
     )
     inspectors = forms.CharField(
@@ -84,7 +84,7 @@ class FindingForm(forms.Form):
     deadline = forms.DateField(
         label="整改期限",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "日期格式应为 2026-01-31。"},
     )
     photos = PhotoField(label="现场照片")
@@ -105,13 +105,13 @@ class ListFilterForm(forms.Form):
     date_from = forms.DateField(
         label="开始日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "开始日期格式应为 2026-01-31。"},
     )
     date_to = forms.DateField(
         label="结束日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "结束日期格式应为 2026-01-31。"},
     )
     status = forms.ChoiceField(

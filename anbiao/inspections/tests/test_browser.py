@@ -1,0 +1,99 @@
+"""In Chromium at phone size (390×844): a 网格员 records an inspection on site with a photo,
+completes it, and the enterprise finds the problem on its 整改清单."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from anbiao.accounts.models import Role
+from anbiao.inspections.models import Inspection, InspectionStatus
+from anbiao.inspections.tests.helpers import png_bytes
+from anbiao.orgs.models import OrgKind
+from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
+from anbiao.rectification.models import Problem, ProblemEvidence, ProblemSource
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("ANBIAO_SHOTS")
+
+
+def shot(page, name):  # noqa: ANN001, ANN201
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/insp-{name}.png", full_page=True)
+
+
+def login(page, live_server, username):  # noqa: ANN001, ANN201
+    page.goto("/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill("Test@12345")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def logout(page):  # noqa: ANN001, ANN201
+    page.context.clear_cookies()
+
+
+def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa: ANN001
+    page, live_server, tmp_path
+) -> None:
+    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
+    ent = EnterpriseFactory(town=town, department=dept, organization__name="南安市测试石材有限公司")
+    make_user(town, Role.GRID, username="grid1")
+    make_user(ent.organization, Role.FILLER, username="efiller")
+    photo = tmp_path / "现场照片.png"
+    photo.write_bytes(png_bytes("blue"))
+    text = "切割车间消防通道堆放石材，宽度不足"
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda d: d.accept())
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    login(page, live_server, "grid1")
+    page.get_by_role("link", name="记录检查").first.click()
+    page.get_by_label("被检查单位").select_option(label="南安市测试石材有限公司")
+    page.get_by_label("检查人员").fill("柯明亮")
+    page.get_by_role("button", name="保存").click()
+    shot(page, "0-after-create")
+    page.get_by_role("heading", name="登记发现的问题").wait_for()
+    inspection = Inspection.objects.get()
+
+    # The photo field opens the rear camera on a phone.
+    field = page.locator("#finding-form input[type=file]")
+    assert field.get_attribute("accept") == "image/*"
+    assert field.get_attribute("capture") == "environment"
+    page.get_by_label("问题描述").fill(text)
+    field.set_input_files(str(photo))
+    shot(page, "1-finding")
+    page.get_by_role("button", name="添加问题").click()
+    page.get_by_text("已登记问题。").wait_for()
+    img = page.locator(".insp-findings img").first
+    img.wait_for()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.insp-findings img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert page.evaluate("(el) => el.naturalWidth", img.element_handle()) == 40
+    # nothing wider than the phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "2-detail")
+
+    page.get_by_role("button", name="完成检查").click()
+    page.get_by_text("1 个问题已转入").wait_for()
+    assert page.locator("#insp-status").inner_text() == "已完成"
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.COMPLETED
+    problem = Problem.objects.get(inspection=inspection)
+    assert problem.organization == ent.organization
+    assert problem.source == ProblemSource.INSPECTION
+    assert ProblemEvidence.objects.filter(problem=problem).count() == 1
+
+    # The enterprise finds the problem on its 整改清单.
+    logout(page)
+    login(page, live_server, "efiller")
+    page.goto("/rectification/ledger/")
+    page.get_by_text(text).first.wait_for()
+    shot(page, "3-ledger")
+    assert errors == []
