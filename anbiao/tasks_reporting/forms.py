@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anbiao.orgs.models import SizeClass
+from anbiao.tasks_reporting.models import TargetMode
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label="任务名称", max_length=200)
+    description = forms.CharField(label="报送要求", widget=forms.Textarea(attrs={"rows": 5}))
+    needs_files = forms.BooleanField(label="需上传文件", required=False, initial=True)
+    needs_text = forms.BooleanField(label="需填写文字答复", required=False)
+    target_mode = forms.ChoiceField(label="报送对象", choices=TargetMode.choices)
+    units = forms.ModelMultipleChoiceField(
+        label="指定单位", required=False, queryset=None, help_text="报送对象为“指定单位”时选择"
+    )
+    size_class = forms.ChoiceField(
+        label="企业类型", required=False, choices=[("", "全部")] + list(SizeClass.choices)
+    )
+    deadline = forms.DateField(
+        label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    recurrence_day = forms.IntegerField(
+        label="每月截止日",
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text="留空为一次性任务；如填 25 则每月 25 日前报送（小月、2 月取月末）",
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("target_mode") == TargetMode.UNITS and not data.get("units"):
+            self.add_error("units", "请选择报送单位。")
+        return data
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(
+        label="文字答复", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    files = MultipleFileField(label="上传文件", required=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,208 @@
+"""Reporting tasks: issuers create and follow tasks; units answer them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anbiao.core.access import (
+    WRITER_ROLES,
+    can_write,
+    enterprises_for_user,
+    get_in_scope_or_404,
+    organizations_for_user,
+    own_unit_ids,
+    require,
+)
+from anbiao.core.uploads import stored_file_response
+from anbiao.core.xlsx import attachment_response
+from anbiao.orgs.models import Organization, OrgKind
+from anbiao.tasks_reporting import deadlines, selectors, services
+from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskForm
+from anbiao.tasks_reporting.models import SubmissionStatus
+
+ISSUERS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
+
+
+def add_errors(form: object, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            key = field if field in form.fields else None  # type: ignore[attr-defined]
+            for error in errors:
+                form.add_error(key, error)  # type: ignore[attr-defined]
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)  # type: ignore[attr-defined]
+
+
+def _is_issuer(request: HttpRequest) -> bool:
+    return request.user.organization.kind in ISSUERS
+
+
+@require(note="本单位的报送任务；发布单位另见已发布的任务")
+def task_list(request: HttpRequest) -> HttpResponse:
+    issued = []
+    if _is_issuer(request):
+        issued = list(selectors.tasks_issued_by(request.user).prefetch_related("periods"))
+    return render(
+        request,
+        "reporting/task_list.html",
+        {
+            "items": selectors.my_open_items(request.user),
+            "issued": issued,
+            "can_issue": _is_issuer(request) and can_write(request.user),
+        },
+    )
+
+
+def _unit_choices(request: HttpRequest):  # noqa: ANN202
+    user = request.user
+    if user.organization.kind == OrgKind.DEPARTMENT:
+        return Organization.objects.filter(
+            pk__in=enterprises_for_user(user).values("organization_id")
+        ).order_by("kind", "name")
+    return organizations_for_user(user).exclude(pk__in=own_unit_ids(user)).order_by("kind", "name")
+
+
+@require(kinds=ISSUERS, roles=WRITER_ROLES)
+def task_create(request: HttpRequest) -> HttpResponse:
+    form = TaskForm(request.POST or None, units=_unit_choices(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"已发布报送任务：{task.title}")
+            return redirect("reporting:task_detail", pk=task.pk)
+    return render(request, "reporting/form.html", {"form": form, "title": "发布报送任务"})
+
+
+@require(kinds=ISSUERS)
+def task_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    task = selectors.issued_task_get(user=request.user, pk=pk)
+    periods = services.periods_ensure(task=task, now=timezone.now())
+    rows = [(p, selectors.summary(selectors.period_rows(p))) for p in periods]
+    return render(request, "reporting/task_detail.html", {"task": task, "rows": rows})
+
+
+@require(kinds=ISSUERS)
+def period_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    period = selectors.issued_period_get(user=request.user, pk=pk)
+    rows = selectors.period_rows(period)
+    return render(
+        request,
+        "reporting/period_detail.html",
+        {
+            "period": period,
+            "task": period.task,
+            "rows": rows,
+            "summary": selectors.summary(rows),
+            "can_return": can_write(request.user),
+            "return_form": ReturnForm(),
+            "left": deadlines.time_left_text(period.deadline, timezone.now()),
+        },
+    )
+
+
+@require(kinds=ISSUERS)
+def period_zip(request: HttpRequest, pk: str) -> HttpResponse:
+    period = selectors.issued_period_get(user=request.user, pk=pk)
+    data = services.period_zip(period=period)
+    name = services.safe_zip_name(f"{period.task.title}-{period.label}") + ".zip"
+    return attachment_response(data, filename=name, content_type="application/zip")
+
+
+@require(kinds=ISSUERS, roles=WRITER_ROLES)
+@require_POST
+def submission_return(request: HttpRequest, pk: str) -> HttpResponse:
+    sub = selectors.issued_submission_get(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_return(
+                by=request.user, submission=sub, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已退回：{sub.organization.name}")
+    else:
+        messages.error(request, "退回原因：请填写退回原因。")
+    return redirect("reporting:period_detail", pk=sub.period_id)
+
+
+@require(kinds=ISSUERS)
+def issued_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+    sub = selectors.issued_submission_get(user=request.user, pk=pk)
+    stored = get_in_scope_or_404(sub.files.all(), pk=file_id)
+    return stored_file_response(stored)
+
+
+# --- the unit's side ---------------------------------------------------------------------------
+
+
+@require()
+def my_period(request: HttpRequest, pk: str) -> HttpResponse:
+    period = selectors.my_period_get(user=request.user, pk=pk)
+    sub = services.submission_for(period=period, organization=request.user.organization)
+    editable = can_write(request.user) and sub.status != SubmissionStatus.SUBMITTED
+    form = SubmissionForm(request.POST or None, request.FILES or None, initial={"text": sub.text})
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, "当前不能修改报送材料。")
+            return redirect("reporting:my_period", pk=period.pk)
+        if form.is_valid():
+            try:
+                services.submission_save(
+                    by=request.user,
+                    submission=sub,
+                    text=form.cleaned_data["text"],
+                    uploads=form.cleaned_data["files"],
+                )
+                if "submit" in request.POST:
+                    services.submission_submit(by=request.user, submission=sub)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, "已提交。" if "submit" in request.POST else "已保存。")
+                return redirect("reporting:my_period", pk=period.pk)
+    now = timezone.now()
+    return render(
+        request,
+        "reporting/my_period.html",
+        {
+            "period": period,
+            "task": period.task,
+            "sub": sub,
+            "form": form,
+            "editable": editable,
+            "left": deadlines.time_left_text(period.deadline, now),
+            "overdue": sub.status != SubmissionStatus.SUBMITTED
+            and deadlines.is_overdue(period.deadline, now),
+        },
+    )
+
+
+@require(roles=WRITER_ROLES)
+@require_POST
+def my_file_remove(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+    period = selectors.my_period_get(user=request.user, pk=pk)
+    sub = services.submission_for(period=period, organization=request.user.organization)
+    try:
+        services.submission_file_remove(by=request.user, submission=sub, file_id=file_id)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("reporting:my_period", pk=period.pk)
+
+
+@require()
+def my_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+    period = selectors.my_period_get(user=request.user, pk=pk)
+    sub = services.submission_for(period=period, organization=request.user.organization)
+    stored = get_in_scope_or_404(sub.files.all(), pk=file_id)
+    return stored_file_response(stored)

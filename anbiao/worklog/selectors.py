@@ -1,0 +1,97 @@
+"""Reads of work records, review results and star applications, always through the scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from anbiao.core.access import (
+    enterprise_filter,
+    get_in_scope_or_404,
+    organization_ids_for_user,
+)
+from anbiao.orgs.models import OrgKind
+from anbiao.worklog.models import (
+    EvidenceLink,
+    ReviewResult,
+    StarApplication,
+    StarStatus,
+    WorkRecord,
+)
+
+if TYPE_CHECKING:
+    from anbiao.accounts.models import User
+    from anbiao.checklists.models import Answer
+
+EXPIRY_WARNING_DAYS = 90
+
+
+def records_for_user(user: User) -> QuerySet[WorkRecord]:
+    """Records of the user's unit, its sub-units and, for supervisors, the units in scope."""
+    return WorkRecord.objects.filter(
+        organization_id__in=organization_ids_for_user(user)
+    ).select_related("organization")
+
+
+def record_get(*, user: User, pk: Any) -> WorkRecord:
+    return get_in_scope_or_404(records_for_user(user), pk=pk)
+
+
+def linked_records_for_answer(answer: Answer) -> list[WorkRecord]:
+    """The work records attached as evidence to a checklist answer (clause)."""
+    return [
+        link.record
+        for link in EvidenceLink.objects.filter(answer=answer)
+        .select_related("record")
+        .order_by("record__date")
+    ]
+
+
+def _distinct_if_department(user: User, qs: QuerySet) -> QuerySet:
+    org = user.organization
+    return qs.distinct() if org is not None and org.kind == OrgKind.DEPARTMENT else qs
+
+
+def reviews_for_user(user: User) -> QuerySet[ReviewResult]:
+    qs = ReviewResult.objects.filter(enterprise_filter(user, "enterprise__")).select_related(
+        "enterprise__organization", "recorded_by_org"
+    )
+    return _distinct_if_department(user, qs)
+
+
+def expiring(result: ReviewResult, today: dt.date | None = None) -> str:
+    """'expired', 'soon' (within 90 days) or ''."""
+    if result.valid_until is None:
+        return ""
+    today = today or timezone.localdate()
+    if result.valid_until < today:
+        return "expired"
+    if result.valid_until <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
+        return "soon"
+    return ""
+
+
+def applications_for_user(user: User) -> QuerySet[StarApplication]:
+    qs = StarApplication.objects.filter(enterprise_filter(user, "enterprise__")).select_related(
+        "enterprise__organization", "enterprise__department"
+    )
+    org = user.organization
+    if org is not None and org.kind != OrgKind.ENTERPRISE:
+        qs = qs.exclude(status=StarStatus.DRAFT)  # a draft is the enterprise's own business
+    return _distinct_if_department(user, qs)
+
+
+def application_get(*, user: User, pk: Any) -> StarApplication:
+    return get_in_scope_or_404(applications_for_user(user), pk=pk)
+
+
+def announcements() -> QuerySet[StarApplication]:
+    """Two-star enterprises approved, with their announcement period (公示), newest first."""
+    return (
+        StarApplication.objects.filter(status=StarStatus.APPROVED, decided_level=2)
+        .select_related("enterprise__organization", "enterprise__town")
+        .order_by("-announce_from")
+    )
