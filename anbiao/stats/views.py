@@ -84,6 +84,12 @@ def _ent(o: Any, attr: str) -> str:
     return str(getattr(ent, attr, "") or "") if ent is not None else ""
 
 
+def _inspection(problem: Any) -> str:
+    link = getattr(problem, "inspection_link", None)
+    insp = getattr(link, "inspection", None)
+    return f"{insp.date} {insp.inspector}" if insp is not None else ""
+
+
 def _url(name: str, pk: Any) -> str:
     return reverse(name, args=[pk])
 
@@ -129,6 +135,17 @@ def _list_view(kind: str, qs: Any) -> tuple[list[str], Any, Any]:
             lambda b: (
                 _url("enforcement:batch_detail", b.pk),
                 [b.department.name, b.title, b.date],
+            ),
+        )
+    if kind == "problem":
+        return (
+            ["责任单位", "问题描述", "状态", "督导检查"],
+            qs.select_related("organization", "inspection_link__inspection__inspector").order_by(
+                "organization__name", "pk"
+            ),
+            lambda p: (
+                _url("rectification:problem_detail", p.pk),
+                [p.organization.name, p.description, p.get_status_display(), _inspection(p)],
             ),
         )
     if kind == "report":

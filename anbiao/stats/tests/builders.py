@@ -170,3 +170,35 @@ def report(org: Any, *, camp: Any, finalized: bool, when: dt.datetime) -> Any:
         r.finalized_at = when
         r.save()
     return r
+
+
+def inspection(
+    inspector: Any,
+    target: Any,
+    *,
+    completed: bool,
+    date: dt.date,
+    problems: int,
+    withdrawn: int = 0,
+) -> Any:
+    """A supervision inspection with ``problems`` tracked problems (+ ``withdrawn`` withdrawn)."""
+    from anbiao.inspections.models import Inspection, InspectionProblem
+    from anbiao.rectification.models import Problem
+
+    insp = Inspection.objects.create(
+        inspector=inspector,
+        target=target,
+        date=date,
+        inspectors="检查组",
+        status="completed" if completed else "draft",
+    )
+    for i in range(problems + withdrawn):
+        p = Problem.objects.create(
+            organization=target,
+            source="inspection",
+            description=f"检查发现问题{i + 1}",
+            recorded_org=inspector,
+            status="withdrawn" if i >= problems else "pending",
+        )
+        InspectionProblem.objects.create(inspection=insp, problem=p)
+    return insp

@@ -50,6 +50,17 @@ city_st = st.fixed_dictionaries(
             ),
             max_size=8,
         ),
+        "inspections": st.lists(
+            st.tuples(
+                st.integers(0, 9),  # inspector (a government unit)
+                st.integers(0, 30),  # target (an enterprise or a government unit)
+                st.booleans(),  # completed
+                st.sampled_from(WHEN),
+                st.integers(0, 2),  # problems
+                st.integers(0, 1),  # withdrawn problems
+            ),
+            max_size=6,
+        ),
         "batches": st.lists(
             st.tuples(
                 st.integers(0, 9),  # publisher (a department or its sub-unit)
@@ -115,6 +126,15 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
             org = all_orgs[oi % len(all_orgs)]
             b.record(org, kind=kind, submitted=submitted, evidence=evidence, date=b.DATES[when])
             records.append((org, kind, submitted and evidence and b.TIME_IN[when]))
+    inspections = []
+    if Availability.now().ok[7]:
+        for ii, ti, completed, when, n, nw in spec["inspections"]:
+            inspector = govs[ii % len(govs)]
+            target = all_orgs[ti % len(all_orgs)]
+            b.inspection(
+                inspector, target, completed=completed, date=b.DATES[when], problems=n, withdrawn=nw
+            )
+            inspections.append((inspector, target, completed and b.TIME_IN[when], n))
     batches = []
     if Availability.now().ok[14] and ents:
         for pi, published, when, eis in spec["batches"]:
@@ -133,6 +153,7 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
         "reports": reports,
         "records": records,
         "batches": batches,
+        "inspections": inspections,
     }
 
 
@@ -165,6 +186,18 @@ def expected(w: dict[str, Any], unit: Any) -> list[int | None]:
     if avail.ok[5]:
         out[4] = sum(1 for pk in ent_ids if w["reports"].get(pk))
         out[5] = sum(1 for pk in gov_ids if w["reports"].get(pk))
+    if avail.ok[7]:
+        ent_targets, gov_targets, p8, p10 = set(), set(), 0, 0
+        for inspector, target, counted, n in w["inspections"]:
+            if not counted or not (is_city or root(inspector.pk) == unit.pk):
+                continue
+            if target.kind == OrgKind.ENTERPRISE:
+                ent_targets.add(target.pk)
+                p8 += n
+            else:
+                gov_targets.add(target.pk)
+                p10 += n
+        out[6], out[7], out[8], out[9] = len(ent_targets), p8, len(gov_targets), p10
     if avail.ok[11]:
         n11 = n12 = n13 = 0
         for org, kind, counted in w["records"]:

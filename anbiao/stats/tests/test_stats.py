@@ -85,6 +85,10 @@ def city(db: Any) -> dict[str, Any]:
     b.report(e2.organization, camp=camp, finalized=False, when=b.TIMES["in"])
     b.report(d1, camp=camp, finalized=True, when=b.TIMES["last"])
     b.report(t1, camp=camp, finalized=True, when=b.TIMES["after"])
+    b.inspection(d1, e1.organization, completed=True, date=b.DATES["in"], problems=2, withdrawn=1)
+    b.inspection(d1, e1.organization, completed=True, date=b.DATES["last"], problems=2)
+    b.inspection(d1, e3.organization, completed=False, date=b.DATES["in"], problems=3)
+    b.inspection(office, d2, completed=True, date=b.DATES["in"], problems=1)
     users = {
         "city": make_user(office, Role.ORG_ADMIN, username="c_admin"),
         "d1": make_user(d1, Role.FILLER, username="d1_filler"),
@@ -105,7 +109,9 @@ def test_a_departments_live_table_counts_its_primary_enterprises_and_itself(city
     # e1 and e2 (submitted/accepted in period) + problems 3+2; d1's own look-back with 1 problem
     assert got[:4] == [2, 1, 5, 1]
     assert got[4:6] == [1, 1]  # e1's finalized report; d1's own
-    assert got[6:10] == [None] * 4  # inspections are not built yet
+    # e1 inspected twice (once counted), 2+2 problems (the withdrawn one never counts); the
+    # draft inspection of e3 does not count
+    assert got[6:10] == [1, 4, 0, 0]
     assert got[10:] == [1, 0, 1, 1, 2]
 
 
@@ -132,7 +138,6 @@ def test_the_table_page_shows_links_and_the_rules(city: dict) -> None:
     c = client_for(city["users"]["d1"])
     html = c.get(reverse("stats:table") + "?" + PQ).content.decode()
     assert "统计口径" in html
-    assert "督导检查模块尚未启用" in html
     import html as htmllib
 
     link = f'href="{reverse("stats:drill", args=[1])}?unit={city["d1"].pk}&{PQ}" data-col="1">2<'
@@ -156,6 +161,7 @@ def test_the_city_table_counts_each_enterprise_once_and_explains_the_difference(
     assert t.difference.values[0] == 2
     assert t.total.values[1] == 2  # d1 and t1
     assert t.total.values[14] == 2
+    assert t.total.values[6:10] == [1, 4, 1, 1]  # the city office inspected d2
     html = client_for(city["users"]["city"]).get(reverse("stats:city") + "?" + PQ).content.decode()
     assert "企业同时计入主管部门和所在乡镇，直接相加会重复计算" in html
 
