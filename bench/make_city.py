@@ -10,10 +10,11 @@ the member departments (built-in data), the checklist templates, an open campaig
 enterprise a 附件2 look-back (≈85 % submitted or accepted, the rest draft or returned) with
 ≈5 problem lines, a finalized 自查自纠报告 for ≈70 %, good experiences with evidence for
 ≈10 %, enforcement cases for ≈2 % exposed in published batches; every government unit has a
-submitted 附件1 look-back with problems, a report and a work mechanism. Only the answers that
-carry problems are created (a real look-back has one answer per clause; the others are not
-read by the statistics). Supervision inspections are not generated yet (the inspections app
-has no models).
+submitted 附件1 look-back with problems, a report and a work mechanism; ≈20 % of the
+enterprises get a completed supervision inspection by their department or town with ≈2
+problems (rectification problems linked to the inspection), and the city office inspects every
+department and town. Only the answers that carry problems are created (a real look-back has one
+answer per clause; the others are not read by the statistics).
 """
 
 from __future__ import annotations
@@ -312,6 +313,7 @@ def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
                 for c in cases
             ],
         )
+        n_inspections = _inspections(rng, ents, govs, city, depts, towns)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -322,11 +324,59 @@ def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
         "reports": len(reports),
         "records": len(records),
         "batches": len(batches),
+        "inspections": n_inspections,
         "seconds": round(time.perf_counter() - t0, 1),
     }
     if stdout is not None:
         stdout.write(f"合成城市：{counts}\n")
     return counts
+
+
+def _inspections(
+    rng: random.Random,
+    ents: list[Any],
+    govs: list[Any],
+    city: Any,
+    depts: list[Any],
+    towns: list[Any],
+) -> int:
+    from anbiao.inspections.models import Inspection, InspectionProblem
+    from anbiao.rectification.models import Problem
+
+    pairs = [
+        (rng.choice([e.department_id, e.town_id]), e.organization_id)
+        for e in ents
+        if rng.random() < 0.2
+    ] + [(city.pk, g.pk) for g in [*depts, *towns]]
+    inspections = _bulk(
+        Inspection,
+        [
+            Inspection(
+                id=uuid.uuid4(),
+                inspector_id=who,
+                target_id=whom,
+                date=_at(rng).date(),
+                inspectors="检查组",
+                status="completed" if rng.random() < 0.9 else "draft",
+            )
+            for who, whom in pairs
+        ],
+    )
+    problems, links = [], []
+    for insp in inspections:
+        for k in range(rng.randint(0, 4)):
+            p = Problem(
+                id=uuid.uuid4(),
+                organization_id=insp.target_id,
+                source="inspection",
+                description=f"检查发现问题{k + 1}",
+                recorded_org_id=insp.inspector_id,
+            )
+            problems.append(p)
+            links.append(InspectionProblem(inspection=insp, problem=p))
+    _bulk(Problem, problems)
+    _bulk(InspectionProblem, links)
+    return len(inspections)
 
 
 def main(argv: list[str] | None = None) -> None:
