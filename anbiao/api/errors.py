@@ -14,6 +14,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from anbiao.core.audit import log_denied
+
 NOT_AUTHENTICATED = "未认证：请在请求头 Authorization 中提供有效的接口令牌（Bearer）。"
 NOT_FOUND = "对象不存在或无权访问。"
 BAD_BODY = "请求体不是有效的 JSON（须为 UTF-8 编码的 JSON 对象）。"
@@ -143,6 +145,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if request.META.get("HTTP_AUTHORIZATION"):
+            # a token was presented and refused (wrong, revoked, disabled user): recorded like
+            # a denied page; a request without any token is not (as anonymous pages are not)
+            log_denied(request, reason="api_token")
         response = api.create_response(request, {"detail": NOT_AUTHENTICATED}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="anbiao"'
         return response
@@ -166,6 +172,8 @@ def install(api: NinjaAPI) -> None:
         message = str(exc)
         if exc.status_code == 400 and message.startswith("Cannot parse request body"):
             message = BAD_BODY
+        if exc.status_code == 403:
+            log_denied(request, reason="api_write")
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 

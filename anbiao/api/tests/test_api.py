@@ -280,3 +280,15 @@ def test_a_body_that_is_not_json_answers_400_in_chinese(apiworld) -> None:  # no
     )
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"] and "请求体" in response.json()["detail"]
+
+
+def test_a_refused_token_and_a_refused_write_are_recorded_as_denied_access(apiworld) -> None:  # noqa: ANN001
+    denied = AuditEntry.objects.filter(action="anbiao.access.denied")
+    get(Client(), "/api/v1/me")  # no token at all: not recorded, like an anonymous page
+    assert denied.count() == 0
+    get(Client(), "/api/v1/me", HTTP_AUTHORIZATION="Bearer ab_guessed")
+    assert denied.get().data["reason"] == "api_token"
+    url = f"/api/v1/enterprises/{apiworld.ent.pk}"
+    patch(Client(), url, {"principal": "李四"}, **apiworld.auth("viewer"))
+    last = denied.latest("id")
+    assert last.data["reason"] == "api_write" and last.username == "dept_viewer"

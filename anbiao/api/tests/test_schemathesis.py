@@ -12,6 +12,7 @@ Chinese message naming the field, which is what a schema-valid request may get.
 from __future__ import annotations
 
 import itertools
+import os
 import uuid
 
 import pytest
@@ -28,7 +29,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 SETTINGS = settings(
     max_examples=25,
     deadline=None,
-    derandomize=True,
+    derandomize=os.environ.get("ANBIAO_SCHEMATHESIS_RANDOM") != "1",
     suppress_health_check=list(HealthCheck),
     database=None,
 )
@@ -92,13 +93,16 @@ def _aim_at_real_objects(case, apiworld) -> None:  # noqa: ANN001
 @SETTINGS
 def test_no_operation_errors_or_leaves_its_schema(case, apiworld) -> None:  # noqa: ANN001
     _aim_at_real_objects(case, apiworld)
+    # schemathesis puts a placeholder "Authorization" header where the scheme asks for one and
+    # leaves it out in its "missing authentication" cases: fill in the real token only where
+    # the placeholder is, so that those cases really go without a token.
+    sent_token = any(k.lower() == "authorization" for k in (case.headers or {}))
     token = apiworld.tokens["filler"]
     response = case.call_and_validate(
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}"} if sent_token else None,
         excluded_checks=[checks.positive_data_acceptance],
     )
     assert response.status_code < 500
-    sent_token = "authorization" in {k.lower() for k in (case.headers or {})}
     if sent_token and case.method.upper() == case.operation.method.upper():
         assert response.status_code != 401  # the token is valid: the request really got in
     if response.status_code == 200 and "/enterprises/" in case.formatted_path:
