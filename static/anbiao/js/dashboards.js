@@ -10,7 +10,8 @@
     var labels = c.rows.map(function (r) { return r.label; });
     var base = {
       color: palette,
-      tooltip: { trigger: c.kind === "pie" ? "item" : "axis" },
+      animation: false,
+      tooltip: { trigger: c.kind === "pie" ? "item" : "axis", renderMode: "richText" },
       grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
       legend: { top: 0, type: "scroll" }
     };
