@@ -43,7 +43,7 @@ class ReportTask(models.Model):
         help_text="留空为一次性任务；填 25 表示每月 25 日前报送（小月、2 月取月末）",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

@@ -75,7 +75,7 @@ class WorkRecord(models.Model):
         "core.StoredFile", verbose_name="佐证材料", blank=True, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -116,7 +116,7 @@ class EvidenceLink(models.Model):
         "checklists.Answer", on_delete=models.CASCADE, related_name="worklog_links"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -163,7 +163,7 @@ class ReviewResult(models.Model):
     certificate_number = models.CharField("证书编号", max_length=60, blank=True)
     valid_until = models.DateField("证书有效期至", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -220,7 +220,7 @@ class StarApplication(models.Model):
     proposed_at = models.DateTimeField("审核时间", null=True, blank=True)
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -247,7 +247,7 @@ class StarDecision(models.Model):
     approved = models.BooleanField("批准")
     reason = models.TextField("意见", blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField("决定时间")
 
@@ -269,7 +269,7 @@ class Plaque(models.Model):
     date = models.DateField("授牌日期")
     number = models.CharField("牌匾编号", max_length=60, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
