@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from anbiao.checklists.models import Answer, ChecklistPurpose
+from anbiao.checklists.models import Answer, Checklist, ChecklistPurpose
 from anbiao.core.access import WRITER_ROLES, enterprises_for_user, own_unit_ids
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
@@ -135,7 +135,8 @@ def record_link(*, by: User, record: WorkRecord, answer: Answer) -> EvidenceLink
     _require_writer(by)
     if record.organization_id != by.organization.pk:
         raise ValidationError("只能关联本单位的工作记录。")
-    checklist = answer.checklist
+    # Read the checklist afresh and lock it: it may have been submitted since the page loaded.
+    checklist = Checklist.objects.select_for_update().get(pk=answer.checklist_id)
     if checklist.organization_id != record.organization_id or (
         checklist.purpose != ChecklistPurpose.LOOKBACK
     ):
