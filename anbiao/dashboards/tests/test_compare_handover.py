@@ -174,3 +174,26 @@ def test_the_handover_package_has_three_sheets_and_the_same_data_as_json(client,
     first = doc["answers"][0]
     assert [first[k] for k, _ in ANSWER_FIELDS] == [v if v is not None else "" for v in answers[1]]
     assert doc["fields"]["answers"]["clause_code"] == "细则编号"
+
+
+def test_the_fill_page_snippet_shows_the_previous_answer_of_a_clause(two_campaigns):
+    from django.template import Context, Template
+
+    snippet = Template(
+        "{% load dashboards_compare %}{% previous_answers checklist as previous %}"
+        "{% for answer in answers %}{% with prev=previous|previous_for:answer.clause.position %}"
+        '{% include "dashboards/_previous_clause.html" %}{% endwith %}{% endfor %}'
+    )
+    now = two_campaigns["now"]
+    answers = now.answers.select_related("clause").order_by("clause__position")[:2]
+    html = snippet.render(Context({"checklist": now, "answers": answers}))
+    assert "上期：不符合；问题：安全生产责任制未公示（整改中） " in html
+    assert "上期问题尚未全部销号" in html
+    assert "未制定年度计划（已销号）" in html
+    assert html.count("上期问题尚未全部销号") == 1
+    # Without ``previous`` (an htmx re-render of one clause) nothing is shown.
+    alone = Template(
+        "{% load dashboards_compare %}{% with prev=previous|previous_for:1 %}"
+        '{% include "dashboards/_previous_clause.html" %}{% endwith %}'
+    ).render(Context({}))
+    assert alone.strip() == ""
