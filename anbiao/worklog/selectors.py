@@ -15,7 +15,6 @@ from anbiao.core.access import (
 )
 from anbiao.orgs.models import OrgKind
 from anbiao.worklog.models import (
-    EvidenceLink,
     ReviewResult,
     StarApplication,
     StarStatus,
@@ -41,13 +40,13 @@ def record_get(*, user: User, pk: Any) -> WorkRecord:
 
 
 def linked_records_for_answer(answer: Answer) -> list[WorkRecord]:
-    """The work records attached as evidence to a checklist answer (clause)."""
-    return [
-        link.record
-        for link in EvidenceLink.objects.filter(answer=answer)
-        .select_related("record")
-        .order_by("record__date")
-    ]
+    """The work records attached as evidence to a checklist answer (clause), oldest first.
+
+    Uses ``answer.worklog_links`` so that a page listing many clauses can prefetch them in one
+    query with ``prefetch_related("worklog_links__record")``.
+    """
+    records = [link.record for link in answer.worklog_links.all()]
+    return sorted(records, key=lambda r: (r.date, r.created_at))
 
 
 def _distinct_if_department(user: User, qs: QuerySet) -> QuerySet:

@@ -240,3 +240,11 @@ def test_the_create_form_publishes_a_monthly_task(world) -> None:  # noqa: ANN00
 def test_the_three_administrators_do_not_see_reporting(world) -> None:  # noqa: ANN001
     user = make_user(world.city, Role.SYSADMIN, username="sys2")
     assert client_for(user).get(reverse("reporting:task_list")).status_code == 404
+
+
+def test_the_home_page_shows_the_units_open_and_overdue_reporting(world) -> None:  # noqa: ANN001
+    t = b.task(world.city, [world.dept], deadline=dt.date(2020, 1, 1), title="逾期的报送")
+    b.period(t)
+    text = client_for(world.users["department:filler"]).get(reverse("core:home")).content.decode()
+    assert "本单位有 1 项报送未提交，其中 1 项已逾期。" in text
+    assert reverse("reporting:task_list") in text

@@ -194,3 +194,21 @@ def test_a_review_result_is_recorded_by_the_enterprises_department_and_expiry_is
     )
     assert "AQBIII-2023-01" not in text
     assert ReviewResult.objects.count() == 1
+
+
+def test_the_template_tag_shows_the_records_linked_to_a_clause(world) -> None:  # noqa: ANN001
+    from django.template import Context, Template
+
+    rec = b.record(world.dept, kind=RecordKind.PLAN, title="标准化提升实施方案")
+    checklist = ch.start(world.dept)
+    answer = checklist.answers.order_by("clause__position").first()
+    html = Template("{% load worklog %}{% worklog_links answer %}").render(
+        Context({"answer": answer})
+    )
+    assert html.strip() == ""
+    services.record_link(by=world.users["department:filler"], record=rec, answer=answer)
+    html = Template("{% load worklog %}{% worklog_links answer %}").render(
+        Context({"answer": answer})
+    )
+    assert "标准化提升实施方案" in html
+    assert reverse("worklog:record_detail", args=[rec.pk]) in html
