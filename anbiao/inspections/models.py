@@ -8,6 +8,9 @@ Shape (read by the statistics app, 附件3 columns 7–10; see ``anbiao/stats/co
       │          department or a town)
       ├ date, inspectors (names, free text), recorded_by, campaign (the open one)
       ├ status: draft 草稿 → completed 已完成 (only :mod:`.services` changes it)
+      ├ checklist → checklists.Checklist (purpose=inspection, organization=target), optional:
+      │   the clause-by-clause answers; ChecklistDraft holds each clause's answer until
+      │   completion (then it is saved into the checklist, whose problem lines are tracked)
       ├ Finding (position, description, grade, deadline): each free-form 发现问题
       │   └ FindingPhoto → core.StoredFile (photos taken on site)
       └ InspectionProblem (inspection, finding, problem OneToOne): the tracked
@@ -85,6 +88,15 @@ class Inspection(models.Model):
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    checklist = models.OneToOneField(
+        "checklists.Checklist",
+        verbose_name="检查细则",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection",
+        help_text="按附件2（企业）或附件1（政府部门）逐条检查时的细则答复",
+    )
     problems = models.ManyToManyField(
         "rectification.Problem",
         through="InspectionProblem",
@@ -189,3 +201,33 @@ class InspectionProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id} → {self.problem_id}"
+
+
+class ChecklistDraft(models.Model):
+    """A clause's answer in an inspection checklist, held until the inspection completes.
+
+    The checklist's own ProblemLines are tracked as rectification problems as soon as they are
+    saved (and a 不符合 answer needs them); keeping the answers here while the inspection is a
+    draft means the inspected organization sees the problems only once it is completed.
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="checklist_drafts"
+    )
+    answer = models.OneToOneField(
+        "checklists.Answer", on_delete=models.CASCADE, related_name="inspection_draft"
+    )
+    result = models.CharField("结论", max_length=12, blank=True)
+    remarks = models.TextField("备注", blank=True, max_length=2000)
+    problems = models.TextField("存在问题", blank=True, help_text="每行一条")
+
+    class Meta:
+        verbose_name = "细则检查问题（草稿）"
+        verbose_name_plural = "细则检查问题（草稿）"
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}: {self.problems[:40]}"
+
+    @property
+    def lines(self) -> list[str]:
+        return [t.strip() for t in self.problems.splitlines() if t.strip()]

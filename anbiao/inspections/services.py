@@ -9,8 +9,9 @@ photos become the problem's 整改前 evidence.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,6 +22,7 @@ from django.utils import timezone
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
 from anbiao.inspections.models import (
+    ChecklistDraft,
     Finding,
     FindingPhoto,
     Inspection,
@@ -269,6 +271,7 @@ def inspection_complete(*, by: User, inspection: Inspection) -> list[InspectionP
                 inspection=inspection, finding=finding, problem=problem
             )
         )
+    links.extend(_complete_checklist(inspection, by=by))
     before, after = TRANSITIONS["complete"]
     inspection.status = after
     inspection.completed_by = by
@@ -281,4 +284,144 @@ def inspection_complete(*, by: User, inspection: Inspection) -> list[InspectionP
         organization=by.organization,
         data={"from": before, "to": after, "problems": [str(x.problem_id) for x in links]},
     )
+    return links
+
+
+# --- checklist mode (附件2 for enterprises, 附件1 for government units) ----------------------
+
+
+@transaction.atomic
+def inspection_checklist_start(*, by: User, inspection: Inspection) -> Inspection:
+    """Answer the inspection clause by clause: create the inspection checklist of the target
+    (purpose=inspection; 附件2 for an enterprise, 附件1 for a department or town, the version of
+    the inspection's campaign). Starting again returns the same checklist."""
+    from anbiao.checklists.models import ChecklistPurpose
+    from anbiao.checklists.services import checklist_start
+
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _check_recorder(by)
+    _ensure_draft(inspection)
+    if inspection.checklist_id:
+        return inspection
+    if inspection.campaign is None:
+        raise ValidationError("该检查不属于进行中的专项行动，不能按细则检查；请登记发现的问题。")
+    checklist = checklist_start(
+        by=by,
+        organization=inspection.target,
+        campaign=inspection.campaign,
+        purpose=ChecklistPurpose.INSPECTION,
+    )
+    inspection.checklist = checklist
+    inspection.save(update_fields=["checklist", "updated_at"])
+    log_action(
+        inspection,
+        "anbiao.inspection.checklist_started",
+        user=by,
+        organization=by.organization,
+        data={"checklist": str(checklist.pk)},
+    )
+    return inspection
+
+
+@dataclass
+class ClauseInput:
+    """One clause as typed: result, remarks, 存在问题 lines (one per line)."""
+
+    result: str
+    remarks: str
+    problems: list[str]
+
+
+def checklist_validate(
+    answers: dict[int, Any], data: dict[int, ClauseInput]
+) -> dict[int, list[str]]:
+    """The look-back filling rules for every clause typed; {answer pk: [messages]}."""
+    from anbiao.checklists.services import AnswerInput, answer_validate
+
+    errors: dict[int, list[str]] = {}
+    for pk, row in data.items():
+        if pk not in answers:
+            raise ValidationError("细则条款不属于本次检查。")
+        found = answer_validate(AnswerInput(row.result, row.remarks, row.problems))
+        if found:
+            errors[pk] = [m for ms in found.values() for m in ms]
+    return errors
+
+
+@transaction.atomic
+def inspection_checklist_save(
+    *, by: User, inspection: Inspection, data: dict[int, ClauseInput]
+) -> int:
+    """Save the typed clauses of a draft inspection's checklist; returns how many changed.
+
+    The answers wait in :class:`ChecklistDraft` until completion (the look-back filling rules
+    apply now). Raises ValidationError with a message per clause
+    (``{"clauses": ["1.（1）：…"]}``); nothing is written on error.
+    """
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _check_recorder(by)
+    _ensure_draft(inspection)
+    if inspection.checklist_id is None:
+        raise ValidationError("请先开始按细则检查。")
+    answers = {
+        a.pk: a
+        for a in inspection.checklist.answers.select_related("clause__item").order_by(
+            "clause__position"
+        )
+    }
+    errors = checklist_validate(answers, data)
+    if errors:
+        raise ValidationError(
+            {
+                "clauses": [
+                    f"{answers[pk].clause.code}：{m}" for pk, ms in errors.items() for m in ms
+                ]
+            }
+        )
+    drafts = {d.answer_id: d for d in inspection.checklist_drafts.all()}
+    changed = 0
+    for pk, row in data.items():
+        text = "\n".join(t.strip() for t in row.problems if t.strip())
+        new = (row.result, row.remarks.strip(), text)
+        draft = drafts.get(pk)
+        old = (draft.result, draft.remarks, draft.problems) if draft else ("", "", "")
+        if new == old:
+            continue
+        if any(new):
+            d = draft or ChecklistDraft(inspection=inspection, answer=answers[pk])
+            d.result, d.remarks, d.problems = new
+            d.full_clean()
+            d.save()
+        elif draft is not None:
+            draft.delete()
+        changed += 1
+    log_action(
+        inspection,
+        "anbiao.inspection.checklist_saved",
+        user=by,
+        organization=by.organization,
+        data={"changed": changed},
+    )
+    return changed
+
+
+def _complete_checklist(inspection: Inspection, *, by: User) -> list[InspectionProblem]:
+    """Write the held answers into the checklist (the rectification sync then tracks
+    each line as a problem of the target, source 督导检查) and link those problems."""
+    from anbiao.checklists.services import AnswerInput, answer_save
+    from anbiao.rectification.models import Problem
+
+    links = []
+    for draft in inspection.checklist_drafts.select_related("answer").order_by(
+        "answer__clause__position"
+    ):
+        answer = draft.answer
+        answer_save(
+            by=by,
+            answer=answer,
+            expected_version=answer.version,
+            data=AnswerInput(draft.result, draft.remarks, draft.lines),
+        )
+        for problem in Problem.objects.active().filter(answer=answer).order_by("recorded_at", "id"):
+            links.append(InspectionProblem.objects.create(inspection=inspection, problem=problem))
     return links

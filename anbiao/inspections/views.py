@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -159,6 +161,17 @@ def inspection_detail(request: HttpRequest, pk: str) -> HttpResponse:
     links = {x.finding_id: x.problem for x in inspection.problem_links.select_related("problem")}
     for f in findings:
         f.problem = links.get(f.pk)
+    checklist = None
+    if inspection.checklist_id:
+        answers = inspection.checklist.answers
+        checklist = {
+            "title": inspection.checklist.template_version.title,
+            "total": answers.count(),
+            "answered": inspection.checklist_drafts.exclude(result="").count(),
+            "nonconform": inspection.checklist_drafts.filter(result="nonconform").count(),
+            "problems": sum(len(d.lines) for d in inspection.checklist_drafts.all()),
+            "tracked": [x.problem for x in inspection.problem_links.filter(finding__isnull=True)],
+        }
     return render(
         request,
         "inspections/detail.html",
@@ -167,6 +180,7 @@ def inspection_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "findings": findings,
             "general_photos": inspection.photos.filter(finding__isnull=True),
             "editable": editable,
+            "checklist": checklist,
             "finding_form": FindingForm() if editable else None,
             "photo_form": PhotoForm() if editable else None,
         },
@@ -322,4 +336,90 @@ def never_inspected(request: HttpRequest) -> HttpResponse:
             "campaign": campaign,
             "can_record": selectors.can_record(user),
         },
+    )
+
+
+# --- checklist mode ------------------------------------------------------------------------------
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+@require_POST
+def checklist_start(request: HttpRequest, pk: str) -> HttpResponse:
+    inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
+    try:
+        services.inspection_checklist_start(by=request.user, inspection=inspection)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("inspections:inspection_detail", pk=inspection.pk)
+    return redirect("inspections:checklist_fill", pk=inspection.pk)
+
+
+def _clause_rows(inspection: Inspection, post: Any = None) -> list[dict[str, Any]]:
+    drafts = {d.answer_id: d for d in inspection.checklist_drafts.all()}
+    rows = []
+    for a in inspection.checklist.answers.select_related("clause__item__section").order_by(
+        "clause__position"
+    ):
+        if post is not None:
+            result = post.get(f"result_{a.pk}", "")
+            remarks = post.get(f"remarks_{a.pk}", "")
+            problems = post.get(f"problems_{a.pk}", "")
+        elif a.pk in drafts:
+            d = drafts[a.pk]
+            result, remarks, problems = d.result, d.remarks, d.problems
+        else:
+            result, remarks, problems = a.result, a.remarks, ""
+        rows.append(
+            {
+                "answer": a,
+                "section": a.clause.item.section,
+                "result": result,
+                "remarks": remarks,
+                "problems": problems,
+                "errors": [],
+            }
+        )
+    return rows
+
+
+@require(kinds=ALL_KINDS)
+def checklist_fill(request: HttpRequest, pk: str) -> HttpResponse:
+    """The inspection checklist: answered by the inspecting unit, read only for the others."""
+    user = request.user
+    inspection = selectors.inspection_get(user=user, pk=pk)
+    if inspection.checklist_id is None:
+        raise Http404("该检查未使用细则")
+    editable = selectors.can_edit(user, inspection)
+    rows = _clause_rows(inspection, request.POST if request.method == "POST" else None)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not editable:
+            raise Http404("页面不存在")
+        data = {
+            r["answer"].pk: services.ClauseInput(
+                r["result"], r["remarks"], [t for t in r["problems"].splitlines() if t.strip()]
+            )
+            for r in rows
+        }
+        try:
+            changed = services.inspection_checklist_save(by=user, inspection=inspection, data=data)
+        except ValidationError as exc:
+            errors = exc.messages
+            found = services.checklist_validate({r["answer"].pk: r for r in rows}, data)
+            for r in rows:
+                r["errors"] = found.get(r["answer"].pk, [])
+        else:
+            messages.success(request, f"已保存（{changed} 条有变化）。")
+            return redirect("inspections:checklist_fill", pk=inspection.pk)
+    return render(
+        request,
+        "inspections/checklist.html",
+        {
+            "i": inspection,
+            "rows": rows,
+            "editable": editable,
+            "errors": errors,
+            "results": [("conform", "符合"), ("nonconform", "不符合"), ("na", "不适用")],
+        },
+        status=200,
     )

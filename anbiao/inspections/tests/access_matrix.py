@@ -55,6 +55,20 @@ def _other_draft(w):  # noqa: ANN001, ANN202
     return inspection(user, w.ent_other.organization, findings=("安全出口锁闭",), photo=True)
 
 
+def _with_checklist(build):  # noqa: ANN001, ANN202
+    def make(w):  # noqa: ANN001, ANN202
+        from anbiao.checklists.tests.helpers import campaign
+        from anbiao.inspections import services
+
+        camp = campaign()
+        insp = build(w)
+        insp.campaign = camp
+        insp.save(update_fields=["campaign"])
+        return services.inspection_checklist_start(by=insp.recorded_by, inspection=insp)
+
+    return make
+
+
 def url(name, build, *extra):  # noqa: ANN001, ANN201
     def make(w):  # noqa: ANN001, ANN202
         insp = build(w)
@@ -223,5 +237,31 @@ CASES = [
         url("inspections:inspection_complete", _other_draft),
         nobody(),
         method="post",
+    ),
+    Case(
+        "inspections:checklist_start",
+        "own",
+        url("inspections:checklist_start", _dept_draft),
+        EDIT_DEPT_POST,
+        method="post",
+    ),
+    Case(
+        "inspections:checklist_start",
+        "other",
+        url("inspections:checklist_start", _other_draft),
+        nobody(),
+        method="post",
+    ),
+    Case(
+        "inspections:checklist_fill",
+        "own",
+        url("inspections:checklist_fill", _with_checklist(_dept_draft)),
+        SEE_DEPT_DRAFT,
+    ),
+    Case(
+        "inspections:checklist_fill",
+        "other",
+        url("inspections:checklist_fill", _with_checklist(_other_draft)),
+        CITY_ONLY,
     ),
 ]

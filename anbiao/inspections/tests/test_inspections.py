@@ -348,3 +348,107 @@ def test_statistics_columns_7_to_10_count_completed_inspections_and_their_proble
     assert by_unit[w["town"].pk] == [1, 3, 0, 0]
     assert by_unit[w["dept"].pk] == [1, 1, 0, 0]
     assert t.total.values[6:10] == [2, 4, 2, 3]
+
+
+# --- checklist mode ----------------------------------------------------------------------------
+
+
+def _checklist_inspection(user: Any, target: Any) -> Inspection:
+    from anbiao.checklists.tests.helpers import campaign as make_campaign
+
+    insp = inspection(user, target, campaign=make_campaign())
+    c = client_for(user)
+    r = c.post(reverse("inspections:checklist_start", args=[insp.pk]))
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "inspections:checklist_fill", args=[insp.pk]
+    )
+    insp.refresh_from_db()
+    return insp
+
+
+def test_an_enterprise_inspection_uses_attachment_2_and_a_department_one_attachment_1(
+    w: dict,
+) -> None:
+    from anbiao.checklists.models import ChecklistPurpose
+
+    insp = _checklist_inspection(w["u"]["dept"], w["ent"].organization)
+    cl = insp.checklist
+    assert cl.purpose == ChecklistPurpose.INSPECTION and cl.organization == w["ent"].organization
+    assert cl.template_version.template.code == "fujian2_2024"
+    assert cl.answers.count() == 51
+    gov = _checklist_inspection(w["u"]["city"], w["town"])
+    assert gov.checklist.template_version.template.code == "fujian1_2024"
+    assert gov.checklist.answers.count() == 22
+
+
+def test_checklist_problems_reach_the_enterprise_only_when_the_inspection_completes(
+    w: dict,
+) -> None:
+    grid = w["u"]["grid"]
+    insp = _checklist_inspection(grid, w["ent"].organization)
+    first, second = list(insp.checklist.answers.order_by("clause__position")[:2])
+    c = client_for(grid)
+    url = reverse("inspections:checklist_fill", args=[insp.pk])
+    # 不符合 without a problem: refused, the clause is named, what was typed stays
+    r = c.post(url, {f"result_{first.pk}": "nonconform", f"remarks_{first.pk}": "现场核查"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "1.（1）：结论为“不符合”时，至少填写一条存在问题。" in html
+    assert 'value="现场核查"' in html
+    first.refresh_from_db()
+    assert first.result == ""
+    r = c.post(
+        url,
+        {
+            f"result_{first.pk}": "nonconform",
+            f"problems_{first.pk}": "未制定年度标准化提升计划\n计划未经主要负责人审批",
+            f"result_{second.pk}": "conform",
+        },
+    )
+    assert r.status_code == 302
+    first.refresh_from_db()
+    # held with the inspection until completion; the page shows what was saved
+    assert first.result == "" and not first.problems.exists()
+    assert "计划未经主要负责人审批</textarea>" in c.get(url).content.decode()
+    assert not Problem.objects.exists()  # a draft: nothing on the enterprise's list yet
+    ent = client_for(w["u"]["ent"])
+    assert (
+        "未制定年度标准化提升计划" not in ent.get(reverse("rectification:ledger")).content.decode()
+    )
+
+    services.inspection_complete(by=grid, inspection=insp)
+    problems = Problem.objects.filter(inspection=insp).order_by("description")
+    assert [p.description for p in problems] == [
+        "未制定年度标准化提升计划",
+        "计划未经主要负责人审批",
+    ]
+    for p in problems:
+        assert p.organization == w["ent"].organization and p.source == ProblemSource.INSPECTION
+        assert p.checklist == insp.checklist and p.answer == first
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.result, second.result) == ("nonconform", "conform")
+    assert "未制定年度标准化提升计划" in ent.get(reverse("rectification:ledger")).content.decode()
+    # read only afterwards, for the enterprise too
+    page = ent.get(url).content.decode()
+    assert "未制定年度标准化提升计划" in page and "保存细则" not in page
+    assert ent.post(url, {f"result_{second.pk}": "na"}).status_code == 404
+    # and counted in the statistics like free-form findings
+    from anbiao.stats import selectors as stats
+    from anbiao.stats.columns import Period
+
+    today = timezone.localdate()
+    values = stats.unit_table(unit=w["town"], period=Period(today, today)).values
+    assert values[6:8] == [1, 2]
+
+
+def test_a_look_back_checklist_is_not_changed_by_an_inspection_checklist(w: dict) -> None:
+    from anbiao.checklists.models import Checklist, ChecklistPurpose
+    from anbiao.checklists.tests.helpers import campaign as make_campaign
+
+    camp = make_campaign()
+    from anbiao.checklists.services import checklist_start
+
+    lookback = checklist_start(by=w["u"]["ent"], organization=w["ent"].organization, campaign=camp)
+    insp = _checklist_inspection(w["u"]["dept"], w["ent"].organization)
+    assert insp.checklist != lookback
+    assert Checklist.objects.filter(purpose=ChecklistPurpose.LOOKBACK).count() == 1
