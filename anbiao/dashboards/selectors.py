@@ -300,19 +300,37 @@ def case_report_chart(*, user: User, today: date) -> tuple[Chart, list[str]]:
     return chart, missing
 
 
-def inspection_chart(*, enterprises: Any, campaign: Campaign | None) -> Chart:
-    """Inspections (督导检查 checklists) of enterprises in scope, and enterprises never inspected."""
-    inspected = Checklist.objects.filter(purpose=ChecklistPurpose.INSPECTION)
-    agg = enterprises.order_by().aggregate(
-        total=Count("pk"),
-        inspected=Count("pk", filter=Q(organization_id__in=inspected.values("organization_id"))),
+def inspection_chart(*, user: User) -> Chart:
+    """督导检查 (the inspections app): completed inspections in the user's scope, of which of
+    enterprises, and the enterprises in scope never inspected in the open campaign. Two queries;
+    each figure equals the list behind its link."""
+    from anbiao.campaigns.selectors import current_campaign
+    from anbiao.inspections.models import InspectionStatus
+    from anbiao.inspections.selectors import NeverFilter, inspections_for_user, never_inspected
+
+    done = Q(status=InspectionStatus.COMPLETED)
+    agg = (
+        inspections_for_user(user)
+        .order_by()
+        .aggregate(
+            done=Count("pk", filter=done),
+            ent=Count("pk", filter=done & Q(target__kind=OrgKind.ENTERPRISE)),
+        )
     )
-    done = inspected.filter(organization_id__in=enterprises.values("organization_id")).count()
+    never = never_inspected(user=user, campaign=current_campaign(), filters=NeverFilter())
     chart = Chart("inspections", "督导检查", "bar", "项目", ["数量"])
     chart.rows = [
-        ChartRow("检查次数", [done]),
-        ChartRow("已检查企业", [agg["inspected"]]),
-        ChartRow("从未检查企业", [agg["total"] - agg["inspected"]]),
+        ChartRow(
+            "已完成检查（次）",
+            [agg["done"]],
+            _url("inspections:inspection_list", status="completed"),
+        ),
+        ChartRow(
+            "检查企业（次）",
+            [agg["ent"]],
+            _url("inspections:inspection_list", status="completed", target_kind="enterprise"),
+        ),
+        ChartRow("本期从未检查的企业", [never.count()], _url("inspections:never_inspected")),
     ]
     return chart
 
@@ -340,7 +358,7 @@ def dashboard_for(*, user: User, campaign: Campaign | None, today: date | None =
         dash.missing_reports = missing
     dash.inspections_enabled = inspections_enabled()
     if dash.inspections_enabled:
-        dash.charts.append(inspection_chart(enterprises=enterprises, campaign=campaign))
+        dash.charts.append(inspection_chart(user=user))
     return dash
 
 

@@ -178,3 +178,34 @@ def test_the_reconciliation_lists_units_whose_platform_count_differs(client):
     dept = rows[c.depts[0].name]
     assert (dept.registry, dept.on_platform, dept.not_on_platform) == (2, 1, 1)
     assert c.depts[0].name in response.content.decode().split("差异清单")[1]
+
+
+def test_inspection_figures_equal_the_lists_behind_their_links(client):
+    from anbiao.inspections.models import Inspection, InspectionStatus
+
+    c = make_city(6)
+    for i, status in enumerate([InspectionStatus.COMPLETED] * 2 + [InspectionStatus.DRAFT]):
+        Inspection.objects.create(
+            inspector=c.depts[0],
+            target=c.enterprises[i].organization,
+            date=date(2024, 10, 1),
+            campaign=c.campaign,
+            status=status,
+        )
+    Inspection.objects.create(
+        inspector=c.city,
+        target=c.towns[0],
+        date=date(2024, 10, 2),
+        campaign=c.campaign,
+        status=InspectionStatus.COMPLETED,
+    )
+    login_fully(client, c.users["city"])
+    dash = selectors.dashboard_for(user=c.users["city"], campaign=c.campaign)
+    rows = {r.label: r for r in dash.chart("inspections").rows}
+    assert rows["已完成检查（次）"].values == [3]
+    assert rows["检查企业（次）"].values == [2]
+    assert rows["本期从未检查的企业"].values == [4]
+    for row in rows.values():
+        page = client.get(row.url)
+        assert page.status_code == 200
+        assert page.context["page"].paginator.count == row.values[0], row.label
