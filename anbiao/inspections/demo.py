@@ -106,6 +106,7 @@ def seed(stdout: Any = None) -> None:
         if complete:
             services.inspection_complete(by=by, inspection=insp)
         created += 1
+    created += _seed_checklist_inspection(orgs, today, campaign)
     if stdout is not None and created:
         stdout.write(f"督导检查：新建 {created} 次演示检查。")
 
@@ -125,3 +126,42 @@ def _target(orgs: dict[str, Organization], key: Any, by: Any) -> Organization | 
     if key >= len(others):
         return None
     return Organization.objects.get(pk=others[key])
+
+
+CHECKLIST_SUMMARY = "按附件2细则逐条督导检查。"
+CHECKLIST_PROBLEMS = {
+    0: "年度标准化提升计划未明确责任部门和完成时限。",
+    3: "全员安全生产责任制未覆盖新入职岗位。",
+}
+
+
+def _seed_checklist_inspection(orgs: dict[str, Organization], today: dt.date, campaign: Any) -> int:
+    """One completed inspection answered clause by clause (附件2), two clauses 不符合."""
+    User = get_user_model()
+    by = User.objects.filter(username="yjj_filler").first()
+    target = _target(orgs, 2, by) if by is not None else None
+    if by is None or target is None or campaign is None:
+        return 0
+    if Inspection.objects.filter(
+        inspector=by.organization, target=target, summary=CHECKLIST_SUMMARY
+    ).exists():
+        return 0
+    insp = services.inspection_create(
+        by=by,
+        target=target,
+        date=today - dt.timedelta(days=3),
+        inspectors="许丽萍、蔡国明",
+        summary=CHECKLIST_SUMMARY,
+        campaign=campaign,
+    )
+    insp = services.inspection_checklist_start(by=by, inspection=insp)
+    answers = list(insp.checklist.answers.order_by("clause__position"))
+    data = {}
+    for i, answer in enumerate(answers[:8]):
+        problem = CHECKLIST_PROBLEMS.get(i)
+        data[answer.pk] = services.ClauseInput(
+            "nonconform" if problem else "conform", "", [problem] if problem else []
+        )
+    services.inspection_checklist_save(by=by, inspection=insp, data=data)
+    services.inspection_complete(by=by, inspection=insp)
+    return 1
