@@ -292,3 +292,37 @@ def test_a_refused_token_and_a_refused_write_are_recorded_as_denied_access(apiwo
     patch(Client(), url, {"principal": "李四"}, **apiworld.auth("viewer"))
     last = denied.latest("id")
     assert last.data["reason"] == "api_write" and last.username == "dept_viewer"
+
+
+def test_each_kind_of_unit_sees_the_same_enterprises_as_in_the_ui(apiworld) -> None:  # noqa: ANN001
+    from anbiao.accounts.models import Role
+    from anbiao.core.access import enterprises_for_user
+    from anbiao.orgs.models import OrgKind
+    from anbiao.orgs.tests.factories import OrganizationFactory, make_user
+
+    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
+    users = {
+        "city": make_user(city, Role.VIEWER, username="city_viewer"),
+        "town": make_user(apiworld.town_other, Role.GRID, username="town_grid"),
+        "enterprise": apiworld.ent_admin,
+        "department": apiworld.filler,
+    }
+    expected_names = {
+        "city": {"南安市溪美机械有限公司", "南安市水头石材有限公司", "南安市外辖区物流有限公司"},
+        "town": {"南安市水头石材有限公司", "南安市外辖区物流有限公司"},
+        "enterprise": {"南安市溪美机械有限公司"},
+        "department": {"南安市溪美机械有限公司", "南安市水头石材有限公司"},
+    }
+    for kind, user in users.items():
+        _, plain = apitoken_create(by=user, name=kind)
+        body = get(Client(), "/api/v1/enterprises", HTTP_AUTHORIZATION=f"Bearer {plain}").json()
+        names = {e["name"] for e in body["items"]}
+        ui = {e.name for e in enterprises_for_user(user)}
+        assert names == ui == expected_names[kind], kind
+
+
+def test_an_enterprise_cannot_read_its_supervising_department(apiworld) -> None:  # noqa: ANN001
+    url = f"/api/v1/organizations/{apiworld.dept.pk}"
+    assert get(Client(), url, **apiworld.auth("ent_admin")).status_code == 404
+    own = f"/api/v1/organizations/{apiworld.ent.pk}"
+    assert get(Client(), own, **apiworld.auth("ent_admin")).json()["kind"] == "enterprise"
