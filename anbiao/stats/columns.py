@@ -226,12 +226,13 @@ def inspection_models() -> tuple[type[Model], type[Model]] | None:
 
 
 def _inspections(period: Period) -> QuerySet[Any]:
+    """Inspections dated in the period; only those the app counts (completed) if it says so."""
     insp, _ = inspection_models()  # type: ignore[misc]
-    qs = insp.objects.filter(
+    counted = getattr(insp.objects, "counted", None)
+    qs = counted() if callable(counted) else insp.objects.all()
+    return qs.filter(
         **{f"{INSPECTION_DATE}__gte": period.start, f"{INSPECTION_DATE}__lte": period.end}
     )
-    counted = getattr(insp.objects, "counted", None)  # a "counted" filter if the app offers one
-    return counted().filter(pk__in=qs.values("pk")) if callable(counted) else qs
 
 
 def _report_source() -> Callable[..., QuerySet[Any]] | None:
