@@ -1,5 +1,6 @@
-"""Demo inspections: 应急管理局 inspects three of its enterprises, the 溪美街道 网格员 two of
-the town's, the city office one town. Deterministic and idempotent: each inspection is keyed
+"""Demo inspections: 应急管理局 inspects five of its enterprises (one clause by clause), the
+溪美街道 网格员 two of the town's, the city office one town. The demo enterprise
+(qy_* accounts) is left out, so the rectification demo's counts for it stay as they are. Deterministic and idempotent: each inspection is keyed
 by (inspecting unit, target, summary); dates are offsets from today."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from anbiao.orgs.models import Organization
 PLAN: tuple[tuple[str, Any, int, str, str, tuple[tuple[str, str], ...], bool], ...] = (
     (
         "yjj_filler",
-        "enterprise",
+        3,
         21,
         "许丽萍、郑志强",
         "对照附件2逐项督导检查安全生产标准化运行情况。",
@@ -42,7 +43,7 @@ PLAN: tuple[tuple[str, Any, int, str, str, tuple[tuple[str, str], ...], bool], .
     ("yjj_filler", 1, 9, "郑志强", "复查上次检查发现问题的整改情况。", (), True),
     (
         "xm_grid",
-        "enterprise",
+        0,
         5,
         "柯明亮",
         "网格员日常巡查。",
@@ -51,7 +52,7 @@ PLAN: tuple[tuple[str, Any, int, str, str, tuple[tuple[str, str], ...], bool], .
     ),
     (
         "xm_grid",
-        2,
+        1,
         1,
         "柯明亮",
         "网格员日常巡查（记录中）。",
@@ -121,7 +122,7 @@ def _target(orgs: dict[str, Organization], key: Any, by: Any) -> Organization | 
         enterprises_for_user(by)
         .exclude(organization=orgs["enterprise"])
         .order_by("credit_code")
-        .values_list("organization_id", flat=True)[:3]
+        .values_list("organization_id", flat=True)[:5]
     )
     if key >= len(others):
         return None
@@ -139,7 +140,7 @@ def _seed_checklist_inspection(orgs: dict[str, Organization], today: dt.date, ca
     """One completed inspection answered clause by clause (附件2), two clauses 不符合."""
     User = get_user_model()
     by = User.objects.filter(username="yjj_filler").first()
-    target = _target(orgs, 2, by) if by is not None else None
+    target = _target(orgs, 4, by) if by is not None else None
     if by is None or target is None or campaign is None:
         return 0
     if Inspection.objects.filter(
