@@ -1,0 +1,80 @@
+"""In Chromium: a department uploads and submits a report, the city office returns it, the
+department resubmits, and the city office downloads the .zip."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import pytest
+
+from anbiao.accounts.models import Role
+from anbiao.orgs.models import OrgKind
+from anbiao.orgs.tests.factories import OrganizationFactory, make_user
+from anbiao.tasks_reporting.models import ReportSubmission, SubmissionStatus
+from anbiao.tasks_reporting.tests import builders as b
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("ANBIAO_SHOTS")
+
+
+def login(browser, live_server, username):  # noqa: ANN001, ANN201
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill("Test@12345")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.csp_errors = errors
+    return page
+
+
+def shot(page, name):  # noqa: ANN001, ANN201
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_path) -> None:  # noqa: ANN001
+    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
+    make_user(city, Role.ORG_ADMIN, username="city1")
+    make_user(dept, Role.FILLER, username="dept1")
+    task = b.task(city, [dept], title="“四项规范”3.0版本文本及电子版报送")
+    period = b.period(task)
+    upload = tmp_path / "安全生产检查清单.pdf"
+    upload.write_bytes(b"%PDF-1.4\nchecklist\n%%EOF\n")
+
+    page = login(browser, live_server, "dept1")
+    page.get_by_role("link", name="报送任务").first.click()
+    page.get_by_role("link", name=task.title).click()
+    page.get_by_label("上传文件").set_input_files(str(upload))
+    page.get_by_role("button", name="提交").click()
+    page.get_by_text("已提交。").wait_for()
+    shot(page, "reporting-submitted")
+    assert page.csp_errors == []
+
+    office = login(browser, live_server, "city1")
+    office.goto(f"/reporting/periods/{period.pk}/")
+    office.get_by_label("退回原因").fill("请补充电子版")
+    office.get_by_role("button", name="退回").click()
+    office.get_by_text("已退回：南安市应急管理局").wait_for()
+    shot(office, "reporting-returned")
+
+    page.reload()
+    page.get_by_text("退回原因：请补充电子版").wait_for()
+    page.get_by_role("button", name="提交").click()
+    page.get_by_text("已提交。").wait_for()
+    assert ReportSubmission.objects.get().status == SubmissionStatus.SUBMITTED
+
+    office.reload()
+    with office.expect_download() as info:
+        office.get_by_role("link", name="下载全部已提交文件（.zip）").click()
+    data = open(info.value.path(), "rb").read()  # noqa: PTH123, SIM115
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.namelist() == ["南安市应急管理局/安全生产检查清单.pdf"]
+    assert office.csp_errors == []
