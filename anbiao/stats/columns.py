@@ -546,14 +546,6 @@ RULES: tuple[str, ...] = (
 )
 
 
-def empty_roots() -> Roots:
-    return Roots(root_of={}, departments=[], towns=[], city=None)
-
-
-def column_available(col: Column) -> bool:
-    return SOURCE_AVAILABLE[col.source]()
-
-
 @dataclass
 class Availability:
     """Which columns can be computed now (one introspection query, cached per process)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -105,9 +104,3 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label="退回原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
