@@ -97,3 +97,41 @@ def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa
     page.get_by_text(text).first.wait_for()
     shot(page, "3-ledger")
     assert errors == []
+
+
+def test_a_department_answers_the_inspection_checklist_on_a_phone(  # noqa: ANN001
+    page, live_server
+) -> None:
+    from anbiao.checklists.tests.helpers import campaign
+
+    campaign()
+    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
+    ent = EnterpriseFactory(town=town, department=dept, organization__name="南安市测试机械有限公司")
+    make_user(dept, Role.FILLER, username="dfiller")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda d: d.accept())
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    login(page, live_server, "dfiller")
+    page.goto("/inspections/new/")
+    page.get_by_label("被检查单位").select_option(label="南安市测试机械有限公司")
+    page.get_by_label("检查人员").fill("许丽萍")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="按细则逐条检查").click()
+    first = page.locator("fieldset.insp-clause").first
+    first.get_by_label("不符合").check()
+    first.get_by_label("存在问题（每行一条）").fill("未制定年度标准化提升计划")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "4-checklist")
+    page.get_by_role("button", name="保存细则").click()
+    page.get_by_text("已保存（1 条有变化）。").wait_for()
+    page.get_by_role("link", name="返回检查记录").click()
+    page.get_by_text("不符合 1 条，存在问题 1 个").wait_for()
+    page.get_by_role("button", name="完成检查").click()
+    page.get_by_text("1 个问题已转入").wait_for()
+    problem = Problem.objects.get(inspection=Inspection.objects.get())
+    assert problem.organization == ent.organization
+    assert problem.description == "未制定年度标准化提升计划"
+    assert errors == []
