@@ -14,19 +14,23 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from anbiao.accounts.models import Role
+from anbiao.checklists import rows
 from anbiao.checklists.models import (
     SUBMITTED_STATUSES,
     Answer,
     AnswerEvidence,
+    AnswerResult,
     Checklist,
     ChecklistPurpose,
     ChecklistStatus,
     ProblemLine,
-    Section,
 )
 from anbiao.core.access import get_in_scope_or_404, own_unit_ids
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
@@ -112,16 +116,54 @@ def submitted_lookbacks(campaign: Campaign | None = None) -> QuerySet[Checklist]
 
 
 # --- the fill page ----------------------------------------------------------------------------
+#
+# The page shows every clause as a compact read-only row (text, answer, problems with their
+# rectification state, remarks, evidence); the full edit form of one clause is fetched by htmx
+# when the user opens it (``checklists:clause_edit``), or rendered in place for ``?edit=<id>``
+# without JavaScript. Everything a row shows is computed here once, as plain strings and URLs
+# built from prefixes, so the template does few lookups per clause.
+
+RESULT_LABELS = dict(AnswerResult.choices)
+
+
+@dataclass
+class SectionProgress:
+    position: int
+    title: str
+    total: int = 0
+    open_count: int = 0
+
+
+@dataclass
+class Progress:
+    answered: int
+    total: int
+    sections: list[SectionProgress]
+
+    @property
+    def open_sections(self) -> list[SectionProgress]:
+        return [s for s in self.sections if s.open_count]
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass
+class EditPart:
+    """A clause whose full form is rendered in place (``?edit=<clause id>``, no JavaScript)."""
+
+    answer: Answer
+    editing: bool = True
 
 
 @dataclass
 class SectionView:
-    section: Section
-    answers: list[Answer] = field(default_factory=list)
-
-    @property
-    def open_count(self) -> int:
-        return sum(1 for a in self.answers if not a.result)
+    position: int
+    title: str
+    total: int = 0
+    open_count: int = 0
+    parts: list[Any] = field(default_factory=list)  # SafeString (rows) or EditPart
 
 
 @dataclass
@@ -130,6 +172,14 @@ class ChecklistPage:
     sections: list[SectionView]
     answered: int
     total: int
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(
+            self.answered,
+            self.total,
+            [SectionProgress(s.position, s.title, s.total, s.open_count) for s in self.sections],
+        )
 
     @property
     def open_sections(self) -> list[SectionView]:
@@ -141,11 +191,15 @@ class ChecklistPage:
 
 
 def answers_with_content(checklist: Checklist) -> QuerySet[Answer]:
-    """All answers with clause, item, section, problems and evidence in a fixed number of queries."""
+    """All answers with clause, item, section, problems (and the rectification problem each
+    one is tracked as) and evidence, in a fixed number of queries."""
     return (
         checklist.answers.select_related("clause__item__section", "updated_by")
         .prefetch_related(
-            Prefetch("problems", queryset=ProblemLine.objects.order_by("position")),
+            Prefetch(
+                "problems",
+                queryset=ProblemLine.objects.select_related("tracked_problem").order_by("position"),
+            ),
             Prefetch(
                 "evidence",
                 queryset=AnswerEvidence.objects.select_related("stored_file").order_by(
@@ -162,19 +216,81 @@ def checklist_prefix(checklist_id: Any) -> str:
     return reverse("checklists:detail", args=[checklist_id])
 
 
+def problem_prefix() -> str:
+    """The rectification problem URL prefix (``rectification:problem_detail`` = prefix + pk/)."""
+    return reverse("rectification:problem_list")
+
+
+def _track(line: ProblemLine, prefix: str) -> None:
+    """``track_url`` / ``track_label`` / ``track_status`` of a problem line (prefetched)."""
+    from anbiao.rectification.models import ProblemStatus
+
+    tracked = getattr(line, "tracked_problem", None)
+    if tracked is None:
+        line.track_url = line.track_label = line.track_status = ""  # type: ignore[attr-defined]
+        return
+    line.track_url = f"{prefix}{tracked.pk}/"  # type: ignore[attr-defined]
+    line.track_status = tracked.status  # type: ignore[attr-defined]
+    line.track_label = ProblemStatus(tracked.status).label  # type: ignore[attr-defined]
+
+
+def set_row_values(
+    answer: Answer, prefix: str | None = None, problems_prefix: str | None = None
+) -> Answer:
+    """Prepare an answer for the compact read-only row (and the parts the form shares).
+
+    ``problem_list`` / ``evidence_list``: the prefetched rows, read once, each problem line with
+    its rectification state and link, each file with its URLs, name and size; ``save_url``,
+    ``upload_url``, ``edit_url``: built from the page's URL prefix instead of one ``reverse()``
+    per link (the page has 51 clauses); ``text``, ``result_label``, ``saved_text``: strings.
+    """
+    from django.template.defaultfilters import filesizeformat
+
+    a: Any = answer
+    base = prefix or checklist_prefix(answer.checklist_id)
+    pprefix = problems_prefix or problem_prefix()
+    a.problem_list = list(answer.problems.all())
+    for line in a.problem_list:
+        _track(line, pprefix)
+    a.problems_html = mark_safe(  # noqa: S308 — rows.problems_html escapes every text
+        rows.problems_html(
+            [
+                (p.text, p.track_url and p.tracked_problem.pk, p.track_status)
+                for p in a.problem_list
+            ],
+            pprefix,
+        )
+    )
+    a.evidence_list = list(answer.evidence.all())
+    for e in a.evidence_list:
+        e.download_url = f"{base}evidence/{e.pk}/"
+        e.delete_url = f"{base}evidence/{e.pk}/delete/"
+        e.name = e.stored_file.original_name
+        e.size_text = filesizeformat(e.stored_file.size)
+    clause = answer.clause
+    a.text = clause.full_text
+    a.result_label = RESULT_LABELS.get(answer.result, "未填写")
+    a.result_class = f"result-{answer.result}" if answer.result else "tag-warn"
+    a.save_url = f"{base}clause/{answer.clause_id}/"
+    a.upload_url = f"{base}clause/{answer.clause_id}/evidence/"
+    a.edit_url = f"{base}clause/{answer.clause_id}/edit/"
+    a.saved_text = rows.saved_text(
+        answer.updated_at, answer.updated_by.display_name if answer.updated_by else ""
+    )
+    if not hasattr(a, "notice_html"):
+        a.notice_html = ""
+    return answer
+
+
 def set_form_values(
     answer: Answer, typed: dict[str, Any] | None = None, prefix: str | None = None
 ) -> Answer:
-    """Prepare an answer for the clause fragment.
+    """Prepare an answer for the clause edit form (the row values plus ``f_*``).
 
-    ``f_*``: what the form shows (the user's typed input when given, else the saved values);
-    ``problem_list`` / ``evidence_list``: the prefetched rows, read once; ``save_url``,
-    ``upload_url`` and per-evidence ``download_url`` / ``delete_url``: built from the page's
-    URL prefix instead of one ``reverse()`` per link (the page has 51 clauses).
+    ``f_*``: what the form shows (the user's typed input when given, else the saved values).
     """
+    set_row_values(answer, prefix)
     a: Any = answer
-    a.problem_list = list(answer.problems.all())
-    a.evidence_list = list(answer.evidence.all())
     if typed is not None:
         a.f_result = typed["result"]
         a.f_remarks = typed["remarks"]
@@ -183,32 +299,169 @@ def set_form_values(
         a.f_result = answer.result
         a.f_remarks = answer.remarks
         a.f_problems = [p.text for p in a.problem_list]
-    base = prefix or checklist_prefix(answer.checklist_id)
-    a.save_url = f"{base}clause/{answer.clause_id}/"
-    a.upload_url = f"{base}clause/{answer.clause_id}/evidence/"
-    for e in a.evidence_list:
-        e.download_url = f"{base}evidence/{e.pk}/"
-        e.delete_url = f"{base}evidence/{e.pk}/delete/"
     return answer
 
 
-def checklist_page(checklist: Checklist) -> ChecklistPage:
-    """Everything the fill page shows; the query count does not grow with the content."""
+# 附件2 item 1: clause (1) 告知书公示, clause (2) 承诺书签订并公示 — proved by the notices app.
+NOTICE_ITEM, NOTICE_CLAUSES = 1, (1, 2)
+
+
+@dataclass
+class NoticeLink:
+    label: str
+    url: str
+
+
+@dataclass
+class NoticeSuggestion:
+    label: str
+    url: str
+    complete: bool
+    files: list[NoticeLink]
+
+
+def notice_suggestions(checklist: Checklist, *, user: User) -> dict[int, list[NoticeSuggestion]]:
+    """Evidence suggestions from the notices app for 附件2 item 1 clauses (1) and (2).
+
+    {clause number: [suggestion, …]}; one query, and none for government checklists.
+    """
+    from anbiao.notices.selectors import notice_evidence_for_enterprise
+
+    if not _takes_notices(checklist):
+        return {}
+    own = getattr(user.organization, "pk", None) == checklist.organization_id
+    out: dict[int, list[NoticeSuggestion]] = {}
+    for ev in notice_evidence_for_enterprise(checklist.organization_id):
+        d = ev.delivery
+        files = []
+        for f in ev.files:
+            if f.pk == d.notice.document_id:
+                files.append(NoticeLink("告知书", reverse("notices:document", args=[d.notice_id])))
+            elif f.pk == d.commitment_file_id:
+                url = reverse("notices:delivery_file", args=[d.pk, "commitment"])
+                files.append(NoticeLink("承诺书", url))
+            elif f.pk == d.posted_photo_id:
+                url = reverse("notices:delivery_file", args=[d.pk, "photo"])
+                files.append(NoticeLink("公示照片", url))
+        url = reverse("notices:delivery", args=[d.pk]) if own else ""
+        out.setdefault(ev.clause, []).append(NoticeSuggestion(ev.label, url, ev.complete, files))
+    return out
+
+
+def _takes_notices(checklist: Checklist) -> bool:
+    """附件2 of an enterprise: its item 1 clauses (1) and (2) get notice suggestions."""
+    return (
+        checklist.template_version.template.kind == "enterprise"
+        and checklist.organization.kind == OrgKind.ENTERPRISE
+    )
+
+
+def _is_notice_clause(item_number: int, clause_number: int) -> bool:
+    return item_number == NOTICE_ITEM and clause_number in NOTICE_CLAUSES
+
+
+def checklist_page(
+    checklist: Checklist, *, user: User | None = None, edit: Any = None, can_fill: bool = False
+) -> ChecklistPage:
+    """Everything the fill page shows; the query count does not grow with the content.
+
+    Each clause is a compact row (:mod:`anbiao.checklists.rows`); ``edit``: the clause id whose
+    full form is rendered in place instead (the no-JavaScript path, only when ``can_fill``).
+    """
+    base = checklist_prefix(checklist.pk)
+    pprefix = problem_prefix()
+    all_rows = rows.rows_for(checklist)
+    if user is not None and _takes_notices(checklist):
+        notices = [r for r in all_rows if _is_notice_clause(r.item_number, r.clause_number)]
+        if notices:
+            suggestions = notice_suggestions(checklist, user=user)
+            for r in notices:
+                r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
     sections: dict[int, SectionView] = {}
     answered = total = 0
-    prefix = checklist_prefix(checklist.pk)
-    for answer in answers_with_content(checklist):
-        set_form_values(answer, prefix=prefix)
-        section = answer.clause.item.section
-        view = sections.setdefault(section.pk, SectionView(section))
-        view.answers.append(answer)
+    item_id = section_id = None
+    chunk: list[str] = []
+    view: SectionView | None = None
+    for r in all_rows:
+        if view is None or r.section_id != section_id:
+            if view is not None and chunk:
+                view.parts.append(mark_safe("".join(chunk)))  # noqa: S308 — escaped rows
+            chunk = []
+            view = sections[r.section_id] = SectionView(r.section_position, r.section_title)
+            section_id = r.section_id
+        if r.item_id != item_id:
+            chunk.append(f'<h3 class="cl-item">{escape(r.item_text)}</h3>')
+            item_id = r.item_id
+        view.total += 1
         total += 1
-        answered += bool(answer.result)
+        if r.result:
+            answered += 1
+        else:
+            view.open_count += 1
+        if can_fill and edit is not None and str(r.clause_id) == str(edit):
+            if chunk:
+                view.parts.append(mark_safe("".join(chunk)))  # noqa: S308 — escaped rows
+                chunk = []
+            answer = answer_view(checklist, r.clause_id, user=user)  # type: ignore[arg-type]
+            view.parts.append(EditPart(answer))
+            continue
+        chunk.append(rows.row_html(r, base=base, problem_prefix=pprefix, can_fill=can_fill))
+    if view is not None and chunk:
+        view.parts.append(mark_safe("".join(chunk)))  # noqa: S308 — escaped rows
     return ChecklistPage(checklist, list(sections.values()), answered, total)
+
+
+def row_for_clause(checklist: Checklist, clause_id: Any, *, user: User, can_fill: bool) -> str:
+    """One clause's compact row (the htmx "收起" answer), or 404."""
+    found = rows.rows_for(checklist, clause_id=clause_id)
+    if not found:
+        raise Http404("对象不存在或无权访问")
+    r = found[0]
+    if _takes_notices(checklist) and _is_notice_clause(r.item_number, r.clause_number):
+        suggestions = notice_suggestions(checklist, user=user)
+        r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
+    return rows.row_html(
+        r, base=checklist_prefix(checklist.pk), problem_prefix=problem_prefix(), can_fill=can_fill
+    )
 
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:
     return get_in_scope_or_404(answers_with_content(checklist), clause_id=clause_id)
+
+
+def answer_view(
+    checklist: Checklist, clause_id: Any, *, user: User, typed: dict[str, Any] | None = None
+) -> Answer:
+    """One clause's answer prepared for its edit form (with the notices box on 附件2 1.(1)(2))."""
+    answer = answer_for_clause(checklist, clause_id)
+    set_form_values(answer, typed)
+    clause = answer.clause
+    if _takes_notices(checklist) and _is_notice_clause(clause.item.number, clause.number):
+        suggestions = notice_suggestions(checklist, user=user).get(clause.number, [])
+        answer.notice_html = mark_safe(rows.notice_html(clause.pk, suggestions))  # type: ignore[attr-defined]  # noqa: S308
+    return answer
+
+
+def progress_summary(checklist: Checklist) -> Progress:
+    """Answered/total clauses and the sections still open, in one query (for htmx updates)."""
+    from django.db.models import Count
+
+    rows = (
+        checklist.answers.values("clause__item__section__position", "clause__item__section__title")
+        .annotate(total=Count("id"), open=Count("id", filter=Q(result="")))
+        .order_by("clause__item__section__position")
+    )
+    sections = [
+        SectionProgress(
+            r["clause__item__section__position"],
+            r["clause__item__section__title"],
+            r["total"],
+            r["open"],
+        )
+        for r in rows
+    ]
+    total = sum(s.total for s in sections)
+    return Progress(total - sum(s.open_count for s in sections), total, sections)
 
 
 def progress(checklist: Checklist) -> tuple[int, int]:

@@ -89,45 +89,87 @@ def checklist_start(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 # --- the fill page ----------------------------------------------------------------------------
 
 
+def _export_links(checklist) -> dict[str, str]:  # noqa: ANN001
+    return {
+        fmt: reverse(f"checklist_exports:{fmt}", args=[checklist.pk])
+        for fmt in ("docx", "xlsx", "print")
+    }
+
+
 def _page_context(request: HttpRequest, checklist) -> dict:  # noqa: ANN001
     user = request.user
-    page = selectors.checklist_page(checklist)
+    can_fill = selectors.can_fill(user, checklist)
+    edit = request.GET.get("edit") if can_fill else None
+    page = selectors.checklist_page(checklist, user=user, edit=edit, can_fill=can_fill)
+    # A checklist never submitted (lock_version 0) has no submissions: skip the query.
+    submissions = (
+        list(checklist.submissions.select_related("submitted_by", "reviewed_by"))
+        if checklist.lock_version
+        else []
+    )
     return {
         "checklist": checklist,
         "page": page,
-        "can_fill": selectors.can_fill(user, checklist),
+        "progress": page.progress,
+        "can_fill": can_fill,
         "can_review": selectors.can_review(user, checklist) and checklist.status == "submitted",
         "is_own": checklist.organization_id == user.organization.pk,
-        "submissions": checklist.submissions.select_related("submitted_by", "reviewed_by"),
+        "submissions": submissions,
         "results": AnswerResult.choices,
         "deadline": checklist.campaign.deadline_for(checklist.organization)
         if checklist.campaign
         else None,
         "allowed_text": ALLOWED_TEXT,
+        "exports": _export_links(checklist),
     }
 
 
 @require(kinds=ALL_KINDS)
 def checklist_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    """The checklist: editable by its own unit's writers while draft/returned; else read only."""
+    """The checklist: every clause as a compact row; its own unit's writers open one clause's
+    form at a time (htmx, or ``?edit=<clause id>`` without JavaScript) while draft/returned."""
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     return render(request, "checklists/checklist.html", _page_context(request, checklist))
 
 
-def _clause_response(request: HttpRequest, checklist, answer, **extra) -> HttpResponse:  # noqa: ANN001
-    # htmx swaps only 2xx responses: rule violations and conflicts answer 200 with the message.
-    selectors.set_form_values(answer, extra.get("typed"))
-    ctx = {
+def _clause_context(request: HttpRequest, checklist, answer, **extra) -> dict:  # noqa: ANN001
+    return {
         "checklist": checklist,
         "a": answer,
         "can_fill": selectors.can_fill(request.user, checklist),
         "results": AnswerResult.choices,
         "allowed_text": ALLOWED_TEXT,
-        "oob_progress": True,
-        "page": selectors.checklist_page(checklist) if extra.pop("with_progress", True) else None,
         **extra,
     }
+
+
+def _clause_response(request: HttpRequest, checklist, answer, **extra) -> HttpResponse:  # noqa: ANN001
+    # htmx swaps only 2xx responses: rule violations and conflicts answer 200 with the message.
+    ctx = _clause_context(request, checklist, answer, **extra)
+    ctx.update({"oob_progress": True, "progress": selectors.progress_summary(checklist)})
     return render(request, "checklists/checklist.html#clause_response", ctx)
+
+
+@require(kinds=ALL_KINDS, roles=WRITER_ROLES)
+def clause_edit(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
+    """One clause's edit form (htmx fragment); ``?row=1`` gives its compact row back (收起).
+
+    Without htmx: the page with that clause's form open in place.
+    """
+    user = request.user
+    checklist = selectors.own_checklist_get(user=user, pk=pk)
+    can_fill = selectors.can_fill(user, checklist)
+    if request.GET.get("row") or not can_fill:
+        row = selectors.row_for_clause(checklist, clause_id, user=user, can_fill=can_fill)
+        if request.htmx:
+            return HttpResponse(row)
+        return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
+    answer = selectors.answer_view(checklist, clause_id, user=user)
+    if not request.htmx:
+        url = reverse("checklists:detail", args=[checklist.pk])
+        return redirect(f"{url}?edit={answer.clause_id}#c{answer.clause_id}")
+    ctx = _clause_context(request, checklist, answer)
+    return render(request, "checklists/checklist.html#clause", ctx)
 
 
 @require_POST
@@ -146,20 +188,26 @@ def answer_save(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
     except ValueError:
         expected = -1
     typed = {"result": data.result, "remarks": data.remarks, "problems": data.problems}
+    user = request.user
     try:
-        answer = services.answer_save(
-            by=request.user, answer=answer, expected_version=expected, data=data
-        )
-    except services.AnswerConflict as conflict:
-        fresh = selectors.answer_for_clause(checklist, clause_id)
-        return _clause_response(request, checklist, fresh, typed=typed, conflict=conflict.message)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return _clause_response(request, checklist, answer, typed=typed, errors=errors)
-    fresh = selectors.answer_for_clause(checklist, clause_id)
+        answer = services.answer_save(by=user, answer=answer, expected_version=expected, data=data)
+    except (services.AnswerConflict, ValidationError) as exc:
+        if isinstance(exc, services.AnswerConflict):
+            problem = {"conflict": exc.message}
+        elif hasattr(exc, "error_dict"):
+            problem = {"errors": exc.message_dict}
+        else:
+            problem = {"errors": {"__all__": exc.messages}}
+        kept = selectors.answer_view(checklist, clause_id, user=user, typed=typed)
+        if not request.htmx:  # no JavaScript: the clause on its own page, the typed text kept
+            ctx = _clause_context(request, checklist, kept, **problem)
+            status = 409 if "conflict" in problem else 400
+            return render(request, "checklists/clause_page.html", ctx, status=status)
+        return _clause_response(request, checklist, kept, **problem)
     if not request.htmx:
         messages.success(request, "已保存。")
         return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
+    fresh = selectors.answer_view(checklist, clause_id, user=user)
     return _clause_response(request, checklist, fresh, saved=True)
 
 
@@ -177,7 +225,7 @@ def evidence_upload(request: HttpRequest, pk: str, clause_id: int) -> HttpRespon
             services.evidence_attach(by=request.user, answer=answer, upload=upload)
         except ValidationError as exc:
             error = f"佐证材料“{upload.name}”：{'；'.join(exc.messages)}"
-    fresh = selectors.set_form_values(selectors.answer_for_clause(checklist, clause_id))
+    fresh = selectors.answer_view(checklist, clause_id, user=request.user)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -209,9 +257,7 @@ def evidence_delete(request: HttpRequest, pk: str, evidence_id: int) -> HttpResp
         services.evidence_remove(by=request.user, evidence=evidence)
     except ValidationError as exc:
         error = "；".join(exc.messages)
-    fresh = selectors.set_form_values(
-        selectors.answer_for_clause(checklist, evidence.answer.clause_id)
-    )
+    fresh = selectors.answer_view(checklist, evidence.answer.clause_id, user=request.user)
     if not request.htmx:
         if error:
             messages.error(request, error)

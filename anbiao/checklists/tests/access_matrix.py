@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from anbiao.accounts.models import Role
+from anbiao.checklists.exports.tests.access_matrix import CASES as EXPORT_CASES
 from anbiao.checklists.tests import helpers
 from anbiao.core.tests.matrix import Case, allow, nobody
 from anbiao.orgs.models import OrgKind
@@ -93,7 +94,8 @@ CASES = [
         "checklists:answer_save",
         "own",
         url("checklists:answer_save", draft("ent"), first_clause),
-        allow([OrgKind.ENTERPRISE], WRITERS),
+        # a stale version without htmx: the clause on its own page, typed text kept (409)
+        allow([OrgKind.ENTERPRISE], WRITERS, ok=409),
         method="post",
         data=lambda w: {"version": "999", "result": "conform"},
     ),
@@ -104,6 +106,18 @@ CASES = [
         nobody(),
         method="post",
         data=lambda w: {"version": "0", "result": "conform"},
+    ),
+    Case(
+        "checklists:clause_edit",
+        "own",
+        url("checklists:clause_edit", draft("ent"), first_clause),
+        allow([OrgKind.ENTERPRISE], WRITERS, ok=302),  # without htmx: the page with ?edit=
+    ),
+    Case(
+        "checklists:clause_edit",
+        "other",
+        url("checklists:clause_edit", draft("ent_other"), first_clause),
+        nobody(),
     ),
     Case(
         "checklists:evidence_upload",
@@ -221,3 +235,6 @@ CASES = [
         allow([OrgKind.CITY], BUSINESS),
     ),
 ]
+
+# The official-layout exports (a package inside this app) bring their own cases.
+CASES += EXPORT_CASES

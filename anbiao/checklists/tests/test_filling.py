@@ -172,9 +172,83 @@ def test_the_saved_state_survives_leaving_and_coming_back(checklist, filler) -> 
         {"version": "0", "result": "nonconform", "problem": ["回来还在的问题"]},
         **HTMX,
     )
-    page = c.get(reverse("checklists:detail", args=[checklist.pk])).content.decode()
-    assert 'value="回来还在的问题"' in page
+    url = reverse("checklists:detail", args=[checklist.pk])
+    page = c.get(url).content.decode()
+    row = page[page.index(f'id="c{a.clause_id}"') :].split("</article>", 1)[0]
+    assert "不符合" in row and "回来还在的问题" in row and "已保存" in row and "（张三）" in row
     assert '已填写 <strong id="progress-count">1/51</strong>' in page
+    # Opening the clause again (htmx, or ?edit= without JavaScript) shows the saved input.
+    form = c.get(edit_url(checklist, a), **HTMX).content.decode()
+    assert 'value="回来还在的问题"' in form and 'name="version" value="1"' in form
+    assert 'value="回来还在的问题"' in c.get(f"{url}?edit={a.clause_id}").content.decode()
+
+
+def edit_url(checklist, answer) -> str:  # noqa: ANN001
+    return reverse("checklists:clause_edit", args=[checklist.pk, answer.clause_id])
+
+
+def test_the_page_lists_compact_rows_and_opens_one_clause_form_at_a_time(
+    checklist,
+    filler,  # noqa: ANN001
+) -> None:
+    c = login(filler)
+    url = reverse("checklists:detail", args=[checklist.pk])
+    page = c.get(url).content.decode()
+    assert page.count('<article class="clause clause-row is-open"') == 51
+    assert 'class="clause-form"' not in page and 'name="result"' not in page  # no form yet
+    a = first_answer(checklist)
+    assert f'hx-get="{edit_url(checklist, a)}"' in page
+    assert f'href="?edit={a.clause_id}#c{a.clause_id}"' in page
+    # htmx opens the form of one clause …
+    form = c.get(edit_url(checklist, a), **HTMX).content.decode()
+    assert form.count('<article class="clause clause-edit') == 1
+    assert "保存本条" in form and 'name="result" value="nonconform"' in form
+    assert f'hx-post="{save_url(checklist, a)}"' in form and "收起" in form
+    # … "收起" gives the compact row back …
+    row = c.get(edit_url(checklist, a) + "?row=1", **HTMX).content.decode()
+    assert row.startswith(f'<article class="clause clause-row is-open" id="c{a.clause_id}">')
+    assert "保存本条" not in row
+    # … and without JavaScript the link opens the form in place on the page.
+    r = c.get(edit_url(checklist, a))
+    assert r.status_code == 302 and r["Location"] == f"{url}?edit={a.clause_id}#c{a.clause_id}"
+    in_place = c.get(f"{url}?edit={a.clause_id}").content.decode()
+    assert in_place.count('class="clause-form"') == 1 and in_place.count("<article") == 51
+
+
+def test_without_javascript_a_refused_save_shows_the_clause_with_the_typed_text(
+    checklist,
+    filler,  # noqa: ANN001
+) -> None:
+    a = first_answer(checklist)
+    r = login(filler).post(
+        save_url(checklist, a), {"version": "0", "result": "nonconform", "remarks": "我写的备注"}
+    )
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert "至少填写一条存在问题" in body and "我写的备注" in body and "<html" in body
+
+
+def test_problem_lines_show_their_rectification_state_with_a_link(
+    checklist,
+    filler,  # noqa: ANN001
+) -> None:
+    from anbiao.rectification.models import Problem
+
+    a = first_answer(checklist)
+    c = login(filler)
+    c.post(
+        save_url(checklist, a),
+        {"version": "0", "result": "nonconform", "problem": ["消防通道堵塞"]},
+        **HTMX,
+    )
+    problem = Problem.objects.get(problem_line__answer=a)
+    link = reverse("rectification:problem_detail", args=[problem.pk])
+    page = c.get(reverse("checklists:detail", args=[checklist.pk])).content.decode()
+    row = page[page.index(f'id="c{a.clause_id}"') :].split("</article>", 1)[0]
+    assert f'href="{link}"' in row and f"整改：{problem.get_status_display()}" in row
+    form = c.get(edit_url(checklist, a), **HTMX).content.decode()
+    assert f'href="{link}"' in form
+    assert c.get(link).status_code == 200
 
 
 def test_evidence_is_checked_by_content_and_downloaded_as_an_attachment_in_scope_only(
@@ -269,5 +343,27 @@ def test_the_built_clause_urls_equal_the_named_routes(checklist, filler) -> None
     e = a.evidence_list[0]
     assert a.save_url == reverse("checklists:answer_save", args=[checklist.pk, a.clause_id])
     assert a.upload_url == reverse("checklists:evidence_upload", args=[checklist.pk, a.clause_id])
+    assert a.edit_url == reverse("checklists:clause_edit", args=[checklist.pk, a.clause_id])
     assert e.download_url == reverse("checklists:evidence_download", args=[checklist.pk, e.pk])
     assert e.delete_url == reverse("checklists:evidence_delete", args=[checklist.pk, e.pk])
+    # The compact rows build the same URLs from the page's prefixes.
+    page = selectors.checklist_page(checklist, user=filler, can_fill=True)
+    html = "".join(str(p) for s in page.sections for p in s.parts)
+    assert f'hx-get="{a.edit_url}"' in html
+    assert f'href="{e.download_url}"' in html
+    assert selectors.problem_prefix() + "x/" == reverse(
+        "rectification:problem_detail", args=["00000000-0000-0000-0000-000000000000"]
+    ).replace("00000000-0000-0000-0000-000000000000", "x")
+
+
+def test_user_text_in_the_rows_is_escaped(checklist, filler) -> None:  # noqa: ANN001
+    a = first_answer(checklist)
+    services.answer_save(
+        by=filler,
+        answer=a,
+        expected_version=0,
+        data=services.AnswerInput("nonconform", "<b>备注</b>", ["<script>x</script>"]),
+    )
+    page = login(filler).get(reverse("checklists:detail", args=[checklist.pk])).content.decode()
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "<b>备注</b>" not in page and "&lt;b&gt;备注&lt;/b&gt;" in page

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from anbiao.accounts.models import BUSINESS_ROLES, Role
-from anbiao.checklists.exports.tests.access_matrix import CASES as EXPORT_CASES
 from anbiao.checklists.exports.tests.helpers import campaign
 from anbiao.core.access import WRITER_ROLES
 from anbiao.core.tests.matrix import Case, allow
@@ -198,4 +197,4 @@ REPORT_CASES: list[Case] = [
     ),
 ]
 
-CASES = REPORT_CASES + EXPORT_CASES
+CASES = REPORT_CASES
