@@ -259,6 +259,18 @@ class StarDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise_id}: {self.level_before} → {self.level_after}"
 
+    @property
+    def before_label(self) -> str:
+        from anbiao.orgs.models import StarLevel
+
+        return StarLevel(self.level_before).label
+
+    @property
+    def after_label(self) -> str:
+        from anbiao.orgs.models import StarLevel
+
+        return StarLevel(self.level_after).label
+
 
 class Plaque(models.Model):
     """授牌 of a three-star enterprise."""

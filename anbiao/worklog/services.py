@@ -290,9 +290,13 @@ def star_move(
             raise ValidationError({"files": "请先上传自评佐证材料。"})
         app.applied_at = now
     elif action == "propose":
-        app.proposed_level = _level(level, "level")
-        if not reason:
-            raise ValidationError({"reason": "请填写审核意见（理由）。"})
+        errors = {} if reason else {"reason": ["请填写审核意见（理由）。"]}
+        try:
+            app.proposed_level = _level(level, "level")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
         app.department_reasons = reason
         app.proposed_at = now
     elif action == "refuse":

@@ -1,0 +1,66 @@
+"""In Chromium: an enterprise applies for three stars, its department proposes, the city office
+approves and records the plaque; the registry shows three stars."""
+
+from __future__ import annotations
+
+import pytest
+
+from anbiao.accounts.models import Role
+from anbiao.orgs.models import OrgKind
+from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
+from anbiao.tasks_reporting.tests.test_browser import login, shot
+from anbiao.worklog.models import Plaque, StarApplication, StarStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> None:  # noqa: ANN001
+    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
+    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
+    ent = EnterpriseFactory(town=town, department=dept, organization__name="南安示范机械有限公司")
+    make_user(city, Role.ORG_ADMIN, username="city1")
+    make_user(dept, Role.FILLER, username="dept1")
+    make_user(ent.organization, Role.FILLER, username="ent1")
+    evidence = tmp_path / "自评报告.pdf"
+    evidence.write_bytes(b"%PDF-1.4\nself\n%%EOF\n")
+
+    page = login(browser, live_server, "ent1")
+    page.goto("/worklog/stars/apply/")
+    page.get_by_label("申请星级").select_option("3")
+    page.get_by_label("自评得分").fill("93.5")
+    page.get_by_label("自评佐证材料").set_input_files(str(evidence))
+    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_text("状态：已申请").wait_for()
+    assert page.csp_errors == []
+
+    d = login(browser, live_server, "dept1")
+    d.goto(f"/worklog/stars/{StarApplication.objects.get().pk}/")
+    form = d.locator("form", has=d.get_by_role("button", name="审核并建议星级"))
+    form.get_by_role("button", name="审核并建议星级").click()
+    form = d.locator("form", has=d.get_by_role("button", name="审核并建议星级"))
+    form.get_by_text("意见（理由）：请填写审核意见（理由）。").wait_for()
+    form.get_by_text("星级：星级应为一星、二星或三星。").wait_for()
+    form.get_by_label("星级").select_option("3")
+    form.get_by_label("意见（理由）").fill("现场核查符合三星标准")
+    form.get_by_role("button", name="审核并建议星级").click()
+    d.get_by_text("状态：部门已审核").wait_for()
+
+    c = login(browser, live_server, "city1")
+    c.goto(f"/worklog/stars/{StarApplication.objects.get().pk}/")
+    c.get_by_role("button", name="批准", exact=True).click()
+    c.get_by_text("状态：已批准").wait_for()
+    c.get_by_label("授牌日期").fill("2025-10-08")
+    c.get_by_label("牌匾编号").fill("NA-3S-001")
+    c.get_by_role("button", name="登记授牌").click()
+    c.get_by_text("牌匾编号 NA-3S-001").wait_for()
+    shot(c, "star-approved")
+    c.get_by_role("link", name="打印证书").click()
+    c.get_by_text("南安示范机械有限公司").first.wait_for()
+    shot(c, "star-certificate")
+    assert c.csp_errors == []
+    ent.refresh_from_db()
+    assert ent.star_level == 3
+    assert StarApplication.objects.get().status == StarStatus.APPROVED
+    assert Plaque.objects.get().number == "NA-3S-001"
