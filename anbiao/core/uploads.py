@@ -81,10 +81,11 @@ def _ooxml_kind(data: bytes) -> str:
             content_types = (
                 zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
             )
-            if b"macroEnabled" in content_types:
+            if any(m in content_types for m in (b"macroEnabled", b"vbaProject", b"activeX")):
                 raise ValidationError("不接受含宏的文件（.xlsm/.docm），请另存为不含宏的格式。")
-            if b"<!DOCTYPE" in content_types or b"<!ENTITY" in content_types:
-                raise ValidationError("文件包含不安全的 XML 声明，已拒绝。")
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    _check_xml_part(zf.read(info))
             if "word/document.xml" in names:
                 return "docx"
             if "xl/workbook.xml" in names:
@@ -92,6 +93,28 @@ def _ooxml_kind(data: bytes) -> str:
     except zipfile.BadZipFile as exc:
         raise ValidationError("文件已损坏，无法识别。") from exc
     raise ValidationError(f"不支持的文件类型。只接受{ALLOWED_TEXT}。")
+
+
+UNSAFE_RELATIONSHIPS = ("/attachedTemplate", "/oleObject", "/frame", "/subDocument")
+OLE_MACRO_NAMES = ("_VBA_PROJECT".encode("utf-16-le"), "Macros".encode("utf-16-le"))
+
+
+def _check_xml_part(data: bytes) -> None:
+    """No DTD (XXE, billion laughs) in any encoding; no remote template or OLE link."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root = fromstring(data, forbid_dtd=True)
+    except (DefusedXmlException, ParseError) as exc:
+        raise ValidationError("文件包含不安全的 XML 声明，已拒绝。") from exc
+    for rel in root.iter(
+        "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+    ):
+        if rel.get("TargetMode") == "External" and rel.get("Type", "").endswith(
+            UNSAFE_RELATIONSHIPS
+        ):
+            raise ValidationError("文件引用了外部模板或对象，已拒绝。")
 
 
 def sniff(data: bytes) -> str:
@@ -121,6 +144,8 @@ def _reencode_image(data: bytes, kind: str) -> tuple[bytes, str]:
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError("too many pixels")
             img.load()
             img = ImageOps.exif_transpose(img)
             out = io.BytesIO()
@@ -129,7 +154,7 @@ def _reencode_image(data: bytes, kind: str) -> tuple[bytes, str]:
                 return out.getvalue(), "png"
             if img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
-            img.save(out, format="JPEG", quality=85)
+            img.save(out, format="JPEG", quality=85, comment=b"")
             return out.getvalue(), "jpeg"
     except Image.DecompressionBombError as exc:
         raise ValidationError("图片像素过大，已拒绝。") from exc
@@ -141,6 +166,7 @@ def safe_display_name(name: str) -> str:
     """The user's file name for display only: no path parts, no control characters."""
     base = PurePath(name.replace("\\", "/")).name
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"/\\|?*')
+    base = base.lstrip(". ")
     return base[:200] or "文件"
 
 
@@ -166,6 +192,8 @@ def store_upload(
     display = safe_display_name(upload.name or "")
     if kind == "doc" and display.lower().endswith(".xls"):
         kind = "xls"
+    if kind in ("doc", "xls") and any(name in data for name in OLE_MACRO_NAMES):
+        raise ValidationError("不接受含宏的文件，请另存为不含宏的格式。")
     if images_only and kind not in IMAGE_KINDS:
         raise ValidationError("此处只接受图片（JPG、PNG）。")
     if kind in IMAGE_KINDS:
