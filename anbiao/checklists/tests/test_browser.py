@@ -41,6 +41,15 @@ def clause(page, n):  # noqa: ANN001, ANN201
     return page.locator("article.clause").nth(n)
 
 
+def open_clause(page, n):  # noqa: ANN001, ANN201
+    """Open clause n's form (the page lists compact rows; htmx fetches the form)."""
+    row = clause(page, n)
+    row.locator("[data-edit]").click()
+    box = page.locator("article.clause").nth(n)
+    box.locator("form.clause-form").wait_for()
+    return box
+
+
 def save_clause(box, result, problems=()):  # noqa: ANN001, ANN201
     box.get_by_label(result, exact=True).check()
     for text in problems:
@@ -80,8 +89,11 @@ def test_fill_sign_return_fix_resubmit_accept(browser, live_server, tmp_path) ->
     page.get_by_role("button", name="开始填写").click()
     page.get_by_role("heading", name="南安市企业安全生产标准化提升专项行动“回头看”细则").wait_for()
     assert page.locator("article.clause").count() == 51
+    assert page.locator("form.clause-form").count() == 0  # compact rows until a clause is opened
     # A rule is shown next to the clause: 不符合 without a problem is refused.
-    first = clause(page, 0)
+    first = open_clause(page, 0)
+    # The keyboard focus moves to the answer of the opened clause.
+    assert page.evaluate("document.activeElement.name") == "result"
     save_clause(first, "不符合")
     first = clause(page, 0)
     first.get_by_text("结论为“不符合”时，至少填写一条存在问题。").wait_for()
@@ -90,8 +102,12 @@ def test_fill_sign_return_fix_resubmit_accept(browser, live_server, tmp_path) ->
     clause(page, 0).locator("input[type=file]").set_input_files(str(photo))
     clause(page, 0).get_by_role("button", name="上传", exact=True).click()
     clause(page, 0).get_by_role("link", name="现场照片.png").wait_for()
+    # 收起 gives the compact row back, with the problems and their rectification state.
+    clause(page, 0).get_by_role("link", name="收起").click()
+    clause(page, 0).locator("[data-edit]").wait_for()
+    assert "整改：待整改" in clause(page, 0).inner_text()
     for n in range(1, 51):
-        box = clause(page, n)
+        box = open_clause(page, n)
         if n in (10, 20):
             save_clause(box, "不符合", [f"第{n + 1}条细则的问题"])
         else:
@@ -101,8 +117,27 @@ def test_fill_sign_return_fix_resubmit_accept(browser, live_server, tmp_path) ->
     shot(page, "1-filled")
     page.reload()
     assert page.locator("#progress-count").inner_text() == "51/51"
-    assert page.locator("input[value='公示栏未张贴告知书']").count() == 1
+    assert "公示栏未张贴告知书" in clause(page, 0).inner_text()
+    assert page.locator("article.clause").count() == 51
     assert page.csp_errors == []
+    # The exports open and contain the answers.
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="下载 Excel").click()
+    xlsx = tmp_path / "checklist.xlsx"
+    dl.value.save_as(xlsx)
+    from openpyxl import load_workbook
+
+    cells = [str(c) for row in load_workbook(xlsx).active.iter_rows(values_only=True) for c in row]
+    assert any("公示栏未张贴告知书" in c for c in cells)
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="下载 Word").click()
+    docx_path = tmp_path / "checklist.docx"
+    dl.value.save_as(docx_path)
+    import docx
+
+    document = docx.Document(str(docx_path))
+    texts = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert any("第11条细则的问题" in t for t in texts)
 
     # The principal signs on the canvas.
     page = login(browser, live_server, "eprincipal")
@@ -132,7 +167,7 @@ def test_fill_sign_return_fix_resubmit_accept(browser, live_server, tmp_path) ->
     page = login(browser, live_server, "eprincipal")
     page.get_by_text("第11条问题描述不具体，请补充整改措施。").first.wait_for()
     page.goto(f"/checklists/{checklist.pk}/")
-    box = clause(page, 10)
+    box = open_clause(page, 10)
     box.locator("input[name=problem]").first.fill("第11条细则的问题：已制定整改措施，月底前完成")
     box.get_by_role("button", name="保存本条").click()
     clause(page, 10).locator(".tag-ok").wait_for()

@@ -32,6 +32,21 @@
   }
   document.addEventListener("input", function (ev) { markChanged(ev.target); });
   document.addEventListener("change", function (ev) { markChanged(ev.target); });
+  // Keyboard and screen readers: after a clause is opened ("填写"/"修改"), put the focus on its
+  // answer; after "收起", back on its "填写"/"修改" link.
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    var cfg = ev.detail && ev.detail.requestConfig;
+    var elt = cfg && cfg.elt;
+    if (!elt || !elt.hasAttribute) { return; }
+    var opening = elt.hasAttribute("data-edit");
+    if (!opening && !elt.hasAttribute("data-collapse")) { return; }
+    var box = document.querySelector(elt.getAttribute("hx-target"));
+    if (!box) { return; }
+    var focus = opening
+      ? (box.querySelector("input[name=result]:checked") || box.querySelector("input[name=result]"))
+      : box.querySelector("[data-edit]");
+    if (focus) { focus.focus(); }
+  });
   // Warn before leaving the page with unsaved clauses.
   window.addEventListener("beforeunload", function (ev) {
     if (document.querySelector("[data-save-state][data-dirty]")) {
