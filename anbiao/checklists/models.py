@@ -228,6 +228,13 @@ class Checklist(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
     accepted_at = models.DateTimeField("通过时间", null=True, blank=True)
+    problem_count = models.PositiveIntegerField(
+        "存在问题条数",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="提交时冻结的存在问题条数（统计表第3、4列据此求和）；退回时清空，重新提交时重算",
+    )
 
     class Meta:
         verbose_name = "“回头看”细则填报"

@@ -335,6 +335,11 @@ def _snapshot(checklist: Checklist) -> dict[str, Any]:
     }
 
 
+def checklist_problem_count(checklist: Checklist) -> int:
+    """The number of 存在问题 lines of ``checklist`` (frozen into ``problem_count`` on submit)."""
+    return ProblemLine.objects.filter(answer__checklist=checklist).count()
+
+
 @transaction.atomic
 def checklist_submit(
     *,
@@ -402,7 +407,11 @@ def checklist_submit(
     checklist.status = target
     checklist.submitted_at = now
     checklist.lock_version += 1
-    checklist.save(update_fields=["status", "submitted_at", "lock_version", "updated_at"])
+    # frozen for the statistics (附件3 columns 3–4): lines cannot change until it is returned
+    checklist.problem_count = checklist_problem_count(checklist)
+    checklist.save(
+        update_fields=["status", "submitted_at", "lock_version", "problem_count", "updated_at"]
+    )
     log_action(
         checklist,
         "anbiao.checklist.submitted",
@@ -440,6 +449,7 @@ def _review(
     else:
         checklist.returned_at = now
         checklist.return_reason = reason
+        checklist.problem_count = None  # editable again: recounted when resubmitted
     checklist.save()
     log_action(
         checklist,
