@@ -5,10 +5,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from anbiao.core.menu import nav_items
+from anbiao.core.navigation import fold
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav": []}
-    return {"nav": nav_items(user), "current_org": user.organization}  # type: ignore[attr-defined]
+    return {"nav": fold(nav_items(user)), "current_org": user.organization}  # type: ignore[attr-defined]

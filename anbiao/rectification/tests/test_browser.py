@@ -62,6 +62,7 @@ def test_a_major_problem_goes_from_the_checklist_to_closed(browser, live_server,
     # It is on the 整改清单 at once, marked 自查中; the home page says what to do.
     page.goto("/")
     page.get_by_text("1 个问题待整改。").wait_for()
+    page.get_by_role("navigation", name="主菜单").get_by_text("整改与检查").click()
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="整改清单").click()
     row = page.get_by_role("row").filter(has_text=text)
     assert "自查中" in row.inner_text() and "待整改" in row.inner_text()

@@ -26,4 +26,10 @@
       form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
+  // Menu groups: one open at a time; a click elsewhere closes them.
+  document.addEventListener("click", function (ev) {
+    document.querySelectorAll("details.navgroup[open]").forEach(function (d) {
+      if (!d.contains(ev.target)) { d.removeAttribute("open"); }
+    });
+  });
 })();
