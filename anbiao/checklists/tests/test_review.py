@@ -74,7 +74,9 @@ def test_submitting_needs_every_clause_answered_and_lists_the_missing_ones(ent, 
     c = helpers.start(ent.organization, principal)
     page = login(principal).get(reverse("checklists:submit", args=[c.pk])).content.decode()
     assert "还有 51 条细则未填写结论" in page
-    assert f'href="{reverse("checklists:detail", args=[c.pk])}#c' in page
+    first = c.answers.order_by("clause__position").first().clause_id
+    detail = reverse("checklists:detail", args=[c.pk])
+    assert f'href="{detail}?edit={first}#c{first}"' in page  # opens the clause to fill it
     with pytest.raises(ValidationError, match="还有 51 条细则未填写结论"):
         services.checklist_submit(by=principal, checklist=c, signature_data_url=data_url())
     c.refresh_from_db()
