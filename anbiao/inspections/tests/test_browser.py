@@ -31,12 +31,8 @@ def login(page, live_server, username):  # noqa: ANN001, ANN201
     page.wait_for_url(f"{live_server.url}/")
 
 
-def logout(page):  # noqa: ANN001, ANN201
-    page.context.clear_cookies()
-
-
 def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa: ANN001
-    page, live_server, tmp_path
+    page, browser, live_server, tmp_path
 ) -> None:
     town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
     dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
@@ -90,12 +86,17 @@ def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa
     assert problem.source == ProblemSource.INSPECTION
     assert ProblemEvidence.objects.filter(problem=problem).count() == 1
 
-    # The enterprise finds the problem on its 整改清单.
-    logout(page)
-    login(page, live_server, "efiller")
-    page.goto("/rectification/ledger/")
-    page.get_by_text(text).first.wait_for()
-    shot(page, "3-ledger")
+    # The enterprise (its own browser) finds the problem on its 整改清单.
+    context = browser.new_context(
+        locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
+    ent_page = context.new_page()
+    ent_page.set_default_timeout(15000)
+    login(ent_page, live_server, "efiller")
+    ent_page.goto("/rectification/ledger/")
+    ent_page.get_by_text(text).first.wait_for()
+    shot(ent_page, "3-ledger")
+    context.close()
     assert errors == []
 
 
