@@ -15,9 +15,9 @@ def _business(user: Any) -> bool:
 def nav_items(user: Any) -> list[NavItem]:
     if not _business(user):
         return []
-    from anbiao.tasks_reporting.selectors import my_open_items
+    from anbiao.tasks_reporting.selectors import my_pending
 
-    open_items = [i for i in my_open_items(user) if i.left]
+    open_items = my_pending(user)
     return [
         NavItem("报送任务", reverse("reporting:task_list"), order=80, badge=len(open_items) or None)
     ]
@@ -26,18 +26,16 @@ def nav_items(user: Any) -> list[NavItem]:
 def home_cards(user: Any) -> list[HomeCard]:
     if not _business(user) or not can_write(user):
         return []
-    from anbiao.tasks_reporting.selectors import my_open_items
+    from anbiao.tasks_reporting.selectors import my_pending
 
-    items = [i for i in my_open_items(user) if i.left]
+    items = my_pending(user)
     if not items:
         return []
     overdue = sum(1 for i in items if i.overdue)
     first = items[0]
     body = f"本单位有 {len(items)} 项报送未提交"
     body += f"，其中 {overdue} 项已逾期。" if overdue else "。"
-    body += (
-        f"最近截止：{first.period.task.title}（{first.period.deadline:%Y-%m-%d}，{first.left}）。"
-    )
+    body += f"最近截止：{first.task.title}（{first.deadline:%Y-%m-%d}，{first.left}）。"
     return [
         HomeCard(
             "报送任务",

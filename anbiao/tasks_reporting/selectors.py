@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,6 @@ from anbiao.tasks_reporting.models import (
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from anbiao.accounts.models import User
 
 
@@ -134,3 +133,36 @@ def my_open_items(user: User, now: dt.datetime | None = None) -> list[MyItem]:
         )
     )
     return items
+
+
+@dataclass
+class Pending:
+    task: ReportTask
+    deadline: dt.date
+    overdue: bool
+    left: str
+
+
+def my_pending(user: User, now: dt.datetime | None = None) -> list[Pending]:
+    """Read-only (for menus and home cards): the unit's periods not yet submitted, including
+    periods not yet created in the database, nearest deadline first."""
+    from anbiao.tasks_reporting.services import period_deadlines
+
+    now = now or timezone.now()
+    org = user.organization
+    if org is None:
+        return []
+    done = set(
+        ReportSubmission.objects.filter(
+            organization=org, status=SubmissionStatus.SUBMITTED
+        ).values_list("period__task_id", "period__deadline")
+    )
+    out = []
+    for task in tasks_for_unit(user):
+        for d in period_deadlines(task, now):
+            if (task.pk, d) not in done:
+                out.append(
+                    Pending(task, d, deadlines.is_overdue(d, now), deadlines.time_left_text(d, now))
+                )
+    out.sort(key=lambda p: p.deadline)
+    return out

@@ -50,7 +50,9 @@ def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_p
     upload.write_bytes(b"%PDF-1.4\nchecklist\n%%EOF\n")
 
     page = login(browser, live_server, "dept1")
-    page.get_by_role("link", name="报送任务").first.click()
+    shot(page, "reporting-home")
+    # The home card leads to the unit's reporting tasks.
+    page.locator(".card", has_text="报送任务").get_by_role("link", name="去报送").click()
     page.get_by_role("link", name=task.title).click()
     page.get_by_label("上传文件").set_input_files(str(upload))
     page.get_by_role("button", name="提交").click()
@@ -78,3 +80,5 @@ def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_p
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.namelist() == ["南安市应急管理局/安全生产检查清单.pdf"]
     assert office.csp_errors == []
+    page.context.close()
+    office.context.close()

@@ -248,3 +248,13 @@ def test_the_home_page_shows_the_units_open_and_overdue_reporting(world) -> None
     text = client_for(world.users["department:filler"]).get(reverse("core:home")).content.decode()
     assert "本单位有 1 项报送未提交，其中 1 项已逾期。" in text
     assert reverse("reporting:task_list") in text
+
+
+def test_the_menu_counts_monthly_periods_without_writing_them(world) -> None:  # noqa: ANN001
+    from anbiao.tasks_reporting.menu import nav_items
+    from anbiao.tasks_reporting.models import ReportPeriod
+
+    b.task(world.city, [world.dept], deadline=dt.date(2025, 1, 25), recurrence_day=25)
+    items = nav_items(world.users["department:viewer"])
+    assert items[0].badge is not None and items[0].badge >= 2
+    assert not ReportPeriod.objects.exists()

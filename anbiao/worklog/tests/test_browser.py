@@ -64,3 +64,6 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
     assert ent.star_level == 3
     assert StarApplication.objects.get().status == StarStatus.APPROVED
     assert Plaque.objects.get().number == "NA-3S-001"
+    page.context.close()
+    d.context.close()
+    c.context.close()
