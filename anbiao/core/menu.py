@@ -60,5 +60,10 @@ def nav_items(user: Any) -> list[NavItem]:
     return _collect("nav_items", user)
 
 
+TONE_RANK = {"danger": 0, "warn": 1, "": 2, "ok": 3}
+
+
 def home_cards(user: Any) -> list[HomeCard]:
-    return _collect("home_cards", user)
+    """The home page's cards: the dashboard first, then what is overdue, then what is due."""
+    cards = _collect("home_cards", user)
+    return sorted(cards, key=lambda c: (c.order > 1, TONE_RANK.get(c.tone, 2), c.order))
