@@ -20,8 +20,10 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data and self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
+        return [single(data, initial)] if data or self.required else []
 
 
 class TaskForm(forms.Form):

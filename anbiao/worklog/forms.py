@@ -90,7 +90,7 @@ class StarApplyForm(forms.Form):
     statement = forms.CharField(
         label="申请说明", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = MultipleFileField(label="自评佐证材料", required=False)
+    files = MultipleFileField(label="自评佐证材料", help_text="自评报告、评分表等，可多选")
 
 
 class StarMoveForm(forms.Form):

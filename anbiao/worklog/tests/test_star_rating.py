@@ -205,3 +205,13 @@ def test_a_two_star_enterprise_has_no_certificate(world) -> None:  # noqa: ANN00
     c = Client()
     login_fully(c, world.users["city:filler"])
     assert c.get(reverse("worklog:certificate", args=[app.pk])).status_code == 404
+
+
+def test_the_application_form_requires_evidence_and_keeps_the_input(world) -> None:  # noqa: ANN001
+    c = Client()
+    login_fully(c, world.users["enterprise:filler"])
+    r = c.post(reverse("worklog:star_apply"), {"requested_star": "2", "self_score": "87.5"})
+    text = r.content.decode()
+    assert r.status_code == 200
+    assert "自评佐证材料：" in text and 'value="87.5"' in text
+    assert not StarApplication.objects.exists()
