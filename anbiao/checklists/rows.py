@@ -16,9 +16,12 @@ The full edit form of a clause is NOT here: it is the ``clause`` partial of
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import CharField, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -80,8 +83,8 @@ ANSWER_FIELDS = (
 
 
 def rows_for(checklist: Checklist, *, clause_id: Any = None) -> list[Row]:
-    """The rows of a checklist (or of one clause) in clause order: three queries, whatever the
-    number of clauses, problem lines and files."""
+    """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
+    number of clauses, problem lines and files (answers; problem lines UNION ALL evidence)."""
     answers = checklist.answers.order_by("clause__position")
     problems = ProblemLine.objects.filter(answer__checklist=checklist)
     evidence = AnswerEvidence.objects.filter(answer__checklist=checklist)
@@ -92,15 +95,35 @@ def rows_for(checklist: Checklist, *, clause_id: Any = None) -> list[Row]:
     rows: dict[int, Row] = {}
     for v in answers.values_list(*ANSWER_FIELDS):
         rows[v[0]] = Row(*v[:14], v[14] or v[15] or "")
-    for answer_id, text, problem_id, status in problems.order_by(
-        "answer_id", "position"
-    ).values_list("answer_id", "text", "tracked_problem__id", "tracked_problem__status"):
-        rows[answer_id].problems.append((text, problem_id, status or ""))
-    for answer_id, pk, name, size in evidence.order_by("added_at", "id").values_list(
-        "answer_id", "id", "stored_file__original_name", "stored_file__size"
-    ):
-        rows[answer_id].evidence.append((pk, name, size))
+    for kind, answer_id, _sort, name, ref, extra in _lines(problems, evidence):
+        if kind == 0:  # a problem line: text, tracked problem id, its status
+            rows[answer_id].problems.append((name, uuid.UUID(ref) if ref else None, extra or ""))
+        else:  # an evidence file: name, id, size
+            rows[answer_id].evidence.append((int(ref), name, int(extra or 0)))
     return list(rows.values())
+
+
+def _lines(problems: QuerySet[ProblemLine], evidence: QuerySet[AnswerEvidence]) -> Any:
+    """Problem lines and evidence files in ONE query: (kind 0/1, answer id, order, text or file
+    name, tracked problem id or evidence id, problem status or file size), all as text."""
+    text = CharField()
+    lines = problems.order_by().values_list(
+        Value(0, output_field=IntegerField()),
+        "answer_id",
+        "position",
+        "text",
+        Cast("tracked_problem__id", output_field=text),
+        Cast("tracked_problem__status", output_field=text),
+    )
+    files = evidence.order_by().values_list(
+        Value(1, output_field=IntegerField()),
+        "answer_id",
+        "id",
+        "stored_file__original_name",
+        Cast("id", output_field=text),
+        Cast("stored_file__size", output_field=text),
+    )
+    return sorted(lines.union(files, all=True), key=lambda r: (r[0], r[1], r[2]))
 
 
 def _status_labels() -> dict[str, str]:
