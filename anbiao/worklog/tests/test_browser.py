@@ -67,3 +67,23 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
     page.context.close()
     d.context.close()
     c.context.close()
+
+
+def test_the_record_form_shows_headcounts_only_for_training(browser, live_server) -> None:  # noqa: ANN001
+    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
+    make_user(town, Role.FILLER, username="town1")
+    page = login(browser, live_server, "town1")
+    page.goto("/worklog/records/new/")
+    page.get_by_label("类别").select_option("publicity")
+    assert not page.get_by_label("参训人数：基层网格员").is_visible()
+    assert page.get_by_label("宣传渠道").is_visible()
+    page.get_by_label("类别").select_option("training")
+    assert page.get_by_label("参训人数：基层网格员").is_visible()
+    assert not page.get_by_label("宣传渠道").is_visible()
+    page.get_by_label("日期").fill("2025-09-12")
+    page.get_by_label("主题").fill("网格员专题培训")
+    page.get_by_label("参训人数：基层网格员").fill("30")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已登记：专题培训：网格员专题培训").wait_for()
+    assert page.csp_errors == []
+    page.context.close()
