@@ -212,3 +212,17 @@ def test_the_template_tag_shows_the_records_linked_to_a_clause(world) -> None:  
     )
     assert "标准化提升实施方案" in html
     assert reverse("worklog:record_detail", args=[rec.pk]) in html
+
+
+def test_linked_records_can_be_prefetched_for_a_whole_checklist(
+    world, django_assert_num_queries
+) -> None:  # noqa: ANN001
+    rec = b.record(world.dept, kind=RecordKind.MEETING)
+    checklist = ch.start(world.dept)
+    first = checklist.answers.order_by("clause__position").first()
+    services.record_link(by=world.users["department:filler"], record=rec, answer=first)
+    answers = list(checklist.answers.prefetch_related("worklog_links__record"))
+    with django_assert_num_queries(0):
+        found = {a.pk: selectors.linked_records_for_answer(a) for a in answers}
+    assert found[first.pk] == [rec]
+    assert sum(len(v) for v in found.values()) == 1
