@@ -23,7 +23,7 @@ from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.tasks_reporting import deadlines, selectors, services
 from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskForm
-from anbiao.tasks_reporting.models import SubmissionStatus
+from anbiao.tasks_reporting.models import ReportSubmission, SubmissionStatus
 
 ISSUERS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
 
@@ -149,7 +149,11 @@ def issued_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
 @require()
 def my_period(request: HttpRequest, pk: str) -> HttpResponse:
     period = selectors.my_period_get(user=request.user, pk=pk)
-    sub = services.submission_for(period=period, organization=request.user.organization)
+    org = request.user.organization
+    # Reading creates nothing; the unit's submission row appears with its first save.
+    sub = ReportSubmission.objects.filter(period=period, organization=org).first()
+    if sub is None:
+        sub = ReportSubmission(period=period, organization=org)
     editable = can_write(request.user) and sub.status != SubmissionStatus.SUBMITTED
     form = SubmissionForm(request.POST or None, request.FILES or None, initial={"text": sub.text})
     if request.method == "POST":
@@ -157,6 +161,7 @@ def my_period(request: HttpRequest, pk: str) -> HttpResponse:
             messages.error(request, "当前不能修改报送材料。")
             return redirect("reporting:my_period", pk=period.pk)
         if form.is_valid():
+            sub = services.submission_for(period=period, organization=org)
             try:
                 services.submission_save(
                     by=request.user,
@@ -179,6 +184,7 @@ def my_period(request: HttpRequest, pk: str) -> HttpResponse:
             "period": period,
             "task": period.task,
             "sub": sub,
+            "files": list(sub.files.all()) if sub.pk else [],
             "form": form,
             "editable": editable,
             "left": deadlines.time_left_text(period.deadline, now),
@@ -192,7 +198,9 @@ def my_period(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def my_file_remove(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
     period = selectors.my_period_get(user=request.user, pk=pk)
-    sub = services.submission_for(period=period, organization=request.user.organization)
+    sub = get_in_scope_or_404(
+        ReportSubmission.objects.filter(period=period), organization=request.user.organization
+    )
     try:
         services.submission_file_remove(by=request.user, submission=sub, file_id=file_id)
     except ValidationError as exc:
@@ -203,6 +211,8 @@ def my_file_remove(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
 @require()
 def my_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
     period = selectors.my_period_get(user=request.user, pk=pk)
-    sub = services.submission_for(period=period, organization=request.user.organization)
+    sub = get_in_scope_or_404(
+        ReportSubmission.objects.filter(period=period), organization=request.user.organization
+    )
     stored = get_in_scope_or_404(sub.files.all(), pk=file_id)
     return stored_file_response(stored)

@@ -258,3 +258,12 @@ def test_the_menu_counts_monthly_periods_without_writing_them(world) -> None:  #
     items = nav_items(world.users["department:viewer"])
     assert items[0].badge is not None and items[0].badge >= 2
     assert not ReportPeriod.objects.exists()
+
+
+def test_opening_a_task_creates_no_submission(world) -> None:  # noqa: ANN001
+    p = b.period(b.task(world.city, [world.ent.organization]))
+    r = client_for(world.users["enterprise:viewer"]).get(
+        reverse("reporting:my_period", args=[p.pk])
+    )
+    assert r.status_code == 200
+    assert not ReportSubmission.objects.exists()
