@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import CharField, IntegerField, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -62,68 +63,94 @@ class Row:
         return f"（{self.clause_number}）{self.clause_text}"
 
 
-ANSWER_FIELDS = (
-    "id",
-    "clause_id",
-    "clause__number",
-    "clause__text",
-    "clause__item_id",
-    "clause__item__number",
-    "clause__item__text",
-    "clause__item__section_id",
-    "clause__item__section__position",
-    "clause__item__section__title",
-    "result",
-    "remarks",
-    "version",
-    "updated_at",
-    "updated_by__full_name",
-    "updated_by__username",
-)
+def _sql() -> tuple[str, str]:
+    """The two queries of :func:`rows_for`, with table and column names from the models.
+
+    Plain SQL (portable: PostgreSQL and SQLite) because compiling the equivalent ORM queries
+    cost more CPU than the rest of the page's own work; the page is measured by
+    ``bench/checklist_page.py``.
+    """
+    from django.contrib.auth import get_user_model
+
+    from anbiao.checklists.models import Answer, Clause, Item, Section
+    from anbiao.core.models import StoredFile
+    from anbiao.rectification.models import Problem
+
+    t = {
+        "a": Answer._meta.db_table,
+        "c": Clause._meta.db_table,
+        "i": Item._meta.db_table,
+        "s": Section._meta.db_table,
+        "u": get_user_model()._meta.db_table,
+        "p": ProblemLine._meta.db_table,
+        "tp": Problem._meta.db_table,
+        "tp_line": Problem._meta.get_field("problem_line").column,
+        "e": AnswerEvidence._meta.db_table,
+        "f": StoredFile._meta.db_table,
+    }
+    # Only table and column names from the models' metadata are formatted in, never input.
+    answers = (  # noqa: S608
+        "SELECT a.id, a.clause_id, c.number, c.text, i.id, i.number, i.text, s.id, s.position,"
+        " s.title, a.result, a.remarks, a.version, a.updated_at, u.full_name, u.username"
+        ' FROM "{a}" a JOIN "{c}" c ON c.id = a.clause_id JOIN "{i}" i ON i.id = c.item_id'
+        ' JOIN "{s}" s ON s.id = i.section_id LEFT JOIN "{u}" u ON u.id = a.updated_by_id'
+        " WHERE a.checklist_id = %s AND (%s IS NULL OR a.clause_id = %s)"
+        " ORDER BY c.position"
+    ).format(**t)
+    lines = (  # noqa: S608
+        "SELECT 0, p.answer_id, p.position, p.text, tp.id, tp.status, NULL"
+        ' FROM "{p}" p JOIN "{a}" a ON a.id = p.answer_id'
+        ' LEFT JOIN "{tp}" tp ON tp."{tp_line}" = p.id'
+        " WHERE a.checklist_id = %s AND (%s IS NULL OR a.clause_id = %s)"
+        " UNION ALL"
+        " SELECT 1, e.answer_id, e.id, f.original_name, NULL, NULL, f.size"
+        ' FROM "{e}" e JOIN "{a}" a ON a.id = e.answer_id JOIN "{f}" f ON f.id = e.stored_file_id'
+        " WHERE a.checklist_id = %s AND (%s IS NULL OR a.clause_id = %s)"
+        " ORDER BY 1, 2, 3"
+    ).format(**t)
+    return answers, lines
+
+
+_SQL: tuple[str, str] | None = None
+
+
+def _aware(value: Any) -> Any:
+    """``updated_at`` as an aware datetime (SQLite hands back text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def rows_for(checklist: Checklist, *, clause_id: Any = None) -> list[Row]:
     """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
     number of clauses, problem lines and files (answers; problem lines UNION ALL evidence)."""
-    answers = checklist.answers.order_by("clause__position")
-    problems = ProblemLine.objects.filter(answer__checklist=checklist)
-    evidence = AnswerEvidence.objects.filter(answer__checklist=checklist)
-    if clause_id is not None:
-        answers = answers.filter(clause_id=clause_id)
-        problems = problems.filter(answer__clause_id=clause_id)
-        evidence = evidence.filter(answer__clause_id=clause_id)
+    global _SQL  # noqa: PLW0603 — built once per process from the models' metadata
+    if _SQL is None:
+        _SQL = _sql()
+    answers_sql, lines_sql = _SQL
+    from anbiao.checklists.models import Answer
+
+    pk = Answer._meta.get_field("checklist").target_field.get_db_prep_value(
+        checklist.pk, connection
+    )
+    clause = int(clause_id) if clause_id is not None else None
     rows: dict[int, Row] = {}
-    for v in answers.values_list(*ANSWER_FIELDS):
-        rows[v[0]] = Row(*v[:14], v[14] or v[15] or "")
-    for kind, answer_id, _sort, name, ref, extra in _lines(problems, evidence):
-        if kind == 0:  # a problem line: text, tracked problem id, its status
-            rows[answer_id].problems.append((name, uuid.UUID(ref) if ref else None, extra or ""))
-        else:  # an evidence file: name, id, size
-            rows[answer_id].evidence.append((int(ref), name, int(extra or 0)))
+    with connection.cursor() as cursor:
+        cursor.execute(answers_sql, [pk, clause, clause])
+        for v in cursor.fetchall():
+            rows[v[0]] = Row(*v[:13], _aware(v[13]), v[14] or v[15] or "")
+        if not rows:
+            return []
+        cursor.execute(lines_sql, [pk, clause, clause] * 2)
+        for kind, answer_id, sort, name, ref, status, size in cursor.fetchall():
+            if kind == 0:  # a problem line: text, tracked problem id, its status
+                problem = uuid.UUID(str(ref)) if ref else None
+                rows[answer_id].problems.append((name, problem, status or ""))
+            else:  # an evidence file: id, name, size
+                rows[answer_id].evidence.append((sort, name, size or 0))
     return list(rows.values())
-
-
-def _lines(problems: QuerySet[ProblemLine], evidence: QuerySet[AnswerEvidence]) -> Any:
-    """Problem lines and evidence files in ONE query: (kind 0/1, answer id, order, text or file
-    name, tracked problem id or evidence id, problem status or file size), all as text."""
-    text = CharField()
-    lines = problems.order_by().values_list(
-        Value(0, output_field=IntegerField()),
-        "answer_id",
-        "position",
-        "text",
-        Cast("tracked_problem__id", output_field=text),
-        Cast("tracked_problem__status", output_field=text),
-    )
-    files = evidence.order_by().values_list(
-        Value(1, output_field=IntegerField()),
-        "answer_id",
-        "id",
-        "stored_file__original_name",
-        Cast("id", output_field=text),
-        Cast("stored_file__size", output_field=text),
-    )
-    return sorted(lines.union(files, all=True), key=lambda r: (r[0], r[1], r[2]))
 
 
 def _status_labels() -> dict[str, str]:
