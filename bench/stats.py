@@ -44,10 +44,21 @@ def main(argv: list[str] | None = None) -> None:
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", make_city.DEFAULT_DB)
     )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the city already in the database (built by make_city.py) instead of "
+        "rebuilding it; it is only migrated",
+    )
     args = parser.parse_args(argv)
 
-    make_city.prepare_database(args.database_url, fresh=True)
-    make_city.build(args.enterprises)
+    make_city.prepare_database(args.database_url, fresh=not args.reuse)
+    if args.reuse:
+        from anbiao.orgs.models import Enterprise
+
+        args.enterprises = Enterprise.objects.count()
+    else:
+        make_city.build(args.enterprises)
 
     from django.db import connection
     from django.db.models import Count

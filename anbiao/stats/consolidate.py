@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from anbiao.orgs.models import OrgKind
+from anbiao.orgs.models import Organization, OrgKind
 from anbiao.stats import columns as c
 from anbiao.stats.columns import Availability, Period, Roots, Scope
 
@@ -77,103 +78,196 @@ class _Acc:
         return self.by_unit, self.total
 
 
-def _lookbacks(period: Period, roots: Roots, out: Result) -> None:
-    """Columns 1–4 in three queries: enterprises (a semi-join, so each enterprise once however
-    many look-backs it has), government units, and problem lines by (department, town)."""
-    from anbiao.checklists.models import ProblemLine
+def _owner_columns(
+    period: Period, roots: Roots, avail: Availability, out: Result, scope: Scope | None
+) -> None:
+    """The owner columns (1–6, 11–13) in ONE query: the counted look-backs (one row per
+    organization, with its problem lines), the finalized reports and the counted records are
+    stacked (UNION ALL) and joined once to the enterprise registry, grouped by (primary
+    department, town) for enterprises and by organization for government units.
+
+    Each source's rules stay in its own queryset (``_lookbacks``, ``finalized_reports``,
+    ``Record.objects.counted()``); only their SQL is stacked here. An organization is a
+    government unit when it is one of ``roots`` (every government unit); any other organization
+    without a registry entry counts, like an enterprise, in the city total only.
+    """
     from anbiao.orgs.models import Enterprise
 
-    acc = {n: _Acc(roots) for n in (1, 2, 3, 4)}
-    counted = c._lookbacks(period)
-    ents = (
-        Enterprise.objects.filter(organization__in=counted.values("organization"))
-        .values("department", "town")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in ents:
-        acc[1].enterprise(r["department"], r["town"], r["n"])
-    govs = (
-        counted.exclude(organization__kind=OrgKind.ENTERPRISE)
-        .values("organization")
-        .annotate(orgs=Count("organization", distinct=True), lines=Count("answers__problems"))
-        .order_by()
-    )
-    for r in govs:
-        acc[2].government(r["organization"], r["orgs"])
-        acc[4].government(r["organization"], r["lines"])
-    lines = (
-        ProblemLine.objects.filter(
-            answer__checklist__in=counted.values("pk"),
-            answer__checklist__organization__kind=OrgKind.ENTERPRISE,
-        )
-        .values(
-            _d=F("answer__checklist__organization__enterprise__department"),
-            _t=F("answer__checklist__organization__enterprise__town"),
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for r in lines:
-        acc[3].enterprise(r["_d"], r["_t"], r["n"])
-    out.update({n: a.result() for n, a in acc.items()})
-
-
-def _reports(period: Period, roots: Roots, out: Result) -> None:
-    acc5, acc6 = _Acc(roots), _Acc(roots)
-    fn = c._report_source()
-    ent, gov = _owner(
-        fn(start=period.start, end=period.end),  # type: ignore[misc]
-        "organization",
-        {"n": Count("pk")},
-    )
-    for r in ent:
-        acc5.enterprise(r["_d"], r["_t"], r["n"])
-    for r in gov:
-        acc6.government(r["_g"], r["n"])
-    out[5], out[6] = acc5.result(), acc6.result()
-
-
-def _records(period: Period, roots: Roots, out: Result) -> None:
-    from anbiao.records.models import Record
-
-    acc = {n: _Acc(roots) for n in (11, 12, 13)}
-    qs = Record.objects.counted().in_period(period.start, period.end)
-    ent, gov = _owner(qs, "organization", {"n": Count("pk")}, extra=("kind",))
-    for r in ent:
-        acc[11 if r["kind"] == "experience" else 13].enterprise(r["_d"], r["_t"], r["n"])
-    for r in gov:
-        acc[12 if r["kind"] == "experience" else 13].government(r["_g"], r["n"])
-    out.update({n: a.result() for n, a in acc.items()})
-
-
-def _actor(no: int, grouped: dict[Any, int], roots: Roots, period: Period, out: Result) -> None:
-    by_unit = {}
-    for unit, n in grouped.items():
-        root = roots.root_of.get(unit, unit)
-        by_unit[root] = by_unit.get(root, 0) + n
-    city = roots.city or c.Organization(kind=OrgKind.CITY, name="全市")
-    total = c.COLUMN_BY_NO[no].records(Scope(unit=city, unit_ids=frozenset()), period).count()
-    out[no] = (by_unit, total)
-
-
-def consolidated(period: Period, roots: Roots, avail: Availability) -> Result:
-    """Every available column: the number per top-level unit, and the city-wide total."""
-    out: Result = {}
+    parts: list[tuple[str, list[Any]]] = []
     if avail.ok[1]:
-        _lookbacks(period, roots, out)
+        looks = c._lookbacks(period).filter(_own(scope, "organization")).order_by()
+        frozen = looks.values(_o=F("organization")).annotate(
+            _n=Sum("problem_count"), _u=Count("pk") - Count("problem_count")
+        )
+        parts.append(_part(frozen, "1", 'COALESCE("_n", 0)', '"_u"'))
     if avail.ok[5]:
-        _reports(period, roots, out)
+        fn = c._report_source()
+        reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
+        reports = (
+            reports.filter(_own(scope, "organization")).order_by().values(_o=F("organization"))
+        )
+        parts.append(_part(reports, "5", "1"))
     if avail.ok[11]:
-        _records(period, roots, out)
+        from anbiao.records.models import Record
+
+        recs = (
+            Record.objects.counted()
+            .in_period(period.start, period.end)
+            .filter(_own(scope, "organization"))
+            .order_by()
+            .values(_o=F("organization"), _k=F("kind"))
+        )
+        parts.append(_part(recs, "CASE WHEN \"_k\" = 'experience' THEN 11 ELSE 13 END", "1"))
+    if not parts:
+        return
+    ent = connection.ops.quote_name(Enterprise._meta.db_table)
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    # only ORM-compiled SQL and constants are pasted; every value is a parameter
+    head = (
+        'SELECT e."department_id", e."town_id", '
+        'CASE WHEN e."organization_id" IS NULL THEN x."o" END, x."src", '
+        'COUNT(*), SUM(x."n"), SUM(x."u") '
+    )
+    sql = (
+        head
+        + f'FROM ({union}) x LEFT JOIN {ent} e ON e."organization_id" = x."o" GROUP BY 1, 2, 3, 4'  # noqa: S608
+    )
+    params = [p for _, ps in parts for p in ps]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    acc = {n: _Acc(roots) for n in (1, 2, 3, 4, 5, 6, 11, 12, 13)}
+    gov_col = {1: 2, 5: 6, 11: 12, 13: 13}
+    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
+    unfrozen = 0
+
+    def add(col: int, dept: Any, town: Any, org: Any, n: int) -> None:
+        if org is not None and org in roots.root_of:  # a government unit
+            acc[gov_col.get(col, col + 1)].government(org, n)
+        else:  # an enterprise (without a registry entry: dept and town are None)
+            acc[col].enterprise(dept, town, n)
+
+    for dept, town, org, src, n, lines, u in rows:
+        dept, town, org = (None if v is None else as_pk(v) for v in (dept, town, org))
+        add(src, dept, town, org, n)
+        if src == 1:  # look-backs: one row per organization, with its frozen problem count
+            add(3, dept, town, org, int(lines or 0))
+            unfrozen += int(u or 0)
+    if unfrozen:  # look-backs marked submitted without the submit service: count their lines
+        lines = (
+            c.unfrozen_lines(looks)
+            .order_by()
+            .values_list(
+                "answer__checklist__organization__enterprise__department",
+                "answer__checklist__organization__enterprise__town",
+                "answer__checklist__organization",
+            )
+            .annotate(n=Count("pk"))
+        )
+        for dept, town, org, n in lines:
+            add(3, dept, town, org, n)
+    for src, cols in ((1, (1, 2, 3, 4)), (5, (5, 6)), (11, (11, 12, 13))):
+        if avail.ok[src]:
+            out.update({n: acc[n].result() for n in cols})
+
+
+def _part(qs: QuerySet[Any], src: str, n: str, u: str = "0") -> tuple[str, list[Any]]:
+    """``qs`` (selecting ``_o`` and maybe more) as rows (o, src, n, u) of the stack."""
+    sql, params = qs.query.sql_with_params()
+    stacked = f'SELECT s."_o" AS "o", {src} AS "src", {n} AS "n", {u} AS "u" FROM ({sql}) s'  # noqa: S608
+    return stacked, list(params)
+
+
+class _Distinct:
+    """Distinct targets per top-level acting unit, and over the whole city."""
+
+    def __init__(self, roots: Roots) -> None:
+        self.roots = roots
+        self.by_unit: dict[Any, set[Any]] = {}
+        self.all: set[Any] = set()
+
+    def add(self, actor: Any, target: Any) -> None:
+        root = self.roots.root_of.get(actor, actor)
+        self.by_unit.setdefault(root, set()).add(target)
+        self.all.add(target)
+
+    def result(self) -> tuple[dict[Any, int], int]:
+        return {u: len(ts) for u, ts in self.by_unit.items()}, len(self.all)
+
+
+def _inspections(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
+    """Columns 7–10 in two queries: the distinct (inspector, target) pairs of the counted
+    inspections, and their counted problems by (inspector, enterprise or not). A problem belongs
+    to one inspection, so the city total of problems is the sum over inspectors; an enterprise
+    inspected by several units counts once in the city total."""
+    insp = c._inspections(period).filter(_act(scope, c.INSPECTION_ACTOR))
+    ent = OrgKind.ENTERPRISE
+    pairs = (
+        insp.order_by()
+        .values_list(c.INSPECTION_ACTOR, c.INSPECTION_TARGET, f"{c.INSPECTION_TARGET}__kind")
+        .distinct()
+    )
+    d7, d9 = _Distinct(roots), _Distinct(roots)
+    for actor, target, kind in pairs:
+        (d7 if kind == ent else d9).add(actor, target)
+    problems = (
+        c._insp_problems_all(period)
+        .filter(_act(scope, f"{c.PROBLEM_INSPECTION}__{c.INSPECTION_ACTOR}"))
+        .order_by()
+        .values_list(
+            f"{c.PROBLEM_INSPECTION}__{c.INSPECTION_ACTOR}",
+            f"{c.PROBLEM_INSPECTION}__{c.INSPECTION_TARGET}__kind",
+        )
+        .annotate(n=Count("pk"))
+    )
+    a8, a10 = _Acc(roots), _Acc(roots)
+    for actor, kind, n in problems:
+        (a8 if kind == ent else a10).government(actor, n)
+    out[7], out[8], out[9], out[10] = d7.result(), a8.result(), d9.result(), a10.result()
+
+
+def _enforcement(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
+    """Columns 14–15 in two queries: published batches by publisher (a batch has one publisher,
+    so the city total is the sum), and the distinct (publisher, enterprise) pairs exposed."""
+    from anbiao.enforcement.models import ExposureBatch
+
+    batches = c._batches(period).filter(_act(scope, "department"))
+    a14 = _Acc(roots)
+    for unit, n in batches.order_by().values_list("department").annotate(n=Count("pk")):
+        a14.government(unit, n)
+    d15 = _Distinct(roots)
+    through = ExposureBatch.cases.through.objects.filter(exposurebatch__in=batches.values("pk"))
+    pairs = (
+        through.order_by()
+        .values_list("exposurebatch__department", "enforcementcase__enterprise")
+        .distinct()
+    )
+    for unit, enterprise in pairs:
+        d15.add(unit, enterprise)
+    out[14], out[15] = a14.result(), d15.result()
+
+
+def consolidated(
+    period: Period, roots: Roots, avail: Availability, scope: Scope | None = None
+) -> Result:
+    """Every available column: the number per top-level unit, and the city-wide total.
+
+    With ``scope`` (one reporting unit), only the records that unit counts are read (each query
+    filtered first by the unit's enterprises, itself and its sub-units), and the "city-wide
+    total" is that unit's number: this is one unit's table in the same few queries.
+    """
+    out: Result = {}
+    _owner_columns(period, roots, avail, out, scope)
     if avail.ok[7]:
-        # roots.expr maps sub-units to their top-level unit inside SQL, so "distinct" holds
-        # across a unit's sub-units too.
-        _actor(7, c.c07_grouped(period, roots), roots, period, out)
-        _actor(8, c.c08_grouped(period, roots), roots, period, out)
-        _actor(9, c.c09_grouped(period, roots), roots, period, out)
-        _actor(10, c.c10_grouped(period, roots), roots, period, out)
+        _inspections(period, roots, out, scope)
     if avail.ok[14]:
-        _actor(14, c.c14_grouped(period, roots), roots, period, out)
-        _actor(15, c.c15_grouped(period, roots), roots, period, out)
+        _enforcement(period, roots, out, scope)
     return out
+
+
+def _own(scope: Scope | None, path: str) -> Q:
+    return Q() if scope is None else c.owner_q(scope, path)
+
+
+def _act(scope: Scope | None, path: str) -> Q:
+    return Q() if scope is None else c.actor_q(scope, path)

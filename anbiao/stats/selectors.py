@@ -106,14 +106,18 @@ def column_records(*, scope: Scope, period: Period, no: int) -> QuerySet[Any]:
     return col.records(scope, period)
 
 
-def unit_table(*, unit: Organization, period: Period) -> UnitTable:
-    """The 15 live numbers for one reporting unit: one COUNT per column."""
+def unit_table(*, unit: Organization, period: Period, roots: Roots | None = None) -> UnitTable:
+    """The 15 live numbers for one reporting unit: the consolidated computation restricted to
+    the unit's records (a few queries, each filtered first by the unit's enterprises and units).
+    The drill-down lists (``column_records``) are the independent reading of the same numbers.
+    """
     scope = scope_for(unit)
     avail = Availability.now()
+    result = consolidated(period, roots or roots_load(), avail, scope)
     cells = []
     for col in COLUMNS:
         if avail.ok[col.no]:
-            cells.append(Cell(col, col.records(scope, period).count()))
+            cells.append(Cell(col, result[col.no][1]))
         else:
             cells.append(Cell(col, None, avail.note(col.no)))
     return UnitTable(unit=unit, period=period, cells=cells)

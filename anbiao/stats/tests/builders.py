@@ -19,6 +19,7 @@ from anbiao.checklists.models import (
     Template,
     TemplateVersion,
 )
+from anbiao.checklists.services import checklist_problem_count
 from anbiao.core.models import StoredFile
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -79,6 +80,9 @@ def lookback(
     ProblemLine.objects.bulk_create(
         [ProblemLine(answer=answer, position=i + 1, text=f"问题{i + 1}") for i in range(problems)]
     )
+    if c.is_submitted:  # frozen as the submit service does, counted from the lines themselves
+        c.problem_count = checklist_problem_count(c)
+        c.save(update_fields=["problem_count"])
     return c
 
 
