@@ -119,6 +119,7 @@ def problem_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "rectification/problem_detail.html",
         {
             "p": problem,
+            "inspection": problem.inspections.select_related("inspector").first(),
             "timeline": problem.transitions.select_related("by", "by_org"),
             "event_labels": services.EVENT_LABELS,
             "before": [e for e in evidence if e.stage == EvidenceStage.BEFORE],

@@ -222,6 +222,10 @@ def test_the_enterprise_sees_the_problems_on_its_rectification_list(w: dict) -> 
     assert detail.status_code == 200
     text = detail.content.decode()
     assert "动火作业未审批" in text and "完成检查" not in text and "添加问题" not in text
+    # the problem page leads back to the inspection it came from
+    problem = Problem.objects.get(inspection=insp)
+    page = c.get(reverse("rectification:problem_detail", args=[problem.pk])).content.decode()
+    assert reverse("inspections:inspection_detail", args=[insp.pk]) in page
     # another enterprise sees neither
     c2 = client_for(w["u"]["ent2"])
     assert "动火作业未审批" not in c2.get(reverse("rectification:ledger")).content.decode()
