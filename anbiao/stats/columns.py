@@ -1,12 +1,14 @@
-"""The 15 columns of 附件3: for each, the records it counts (a queryset) and a group-by form.
+"""The 15 columns of 附件3: for each, the records it counts (a queryset).
 
-Every column has two readings that must agree:
+Every column has two readings that must agree (the property test checks both against a count
+written plainly in the test):
 
 * ``records(scope, period)`` — the queryset of exactly the records the number counts for one
-  reporting unit; the number is ``.count()`` of it and the drill-down page lists it;
-* ``grouped(period, roots)`` — one or a few GROUP BY queries giving the number for every
-  reporting unit at once (the consolidated city table), so that the number of SQL queries does
-  not grow with the number of units or enterprises.
+  reporting unit; the drill-down page lists it;
+* the numbers themselves, from :mod:`anbiao.stats.consolidate`: a fixed handful of GROUP BY
+  queries for every reporting unit at once (the consolidated city table), or the same queries
+  filtered first by one unit (one unit's table), so that the number of SQL queries grows with
+  neither the number of units nor of enterprises.
 
 Two kinds of columns (the rule is written on the page, see :data:`RULES`):
 
@@ -30,18 +32,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    Model,
-    Q,
-    QuerySet,
-    Sum,
-    UUIDField,
-    Value,
-    When,
-)
+from django.db.models import Case, F, Model, Q, QuerySet, UUIDField, Value, When
 from django.utils import timezone
 
 from anbiao.orgs.models import Organization, OrgKind
@@ -159,17 +150,6 @@ def roots_load() -> Roots:
         towns=[o for o in tops if o.kind == OrgKind.TOWN],
         city=next((o for o in tops if o.kind == OrgKind.CITY), None),
     )
-
-
-def _group(qs: QuerySet[Any], key: Any, count: str, *, distinct: bool = True) -> dict[Any, int]:
-    rows = (
-        qs.annotate(_k=key)
-        .values("_k")
-        .annotate(_n=Count(count, distinct=distinct))
-        .order_by()
-        .values_list("_k", "_n")
-    )
-    return {k: n for k, n in rows}
 
 
 # --- which sources exist -------------------------------------------------------------------
@@ -341,25 +321,6 @@ def unfrozen_lines(checklists: QuerySet[Any]) -> QuerySet[Any]:
     return ProblemLine.objects.filter(answer__checklist__in=pks)
 
 
-def _problem_count(period: Period, scope: Scope, *, enterprise: bool) -> int:
-    """Columns 3–4 as a number: the sum of the counted look-backs' problem counts frozen at
-    submission, plus the lines of any not frozen (the drill-down lists the lines themselves;
-    the property test checks the two agree)."""
-    kind_q = Q(organization__kind=OrgKind.ENTERPRISE)
-    checklists = _lookbacks(period).filter(kind_q if enterprise else ~kind_q)
-    checklists = checklists.filter(owner_q(scope, "organization"))
-    frozen = checklists.aggregate(n=Sum("problem_count"))["n"] or 0
-    return frozen + unfrozen_lines(checklists).count()
-
-
-def c03_count(scope: Scope, period: Period) -> int:
-    return _problem_count(period, scope, enterprise=True)
-
-
-def c04_count(scope: Scope, period: Period) -> int:
-    return _problem_count(period, scope, enterprise=False)
-
-
 def c03_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Problems (存在问题 lines) recorded in the counted enterprise look-backs."""
     return _problem_lines(period, scope, enterprise=True)
@@ -418,22 +379,10 @@ def c07_records(scope: Scope, period: Period) -> QuerySet[Any]:
     return Organization.objects.filter(pk__in=targets.values(INSPECTION_TARGET))
 
 
-def c07_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _group(_insp(period, enterprise=True), roots.expr(INSPECTION_ACTOR), INSPECTION_TARGET)
-
-
 def c08_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Problems found in those enterprise inspections."""
     return _insp_problems(period, enterprise=True).filter(
         actor_q(scope, f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}")
-    )
-
-
-def c08_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _group(
-        _insp_problems(period, enterprise=True),
-        roots.expr(f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}"),
-        "pk",
     )
 
 
@@ -443,22 +392,10 @@ def c09_records(scope: Scope, period: Period) -> QuerySet[Any]:
     return Organization.objects.filter(pk__in=targets.values(INSPECTION_TARGET))
 
 
-def c09_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _group(_insp(period, enterprise=False), roots.expr(INSPECTION_ACTOR), INSPECTION_TARGET)
-
-
 def c10_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Problems found in those government inspections."""
     return _insp_problems(period, enterprise=False).filter(
         actor_q(scope, f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}")
-    )
-
-
-def c10_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _group(
-        _insp_problems(period, enterprise=False),
-        roots.expr(f"{PROBLEM_INSPECTION}__{INSPECTION_ACTOR}"),
-        "pk",
     )
 
 
@@ -502,10 +439,6 @@ def c14_records(scope: Scope, period: Period) -> QuerySet[Any]:
     return _batches(period).filter(actor_q(scope, "department"))
 
 
-def c14_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    return _group(_batches(period), roots.expr("department"), "pk")
-
-
 def c15_records(scope: Scope, period: Period) -> QuerySet[Any]:
     """Distinct enterprises exposed in those batches."""
     from anbiao.enforcement.models import EnforcementCase
@@ -513,13 +446,6 @@ def c15_records(scope: Scope, period: Period) -> QuerySet[Any]:
     batches = c14_records(scope, period).values("pk")
     ids = EnforcementCase.objects.filter(batches__in=batches).values("enterprise_id")
     return Organization.objects.filter(kind=OrgKind.ENTERPRISE, pk__in=ids)
-
-
-def c15_grouped(period: Period, roots: Roots) -> dict[Any, int]:
-    from anbiao.enforcement.models import ExposureBatch
-
-    through = ExposureBatch.cases.through.objects.filter(exposurebatch__in=_batches(period))
-    return _group(through, roots.expr("exposurebatch__department"), "enforcementcase__enterprise")
 
 
 # --- the table's shape ---------------------------------------------------------------------
@@ -534,13 +460,6 @@ class Column:
     records: Callable[[Scope, Period], QuerySet[Any]]
     list_kind: str  # what the drill-down lists: org, problem, report, inspection, record, batch
     note: str = ""
-    count: Callable[[Scope, Period], int] | None = None  # faster than records().count()
-
-    def number(self, scope: Scope, period: Period) -> int:
-        """The number for one unit (equal to ``records(scope, period).count()``)."""
-        if self.count is not None:
-            return self.count(scope, period)
-        return self.records(scope, period).count()
 
     @property
     def code(self) -> str:
@@ -569,7 +488,6 @@ COLUMNS: tuple[Column, ...] = (
         "checklists",
         c03_records,
         "problem_line",
-        count=c03_count,
     ),
     Column(
         4,
@@ -578,7 +496,6 @@ COLUMNS: tuple[Column, ...] = (
         "checklists",
         c04_records,
         "problem_line",
-        count=c04_count,
     ),
     Column(5, _G[4], "企业（份）", "reports", c05_records, "report"),
     Column(6, _G[5], "政府部门（份）", "reports", c06_records, "report"),
