@@ -76,10 +76,18 @@ def _at(rng: random.Random) -> dt.datetime:
 def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
     """Fill the (empty, migrated) database with a city of ``n`` enterprises."""
     from django.db import connection, transaction
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
     from anbiao.campaigns.models import Campaign
     from anbiao.checklists import builtin as checklist_builtin
-    from anbiao.checklists.models import Answer, Checklist, Clause, ProblemLine
+    from anbiao.checklists.models import (
+        SUBMITTED_STATUSES,
+        Answer,
+        Checklist,
+        Clause,
+        ProblemLine,
+    )
     from anbiao.core.models import StoredFile
     from anbiao.enforcement.models import EnforcementCase, ExposureBatch
     from anbiao.orgs import builtin as org_builtin
@@ -195,6 +203,17 @@ def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
             for p in range(per)
         ]
         _bulk(ProblemLine, lines)
+        # what the submit service freezes on a submitted look-back (附件3 columns 3–4)
+        per_checklist = (
+            ProblemLine.objects.filter(answer__checklist=OuterRef("pk"))
+            .order_by()
+            .values("answer__checklist")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        Checklist.objects.filter(status__in=SUBMITTED_STATUSES).update(
+            problem_count=Coalesce(Subquery(per_checklist, output_field=IntegerField()), 0)
+        )
 
         reporters = [o for o in orgs if rng.random() < 0.7] + govs
         reports = _bulk(

@@ -3,8 +3,9 @@
     .venv/bin/python bench/stats.py                      # 10,000 enterprises, SQLite, < 1 min
     .venv/bin/python bench/stats.py --enterprises 100000 \
         --database-url postgres://postgres@127.0.0.1:5432/anbiao_bench_stats
+    .venv/bin/python bench/stats.py --reuse --database-url ...   # the city already built there
 
-Builds a fresh synthetic city (``bench/make_city.py``), then measures, best of ``--repeat``:
+Builds a fresh synthetic city (``bench/make_city.py``; with ``--reuse``, the one already in the database), then measures, best of ``--repeat``:
 the baseline ``SELECT count(*) FROM checklists_problemline`` (the table of the problems that
 columns 3–4 count), the full consolidated city table (every department and town, subtotals,
 the city-wide total), and one unit's table (the department with the most enterprises). Ends
