@@ -13,7 +13,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from anbiao.api import errors
 from anbiao.api.errors import ERRORS, ErrorOut
@@ -21,13 +21,18 @@ from anbiao.api.fields import CleanText
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import IntId, UnitRef, allow, person, ref
 from anbiao.checklists import selectors, services
-from anbiao.checklists.models import Answer, AnswerResult, Checklist, ChecklistPurpose
-from anbiao.checklists.models import ChecklistStatus as Status
+from anbiao.checklists.models import (
+    Answer,
+    AnswerResult,
+    Checklist,
+    ChecklistPurpose,
+    ChecklistStatus,
+)
 from anbiao.core.access import WRITER_ROLES
 
 router = Router(tags=["回头看细则"])
 
-StatusCode = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+StatusCode = Literal[tuple(ChecklistStatus.values)]  # type: ignore[valid-type]
 PurposeCode = Literal[tuple(ChecklistPurpose.values)]  # type: ignore[valid-type]
 ResultCode = Literal[("", *AnswerResult.values)]  # type: ignore[valid-type]
 RESULT_LABELS = dict(AnswerResult.choices)
@@ -56,7 +61,7 @@ class ChecklistListOut(Schema):
     purpose: str
     status: str
     status_label: str
-    problem_count: int
+    problem_count: int | None = Field(description="提交时冻结的存在问题条数；未提交为 null")
     submitted_at: datetime | None
     updated_at: datetime
 
@@ -219,5 +224,5 @@ def checklist_answer_save(
         services.answer_save(by=user, answer=answer, expected_version=payload.version, data=data)
     except services.AnswerConflict as conflict:
         current = selectors.answer_for_clause(checklist, clause_id)
-        return 409, {"detail": conflict.message, "current": answer_out(current)}
-    return 200, answer_out(selectors.answer_for_clause(checklist, clause_id))
+        return Status(409, {"detail": conflict.message, "current": answer_out(current)})
+    return Status(200, answer_out(selectors.answer_for_clause(checklist, clause_id)))

@@ -233,4 +233,4 @@ def problem_transition(request: HttpRequest, id: UUID, payload: TransitionIn) ->
         reason=payload.reason,
         lock_version=payload.lock_version,
     )
-    return 200, problem_out(selectors.problem_get(user=user, pk=id), user=user)
+    return problem_out(selectors.problem_get(user=user, pk=id), user=user)
