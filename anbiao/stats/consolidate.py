@@ -1,24 +1,28 @@
-"""The consolidated city table in a fixed number of GROUP BY queries.
+"""The consolidated city table — and one unit's table — in a fixed number of queries.
 
-"Owner" columns (1–6, 11–13) are grouped once by (primary department, town) for enterprises'
-records and by organization for government units' records. Every enterprise has exactly one
-(department, town) pair, so:
+"Owner" columns (1–6, 11–13): the counted look-backs (one row per organization, with the
+problem count each froze on submission), the finalized reports and the counted records are
+stacked in ONE query, joined once to the enterprise registry and grouped by (primary department,
+town) for enterprises and by organization for government units. Every enterprise has exactly
+one (department, town) pair, so in Python:
 
 * a department's row is the sum over the pairs of its department (and its sub-units), plus the
   records of itself and its sub-units;
 * a town's row likewise over the pairs of its town;
 * the city-wide total is the sum over ALL pairs and government units — every enterprise once.
 
-"Actor" columns (7–10, 14–15) are grouped by the acting unit's top-level unit; their city-wide
-total ("distinct enterprises inspected / exposed") is one more COUNT over the whole city, since
-an enterprise may be inspected or exposed by several units.
+"Actor" columns (7–10, 14–15) are grouped by the acting unit (sub-units mapped to their
+top-level unit); the city-wide "distinct enterprises inspected / exposed" is counted once over
+the whole city, since an enterprise may be inspected or exposed by several units.
+
+One unit's table runs the same queries filtered first by the unit (its enterprises through the
+registry's department/town index, itself and its sub-units): its number is the total.
 
 The number of queries depends on neither the number of units nor of enterprises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -29,27 +33,6 @@ from anbiao.stats import columns as c
 from anbiao.stats.columns import Availability, Period, Roots, Scope
 
 Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n}, city total)
-
-
-def _owner(
-    qs: QuerySet[Any], path: str, aggregates: dict[str, Any], extra: Iterable[str] = ()
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Two queries: enterprises' records by (department, town), government units' by unit."""
-    pre = f"{path}__" if path else ""
-    kind = f"{pre}kind"
-    ent = (
-        qs.filter(**{kind: OrgKind.ENTERPRISE})
-        .values(*extra, _d=F(f"{pre}enterprise__department"), _t=F(f"{pre}enterprise__town"))
-        .annotate(**aggregates)
-        .order_by()
-    )
-    gov = (
-        qs.exclude(**{kind: OrgKind.ENTERPRISE})
-        .values(*extra, _g=F(path or "pk"))
-        .annotate(**aggregates)
-        .order_by()
-    )
-    return list(ent), list(gov)
 
 
 class _Acc:
@@ -195,6 +178,8 @@ class _Distinct:
         self.all: set[Any] = set()
 
     def add(self, actor: Any, target: Any) -> None:
+        if target is None:  # as COUNT(DISTINCT …) does
+            return
         root = self.roots.root_of.get(actor, actor)
         self.by_unit.setdefault(root, set()).add(target)
         self.all.add(target)
