@@ -235,6 +235,26 @@ class Checklist(models.Model):
         editable=False,
         help_text="提交时冻结的存在问题条数（统计表第3、4列据此求和）；退回时清空，重新提交时重算",
     )
+    # the statistical scope (附件3): the enterprise's primary department and town, stamped on
+    # submission and kept in step with the registry (anbiao.stats.scope); null for government units
+    scope_department = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="统计主管部门",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scope_town = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="统计所在乡镇",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "“回头看”细则填报"
@@ -247,7 +267,17 @@ class Checklist(models.Model):
                 name="checklist_unique_lookback",
             )
         ]
-        indexes = [models.Index(fields=["campaign", "purpose", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "purpose", "status"]),
+            # 附件3 columns 1–4: the counted look-backs grouped by scope, read from the index only
+            models.Index(
+                fields=[
+                    *("purpose", "status", "submitted_at", "scope_department", "scope_town"),
+                    *("organization", "problem_count"),
+                ],
+                name="checklist_stats_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.template_version.title}"

@@ -43,6 +43,7 @@ from anbiao.checklists.models import (
 from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
+from anbiao.stats.scope import stat_scope
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -409,8 +410,14 @@ def checklist_submit(
     checklist.lock_version += 1
     # frozen for the statistics (附件3 columns 3–4): lines cannot change until it is returned
     checklist.problem_count = checklist_problem_count(checklist)
+    # the statistical scope (primary department, town), kept in step by the registry's writes
+    for key, value in stat_scope(checklist.organization_id).items():
+        setattr(checklist, key, value)
     checklist.save(
-        update_fields=["status", "submitted_at", "lock_version", "problem_count", "updated_at"]
+        update_fields=[
+            *("status", "submitted_at", "lock_version", "problem_count", "updated_at"),
+            *("scope_department", "scope_town"),
+        ]
     )
     log_action(
         checklist,

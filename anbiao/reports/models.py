@@ -63,6 +63,26 @@ class Report(models.Model):
     )
     first_finalized_at = models.DateTimeField("首次定稿时间", null=True, blank=True, db_index=True)
     finalized_at = models.DateTimeField("最近定稿时间", null=True, blank=True)
+    # the statistical scope (附件3): the enterprise's primary department and town, stamped on
+    # finalization and kept in step with the registry (anbiao.stats.scope); null for government
+    scope_department = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="统计主管部门",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    scope_town = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="统计所在乡镇",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -82,6 +102,16 @@ class Report(models.Model):
             models.UniqueConstraint(
                 fields=["campaign", "organization"], name="report_unique_campaign_org"
             )
+        ]
+        indexes = [
+            # 附件3 columns 5–6: the finalized reports grouped by scope, read from the index only
+            models.Index(
+                fields=[
+                    *("first_finalized_at", "counted_version", "scope_department", "scope_town"),
+                    "organization",
+                ],
+                name="report_stats_idx",
+            ),
         ]
 
     def __str__(self) -> str:

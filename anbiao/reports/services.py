@@ -24,6 +24,7 @@ from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
+from anbiao.stats.scope import stat_scope
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -266,8 +267,14 @@ def report_finalize(*, by: User, version: ReportVersion) -> ReportVersion:
     report.finalized_at = now
     if report.first_finalized_at is None:
         report.first_finalized_at = now
+    # the statistical scope (primary department, town), kept in step by the registry's writes
+    for key, value in stat_scope(report.organization_id).items():
+        setattr(report, key, value)
     report.save(
-        update_fields=["counted_version", "finalized_at", "first_finalized_at", "updated_at"]
+        update_fields=[
+            *("counted_version", "finalized_at", "first_finalized_at", "updated_at"),
+            *("scope_department", "scope_town"),
+        ]
     )
     log_action(
         report,

@@ -26,7 +26,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    UUIDField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.stats import columns as c
@@ -66,20 +80,24 @@ def _owner_columns(
 ) -> None:
     """The owner columns (1–6, 11–13) in ONE query: the counted look-backs (one row per
     organization, with its problem lines), the finalized reports and the counted records are
-    stacked (UNION ALL) and joined once to the enterprise registry, grouped by (primary
-    department, town) for enterprises and by organization for government units.
+    stacked (UNION ALL), each with its enterprise's (primary department, town), and grouped by
+    that pair for enterprises and by organization for government units.
+
+    Look-backs and reports carry the pair themselves (``scope_department``/``scope_town``,
+    stamped by their services, :mod:`anbiao.stats.scope`): they are grouped from their own
+    table, no join to the registry. A row of an enterprise whose pair is not stamped, and every
+    record, looks its pair up in the registry by the enterprise's key (``COALESCE`` evaluates
+    the lookup only for those rows).
 
     Each source's rules stay in its own queryset (``_lookbacks``, ``finalized_reports``,
     ``Record.objects.counted()``); only their SQL is stacked here. An organization is a
     government unit when it is one of ``roots`` (every government unit); any other organization
     without a registry entry counts, like an enterprise, in the city total only.
     """
-    from anbiao.orgs.models import Enterprise
-
     parts: list[tuple[str, list[Any]]] = []
     if avail.ok[1]:
-        looks = c._lookbacks(period).filter(_own(scope, "organization")).order_by()
-        frozen = looks.values(_o=F("organization")).annotate(
+        looks = c._lookbacks(period).filter(_own_stamped(scope)).order_by()
+        frozen = looks.values(_o=F("organization"), **_pair()).annotate(
             _n=Sum("problem_count"), _u=Count("pk") - Count("problem_count")
         )
         parts.append(_part(frozen, "1", 'COALESCE("_n", 0)', '"_u"'))
@@ -87,7 +105,7 @@ def _owner_columns(
         fn = c._report_source()
         reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
         reports = (
-            reports.filter(_own(scope, "organization")).order_by().values(_o=F("organization"))
+            reports.filter(_own_stamped(scope)).order_by().values(_o=F("organization"), **_pair())
         )
         parts.append(_part(reports, "5", "1"))
     if avail.ok[11]:
@@ -98,32 +116,18 @@ def _owner_columns(
             .in_period(period.start, period.end)
             .filter(_own(scope, "organization"))
             .order_by()
-            .values(_o=F("organization"), _k=F("kind"))
+            .values(_o=F("organization"), _k=F("kind"), **_pair(stamped=False))
         )
         parts.append(_part(recs, "CASE WHEN \"_k\" = 'experience' THEN 11 ELSE 13 END", "1"))
     if not parts:
         return
-    # the registry rows to join: for one unit, only its enterprises (its index, not the city)
-    registry = Enterprise.objects.all()
-    if scope is not None and not scope.is_city:
-        link = "department" if scope.kind == OrgKind.DEPARTMENT else "town"
-        registry = registry.filter(**{f"{link}__in": list(scope.unit_ids)})
-    ent_sql, ent_params = (
-        registry.order_by().values("organization_id", "department_id", "town_id").query
-    ).sql_with_params()
-    ent = f"({ent_sql})"
     union = " UNION ALL ".join(sql for sql, _ in parts)
     # only ORM-compiled SQL and constants are pasted; every value is a parameter
-    head = (
-        'SELECT e."department_id", e."town_id", '
-        'CASE WHEN e."organization_id" IS NULL THEN x."o" END, x."src", '
-        'COUNT(*), SUM(x."n"), SUM(x."u") '
-    )
     sql = (
-        head
-        + f'FROM ({union}) x LEFT JOIN {ent} e ON e."organization_id" = x."o" GROUP BY 1, 2, 3, 4'  # noqa: S608
+        'SELECT x."d", x."t", CASE WHEN x."d" IS NULL AND x."t" IS NULL THEN x."o" END, '  # noqa: S608
+        f'x."src", COUNT(*), SUM(x."n"), SUM(x."u") FROM ({union}) x GROUP BY 1, 2, 3, 4'
     )
-    params = [p for _, ps in parts for p in ps] + list(ent_params)
+    params = [p for _, ps in parts for p in ps]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -162,10 +166,30 @@ def _owner_columns(
             out.update({n: acc[n].result() for n in cols})
 
 
+def _pair(*, stamped: bool = True) -> dict[str, Any]:
+    """``_d``, ``_t``: the row's (primary department, town) — its stamped scope, else (or for a
+    source without it) its organization's registry entry, looked up by key."""
+    from anbiao.orgs.models import Enterprise
+
+    reg = Enterprise.objects.filter(organization_id=OuterRef("organization_id"))
+    key = UUIDField()
+    dept = Subquery(reg.values("department_id")[:1], output_field=key)
+    town = Subquery(reg.values("town_id")[:1], output_field=key)
+    if not stamped:
+        return {"_d": dept, "_t": town}
+    return {
+        "_d": Coalesce(F("scope_department_id"), dept, output_field=key),
+        "_t": Coalesce(F("scope_town_id"), town, output_field=key),
+    }
+
+
 def _part(qs: QuerySet[Any], src: str, n: str, u: str = "0") -> tuple[str, list[Any]]:
     """``qs`` (selecting ``_o`` and maybe more) as rows (o, src, n, u) of the stack."""
     sql, params = qs.query.sql_with_params()
-    stacked = f'SELECT s."_o" AS "o", {src} AS "src", {n} AS "n", {u} AS "u" FROM ({sql}) s'  # noqa: S608
+    stacked = (
+        f'SELECT s."_o" AS "o", s."_d" AS "d", s."_t" AS "t", {src} AS "src", {n} AS "n", '  # noqa: S608
+        f'{u} AS "u" FROM ({sql}) s'
+    )
     return stacked, list(params)
 
 
@@ -299,6 +323,17 @@ def _own(scope: Scope | None, path: str) -> Q:
     ents = Enterprise.objects.filter(**{f"{link}__in": ids}).order_by().values("organization")
     units = Organization.objects.filter(pk__in=ids).order_by().values("pk")
     return Q(**{f"{path}__in": ents.union(units, all=True)})
+
+
+def _own_stamped(scope: Scope | None) -> Q:
+    """The unit's look-backs or reports by their stamped scope (the unit's enterprises), or
+    by organization (the unit itself and its sub-units, and any row not stamped)."""
+    if scope is None or scope.is_city:
+        return Q()
+    ids = list(scope.unit_ids)
+    link = "scope_department" if scope.kind == OrgKind.DEPARTMENT else "scope_town"
+    unstamped = Q(scope_department__isnull=True, scope_town__isnull=True)
+    return Q(**{f"{link}__in": ids}) | (unstamped & _own(scope, "organization"))
 
 
 def _act(scope: Scope | None, path: str) -> Q:

@@ -334,6 +334,17 @@ def _write(*, rows: list[PlannedRow]) -> tuple[int, int]:
         Organization.objects.bulk_update(renamed, ["name", "updated_at"], batch_size=BATCH)
     for fields, objs in groups.items():
         Enterprise.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=BATCH)
+    # the look-backs and reports of the enterprises that moved follow them (one UPDATE per table)
+    moved = [
+        o.organization_id
+        for fields, objs in groups.items()
+        if {"department_id", "town_id", "department", "town"} & set(fields)
+        for o in objs
+    ]
+    if moved:
+        from anbiao.stats.scope import stat_scope_follow
+
+        stat_scope_follow(organization_ids=moved)
     return len(enterprises), sum(len(objs) for objs in groups.values())
 
 

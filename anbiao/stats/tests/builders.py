@@ -21,6 +21,7 @@ from anbiao.checklists.models import (
 )
 from anbiao.checklists.services import checklist_problem_count
 from anbiao.core.models import StoredFile
+from anbiao.stats.scope import stat_scope
 
 TZ = ZoneInfo("Asia/Shanghai")
 PERIOD_START = dt.date(2024, 9, 1)
@@ -80,9 +81,11 @@ def lookback(
     ProblemLine.objects.bulk_create(
         [ProblemLine(answer=answer, position=i + 1, text=f"问题{i + 1}") for i in range(problems)]
     )
-    if c.is_submitted:  # frozen as the submit service does, counted from the lines themselves
+    if c.is_submitted:  # frozen and stamped as the submit service does, with its helpers
         c.problem_count = checklist_problem_count(c)
-        c.save(update_fields=["problem_count"])
+        for key, value in stat_scope(org).items():
+            setattr(c, key, value)
+        c.save(update_fields=["problem_count", "scope_department", "scope_town"])
     return c
 
 
@@ -172,6 +175,8 @@ def report(org: Any, *, camp: Any, finalized: bool, when: dt.datetime) -> Any:
         r.counted_version = v
         r.first_finalized_at = when
         r.finalized_at = when
+        for key, value in stat_scope(org).items():  # stamped as the finalize service does
+            setattr(r, key, value)
         r.save()
     return r
 

@@ -1,0 +1,129 @@
+"""The statistical scope stamped on look-backs and reports follows an enterprise that moves to
+another department or town (edited, or re-imported from the registry), so the table — which
+groups by the stamp without joining the registry — counts it under its new units only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from anbiao.accounts.models import Role
+from anbiao.checklists.models import Checklist
+from anbiao.orgs.models import OrgKind
+from anbiao.orgs.registry import services as registry
+from anbiao.orgs.services import enterprise_update
+from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
+from anbiao.orgs.tests.registry_files import HEADER, code, nanan_units, xlsx_bytes
+from anbiao.reports.models import Report
+from anbiao.stats import selectors
+from anbiao.stats.columns import Period
+from anbiao.stats.tests import builders as b
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = Period(b.PERIOD_START, b.PERIOD_END)
+CODE = code("91350583MA2XYW131")
+
+
+def counted(unit: Any) -> list[int | None]:
+    """Columns 1, 3 and 5 of ``unit``'s live table."""
+    values = selectors.unit_table(unit=unit, period=PERIOD).values
+    return [values[0], values[2], values[4]]
+
+
+def city_row(unit: Any) -> list[int | None]:
+    table = selectors.city_table(period=PERIOD)
+    row = next(r for r in [*table.departments, *table.towns] if r.unit.pk == unit.pk)
+    return [row.values[0], row.values[2], row.values[4]]
+
+
+def scopes(org: Any) -> set[tuple[Any, Any]]:
+    rows = [
+        *Checklist.objects.filter(organization=org).values_list("scope_department", "scope_town"),
+        *Report.objects.filter(organization=org).values_list("scope_department", "scope_town"),
+    ]
+    return set(rows)
+
+
+@pytest.fixture
+def u() -> dict[str, Any]:
+    units = nanan_units()
+    ent = EnterpriseFactory(credit_code=CODE, department=units["yj"], town=units["xm"])
+    tv = b.template_version("enterprise")
+    b.lookback(
+        ent.organization, status="submitted", when=b.TIMES["in"], problems=3, tv=tv[0], clause=tv[1]
+    )
+    camp = b.campaign(tv[0], b.template_version("government")[0])
+    b.report(ent.organization, camp=camp, finalized=True, when=b.TIMES["in"])
+    units["ent"] = ent
+    return units
+
+
+def test_a_submitted_look_back_and_a_finalized_report_carry_the_enterprises_department_and_town(
+    u: dict,
+) -> None:
+    assert scopes(u["ent"].organization) == {(u["yj"].pk, u["xm"].pk)}
+    assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1]
+
+
+def test_an_enterprise_edited_into_another_department_and_town_takes_its_counts_along(
+    u: dict,
+) -> None:
+    enterprise_update(by=None, enterprise=u["ent"], department=u["jt"], town=u["st"])
+
+    assert scopes(u["ent"].organization) == {(u["jt"].pk, u["st"].pk)}
+    assert counted(u["jt"]) == counted(u["st"]) == [1, 3, 1]
+    assert counted(u["yj"]) == counted(u["xm"]) == [0, 0, 0]
+    assert city_row(u["jt"]) == city_row(u["st"]) == [1, 3, 1]
+    assert city_row(u["yj"]) == city_row(u["xm"]) == [0, 0, 0]
+
+
+def test_an_enterprise_edit_that_keeps_its_department_and_town_leaves_the_stamp(u: dict) -> None:
+    enterprise_update(by=None, enterprise=u["ent"], phone="0595-1234567")
+    assert scopes(u["ent"].organization) == {(u["yj"].pk, u["xm"].pk)}
+
+
+def test_a_registry_re_import_moving_the_enterprise_moves_its_counts(u: dict) -> None:
+    user = make_user(u["city"], Role.ORG_ADMIN, username="city_admin")
+    row = [
+        u["ent"].organization.name,
+        CODE,
+        "张三",
+        "13912345678",
+        "水头镇",
+        "南安市交通运输局",
+        "C",
+        "小微",
+        "南安市水头镇1号",
+    ]
+    pending = registry.registry_upload_store(
+        upload=SimpleUploadedFile("底数台账.xlsx", xlsx_bytes([HEADER, row]))
+    )
+    plan = registry.registry_preview(user=user, pending=pending)
+    assert [r.credit_code for r in plan.updated] == [CODE]
+    result = registry.registry_import_confirm(
+        user=user, pending=pending, accepted=[], digest=plan.digest()
+    )
+
+    assert result.updated == 1
+    assert scopes(u["ent"].organization) == {(u["jt"].pk, u["st"].pk)}
+    assert counted(u["jt"]) == counted(u["st"]) == [1, 3, 1]
+    assert counted(u["yj"]) == counted(u["xm"]) == [0, 0, 0]
+    assert city_row(u["st"]) == [1, 3, 1] and city_row(u["xm"]) == [0, 0, 0]
+
+
+def test_a_look_back_written_without_the_stamp_still_counts_under_the_registrys_units(
+    u: dict,
+) -> None:
+    Checklist.objects.filter(organization=u["ent"].organization).update(
+        scope_department=None, scope_town=None
+    )
+    Report.objects.filter(organization=u["ent"].organization).update(
+        scope_department=None, scope_town=None
+    )
+    other = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1]
+    assert city_row(u["yj"]) == city_row(u["xm"]) == [1, 3, 1]
+    assert counted(other) == [0, 0, 0]
