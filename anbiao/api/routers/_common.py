@@ -9,11 +9,10 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Path, Schema
-from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
 from anbiao.accounts.models import BUSINESS_ROLES
-from anbiao.core.access import ALL_KINDS, WRITER_ROLES, AccessRule
+from anbiao.core.access import ALL_KINDS, AccessRule
 from anbiao.core.audit import log_denied
 
 # Integer path ids: bounded so that a huge number is a 422, not a database error.
@@ -51,14 +50,6 @@ def allow(
     if not AccessRule(kinds=frozenset(kinds), roles=frozenset(roles)).allows(user):
         log_denied(request, reason="rule")
         raise Http404("页面不存在")
-    return user
-
-
-def require_writer(request: HttpRequest) -> Any:
-    """Writes need 单位管理员/填报员/主要负责人 (as in the UI): others get a 403 saying so."""
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_role(*WRITER_ROLES):
-        raise HttpError(403, "无权操作：需要单位管理员、填报员或主要负责人角色。")
     return user
 
 
