@@ -31,16 +31,14 @@ from django.db.models import (
     Case,
     Count,
     F,
-    OuterRef,
+    Max,
+    Min,
     Q,
-    QuerySet,
-    Subquery,
     Sum,
     UUIDField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.stats import columns as c
@@ -78,37 +76,94 @@ class _Acc:
 def _owner_columns(
     period: Period, roots: Roots, avail: Availability, out: Result, scope: Scope | None
 ) -> None:
-    """The owner columns (1–6, 11–13) in ONE query: the counted look-backs (one row per
-    organization, with its problem lines), the finalized reports and the counted records are
-    stacked (UNION ALL), each with its enterprise's (primary department, town), and grouped by
-    that pair for enterprises and by organization for government units.
+    """The owner columns (1–6, 11–13): each source grouped by (primary department, town) for
+    enterprises and by organization for government units, one query per source.
 
     Look-backs and reports carry the pair themselves (``scope_department``/``scope_town``,
-    stamped by their services, :mod:`anbiao.stats.scope`): they are grouped from their own
-    table, no join to the registry. A row of an enterprise whose pair is not stamped, and every
-    record, looks its pair up in the registry by the enterprise's key (``COALESCE`` evaluates
-    the lookup only for those rows).
+    stamped by their services and kept in step with the registry, :mod:`anbiao.stats.scope`):
+    they are grouped on their own table, without a join. Records are joined to the registry.
 
     Each source's rules stay in its own queryset (``_lookbacks``, ``finalized_reports``,
-    ``Record.objects.counted()``); only their SQL is stacked here. An organization is a
-    government unit when it is one of ``roots`` (every government unit); any other organization
-    without a registry entry counts, like an enterprise, in the city total only.
+    ``Record.objects.counted()``). An organization is a government unit when it is one of
+    ``roots`` (every government unit); any other organization without a registry entry counts,
+    like an enterprise, in the city total only. Irregular data costs one more query each, never
+    a wrong number: rows of an enterprise written without the stamp are placed through the
+    registry; look-backs not all of one campaign are made distinct per organization.
     """
-    parts: list[tuple[str, list[Any]]] = []
+    acc = {n: _Acc(roots) for n in (1, 2, 3, 4, 5, 6, 11, 12, 13)}
+    gov_col = {1: 2, 5: 6, 11: 12, 13: 13}
+    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
+    unstamped: list[tuple[int, Any, int]] = []  # (column, enterprise, n): placed by the registry
+
+    def add(col: int, dept: Any, town: Any, org: Any, n: int, *, stamped: bool = True) -> None:
+        dept, town, org = (None if v is None else as_pk(v) for v in (dept, town, org))
+        if org is not None and org in roots.root_of:  # a government unit
+            acc[gov_col.get(col, col + 1)].government(org, n)
+        elif org is not None and stamped:  # an enterprise's row without the stamp
+            unstamped.append((col, org, n))
+        else:  # an enterprise (without a registry entry: dept and town are None)
+            acc[col].enterprise(dept, town, n)
+
     if avail.ok[1]:
         looks = c._lookbacks(period).filter(_own_stamped(scope)).order_by()
-        frozen = looks.values(_o=F("organization"), **_pair()).annotate(
-            _n=Sum("problem_count"), _u=Count("pk") - Count("problem_count")
+        grouped = list(
+            looks.values(_d=F("scope_department"), _t=F("scope_town"), _g=_unstamped_org())
+            .annotate(
+                _c=Count("*"),
+                _n=Sum("problem_count"),
+                _u=Count("*") - Count("problem_count"),
+                _lo=Min("campaign"),
+                _hi=Max("campaign"),
+                _k=Count("campaign"),
+            )
+            .values_list("_d", "_t", "_g", "_c", "_n", "_u", "_lo", "_hi", "_k")
         )
-        parts.append(_part(frozen, "1", 'COALESCE("_n", 0)', '"_u"'))
+        # one look-back per organization and campaign (a unique constraint): when every counted
+        # look-back is of the same campaign, the rows are the organizations; otherwise make them
+        # distinct per organization first
+        campaigns = {lo for *_, lo, _, _ in grouped} | {hi for *_, hi, _ in grouped}
+        if len(campaigns) > 1 or any(k != n for *_, n, _, _, _, _, k in grouped):
+            per_org = (
+                looks.values("organization", "scope_department", "scope_town")
+                .annotate(_n=Sum("problem_count"), _u=Count("*") - Count("problem_count"))
+                .values_list("scope_department", "scope_town", "organization", "_n", "_u")
+            )
+            grouped = []
+            for dept, town, org, lines, u in per_org:
+                g = org if dept is None and town is None else None
+                grouped.append((dept, town, g, 1, lines, u, None, None, 1))
+        unfrozen = 0
+        for dept, town, org, n, lines, u, *_ in grouped:
+            add(1, dept, town, org, n)
+            add(3, dept, town, org, int(lines or 0))
+            unfrozen += int(u or 0)
+        if unfrozen:  # look-backs marked submitted without the submit service: count their lines
+            lines = (
+                c.unfrozen_lines(looks)
+                .order_by()
+                .values_list(
+                    "answer__checklist__organization__enterprise__department",
+                    "answer__checklist__organization__enterprise__town",
+                    "answer__checklist__organization",
+                )
+                .annotate(n=Count("pk"))
+            )
+            for dept, town, org, n in lines:
+                add(3, dept, town, org, n, stamped=False)
     if avail.ok[5]:
         fn = c._report_source()
         reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
-        reports = (
-            reports.filter(_own_stamped(scope)).order_by().values(_o=F("organization"), **_pair())
+        grouped_reports = (
+            reports.filter(_own_stamped(scope))
+            .order_by()
+            .values(_d=F("scope_department"), _t=F("scope_town"), _g=_unstamped_org())
+            .annotate(_c=Count("*"))
+            .values_list("_d", "_t", "_g", "_c")
         )
-        parts.append(_part(reports, "5", "1"))
+        for dept, town, org, n in grouped_reports:
+            add(5, dept, town, org, n)
     if avail.ok[11]:
+        from anbiao.orgs.models import Enterprise
         from anbiao.records.models import Record
 
         recs = (
@@ -116,81 +171,50 @@ def _owner_columns(
             .in_period(period.start, period.end)
             .filter(_own(scope, "organization"))
             .order_by()
-            .values(_o=F("organization"), _k=F("kind"), **_pair(stamped=False))
+            .values(_o=F("organization"), _k=F("kind"))
         )
-        parts.append(_part(recs, "CASE WHEN \"_k\" = 'experience' THEN 11 ELSE 13 END", "1"))
-    if not parts:
-        return
-    union = " UNION ALL ".join(sql for sql, _ in parts)
-    # only ORM-compiled SQL and constants are pasted; every value is a parameter
-    sql = (
-        'SELECT x."d", x."t", CASE WHEN x."d" IS NULL AND x."t" IS NULL THEN x."o" END, '  # noqa: S608
-        f'x."src", COUNT(*), SUM(x."n"), SUM(x."u") FROM ({union}) x GROUP BY 1, 2, 3, 4'
-    )
-    params = [p for _, ps in parts for p in ps]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    acc = {n: _Acc(roots) for n in (1, 2, 3, 4, 5, 6, 11, 12, 13)}
-    gov_col = {1: 2, 5: 6, 11: 12, 13: 13}
-    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
-    unfrozen = 0
+        rec_sql, rec_params = recs.query.sql_with_params()
+        ent_sql, ent_params = (
+            Enterprise.objects.order_by()
+            .values("organization_id", "department_id", "town_id")
+            .query.sql_with_params()
+        )
+        # only ORM-compiled SQL and constants are pasted; every value is a parameter
+        sql = (
+            'SELECT e."department_id", e."town_id", '  # noqa: S608
+            'CASE WHEN e."organization_id" IS NULL THEN r."_o" END, r."_k", COUNT(*) '
+            f'FROM ({rec_sql}) r LEFT JOIN ({ent_sql}) e ON e."organization_id" = r."_o" '
+            "GROUP BY 1, 2, 3, 4"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*rec_params, *ent_params])
+            for dept, town, org, kind, n in cursor.fetchall():
+                add(11 if kind == "experience" else 13, dept, town, org, n, stamped=False)
+    if unstamped:  # rows of enterprises written without the stamp: placed by the registry
+        from anbiao.orgs.models import Enterprise
 
-    def add(col: int, dept: Any, town: Any, org: Any, n: int) -> None:
-        if org is not None and org in roots.root_of:  # a government unit
-            acc[gov_col.get(col, col + 1)].government(org, n)
-        else:  # an enterprise (without a registry entry: dept and town are None)
+        pairs = dict(
+            (org, (dept, town))
+            for org, dept, town in Enterprise.objects.filter(
+                organization_id__in={org for _, org, _ in unstamped}
+            ).values_list("organization_id", "department_id", "town_id")
+        )
+        for col, org, n in unstamped:
+            dept, town = pairs.get(org, (None, None))
             acc[col].enterprise(dept, town, n)
-
-    for dept, town, org, src, n, lines, u in rows:
-        dept, town, org = (None if v is None else as_pk(v) for v in (dept, town, org))
-        add(src, dept, town, org, n)
-        if src == 1:  # look-backs: one row per organization, with its frozen problem count
-            add(3, dept, town, org, int(lines or 0))
-            unfrozen += int(u or 0)
-    if unfrozen:  # look-backs marked submitted without the submit service: count their lines
-        lines = (
-            c.unfrozen_lines(looks)
-            .order_by()
-            .values_list(
-                "answer__checklist__organization__enterprise__department",
-                "answer__checklist__organization__enterprise__town",
-                "answer__checklist__organization",
-            )
-            .annotate(n=Count("pk"))
-        )
-        for dept, town, org, n in lines:
-            add(3, dept, town, org, n)
     for src, cols in ((1, (1, 2, 3, 4)), (5, (5, 6)), (11, (11, 12, 13))):
         if avail.ok[src]:
             out.update({n: acc[n].result() for n in cols})
 
 
-def _pair(*, stamped: bool = True) -> dict[str, Any]:
-    """``_d``, ``_t``: the row's (primary department, town) — its stamped scope, else (or for a
-    source without it) its organization's registry entry, looked up by key."""
-    from anbiao.orgs.models import Enterprise
-
-    reg = Enterprise.objects.filter(organization_id=OuterRef("organization_id"))
-    key = UUIDField()
-    dept = Subquery(reg.values("department_id")[:1], output_field=key)
-    town = Subquery(reg.values("town_id")[:1], output_field=key)
-    if not stamped:
-        return {"_d": dept, "_t": town}
-    return {
-        "_d": Coalesce(F("scope_department_id"), dept, output_field=key),
-        "_t": Coalesce(F("scope_town_id"), town, output_field=key),
-    }
-
-
-def _part(qs: QuerySet[Any], src: str, n: str, u: str = "0") -> tuple[str, list[Any]]:
-    """``qs`` (selecting ``_o`` and maybe more) as rows (o, src, n, u) of the stack."""
-    sql, params = qs.query.sql_with_params()
-    stacked = (
-        f'SELECT s."_o" AS "o", s."_d" AS "d", s."_t" AS "t", {src} AS "src", {n} AS "n", '  # noqa: S608
-        f'{u} AS "u" FROM ({sql}) s'
+def _unstamped_org() -> Case:
+    """The organization of a row without a stamped scope (a government unit, or an enterprise's
+    row written without the services), else NULL: stamped rows group by their pair only."""
+    return Case(
+        When(scope_department__isnull=True, scope_town__isnull=True, then=F("organization")),
+        default=Value(None),
+        output_field=UUIDField(),
     )
-    return stacked, list(params)
 
 
 class _Distinct:
