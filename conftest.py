@@ -94,6 +94,16 @@ def _fast_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (cached menus are keyed by user ids, which repeat)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 

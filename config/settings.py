@@ -198,6 +198,10 @@ STORAGES = {
     },
 }
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anbiao"},
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Mail (Django 6.1 MAILERS): console in development; SMTP when EMAIL_HOST is set or in production.

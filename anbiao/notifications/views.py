@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from anbiao.core.access import get_in_scope_or_404, require
+from anbiao.core.context_processors import forget_navigation
 from anbiao.notifications import services
 from anbiao.notifications.models import Kind, Notification, Preference
 
@@ -23,6 +24,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_in_scope_or_404(Notification.objects.filter(user=request.user), pk=pk)
     services.notification_mark_read(user=request.user, ids=[note.pk])
+    forget_navigation(request.user.pk, request.user.organization_id)
     url = note.url if note.url.startswith("/") and not note.url.startswith("//") else "/"
     return redirect(url)
 
@@ -31,6 +33,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         n = services.notification_mark_read(user=request.user)
+        forget_navigation(request.user.pk, request.user.organization_id)
         messages.success(request, f"已将 {n} 条消息标为已读。")
     return redirect("notifications:list")
 
