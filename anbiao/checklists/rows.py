@@ -57,6 +57,7 @@ class Row:
     problems: list[tuple[str, Any, str]] = field(default_factory=list)  # text, problem id, status
     evidence: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, size
     notice_html: str = ""
+    extra_html: str = ""  # last campaign's answer, linked work records (see ``extras_html``)
 
     @property
     def text(self) -> str:
@@ -213,6 +214,7 @@ def row_html(row: Row, *, base: str, problem_prefix: str, can_fill: bool) -> Saf
         )
         parts.append(f'<p class="evidence-view">佐证材料：{links}</p>')
     parts.append(row.notice_html)
+    parts.append(row.extra_html)
     parts.append("</article>")
     return mark_safe("".join(parts))  # noqa: S308 — every user text above is escaped
 
@@ -233,4 +235,27 @@ def notice_html(clause_id: int, suggestions: list[Any]) -> str:
     if not suggestions:
         out.append('<p class="muted">暂无送达本单位的告知书记录。</p>')
     out.append("</div>")
+    return "".join(out)
+
+
+def extras_html(previous: Any, records: list[tuple[str, str]]) -> str:
+    """Under a clause: its answer and problems in the previous campaign (and whether those
+    problems were closed), and the work records linked to it as evidence ((url, label) pairs)."""
+    out = []
+    if previous is not None:
+        closed = sum(1 for p in previous.problems if p.closed)
+        text = f"上期：{escape(previous.result_label)}"
+        if previous.problems:
+            text += f"，问题 {len(previous.problems)} 个（已销号 {closed} 个）"
+        items = "".join(
+            f"<li>{escape(p.description)}（{escape(p.status_label)}）</li>"
+            for p in previous.problems
+        )
+        out.append(f'<div class="previous-answer"><p class="muted">{text}</p>')
+        if items:
+            out.append(f'<ul class="muted">{items}</ul>')
+        out.append("</div>")
+    if records:
+        links = "、".join(f'<a href="{escape(url)}">{escape(label)}</a>' for url, label in records)
+        out.append(f'<p class="linked-records">关联工作记录：{links}</p>')
     return "".join(out)

@@ -377,6 +377,7 @@ def checklist_page(
             suggestions = notice_suggestions(checklist, user=user)
             for r in notices:
                 r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
+    _attach_extras(checklist, all_rows)
     sections: dict[int, SectionView] = {}
     answered = total = 0
     item_id = section_id = None
@@ -420,9 +421,42 @@ def row_for_clause(checklist: Checklist, clause_id: Any, *, user: User, can_fill
     if _takes_notices(checklist) and _is_notice_clause(r.item_number, r.clause_number):
         suggestions = notice_suggestions(checklist, user=user)
         r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
+    _attach_extras(checklist, [r])
     return rows.row_html(
         r, base=checklist_prefix(checklist.pk), problem_prefix=problem_prefix(), can_fill=can_fill
     )
+
+
+def _attach_extras(checklist: Checklist, page_rows: list[rows.Row]) -> None:
+    """Last campaign's answer per clause and the linked work records: a few queries in all."""
+    if not page_rows or checklist.purpose != ChecklistPurpose.LOOKBACK:
+        return
+    from anbiao.dashboards.compare import previous_answers
+    from anbiao.worklog.models import EvidenceLink
+
+    previous = previous_answers(checklist)
+    answer_ids = [r.answer_id for r in page_rows]
+    linked: dict[int, list[Any]] = {}
+    for link in (
+        EvidenceLink.objects.filter(answer_id__in=answer_ids)
+        .select_related("record")
+        .order_by("record__date", "record__created_at")
+    ):
+        linked.setdefault(link.answer_id, []).append(link.record)
+    if not previous and not linked:
+        return
+    positions = (
+        dict(Answer.objects.filter(pk__in=answer_ids).values_list("pk", "clause__position"))
+        if previous
+        else {}
+    )
+    for r in page_rows:
+        prev = previous.get(positions.get(r.answer_id, -1)) if previous else None
+        records = [
+            (reverse("worklog:record_detail", args=[rec.pk]), f"{rec}（{rec.date:%Y-%m-%d}）")
+            for rec in linked.get(r.answer_id, [])
+        ]
+        r.extra_html = rows.extras_html(prev, records)
 
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:

@@ -197,3 +197,21 @@ def test_the_fill_page_snippet_shows_the_previous_answer_of_a_clause(two_campaig
         '{% include "dashboards/_previous_clause.html" %}{% endwith %}'
     ).render(Context({}))
     assert alone.strip() == ""
+
+
+def test_the_fill_page_shows_last_campaigns_answer_and_linked_records_per_clause(
+    client, two_campaigns
+):
+    from anbiao.worklog.models import EvidenceLink, RecordKind
+    from anbiao.worklog.tests.builders import record
+
+    now = two_campaigns["now"]
+    training = record(now.organization, kind=RecordKind.TRAINING, title="全员标准化培训")
+    answer = now.answers.get(clause__position=4)
+    EvidenceLink.objects.create(record=training, answer=answer)
+    login_fully(client, two_campaigns["writer"])
+    html = client.get(reverse("checklists:detail", args=[now.pk])).content.decode()
+    assert "上期：不符合，问题 1 个（已销号 0 个）" in html
+    assert "安全生产责任制未公示（整改中）" in html
+    assert "上期：不符合，问题 1 个（已销号 1 个）" in html
+    assert "全员标准化培训" in html and reverse("worklog:record_detail", args=[training.pk]) in html
