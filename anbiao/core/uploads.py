@@ -6,10 +6,13 @@ first check the scope of the object the file belongs to (see :func:`stored_file_
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import threading
 import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -137,13 +140,34 @@ def sniff(data: bytes) -> str:
     raise ValidationError(f"不支持的文件类型。只接受{ALLOWED_TEXT}。")
 
 
+_DECODING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Refuse truncated images while we decode an upload.
+
+    WeasyPrint sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` when it is
+    imported (to be lenient with images in documents); an upload check must not inherit that.
+    """
+    from PIL import ImageFile
+
+    with _DECODING:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _reencode_image(data: bytes, kind: str) -> tuple[bytes, str]:
     """Decode and re-encode: strips anything appended or embedded (polyglots, EXIF, scripts)."""
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with Image.open(io.BytesIO(data)) as img, _strict_decoding():
             if img.width * img.height > MAX_IMAGE_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
             img.load()
