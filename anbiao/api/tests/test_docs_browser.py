@@ -48,6 +48,7 @@ def test_a_user_creates_a_token_in_the_browser_and_calls_the_api_with_it(page, l
     page.get_by_label("密码").fill("Test@12345")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("navigation", name="主菜单").get_by_text("系统").click()
     page.get_by_role("link", name="接口令牌").click()
     page.get_by_label("令牌名称").fill("统计脚本")
     page.get_by_role("button", name="创建令牌").click()

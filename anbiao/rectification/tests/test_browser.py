@@ -51,7 +51,9 @@ def test_a_major_problem_goes_from_the_checklist_to_closed(browser, live_server,
     page = login(browser, live_server, "efiller")
     page.get_by_role("link", name="开始填写").first.click()
     page.get_by_role("button", name="开始填写").click()
+    page.locator("article.clause").nth(0).locator("[data-edit]").click()  # open the clause form
     box = page.locator("article.clause").nth(0)
+    box.locator("form.clause-form").wait_for()
     box.get_by_label("不符合", exact=True).check()
     box.get_by_role("button", name="＋ 添加一条问题").click()
     box.locator("input[name=problem]").last.fill(text)

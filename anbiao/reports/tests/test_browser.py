@@ -39,6 +39,7 @@ def test_write_sign_on_screen_finalize_and_download(browser, live_server, pdf_to
     make_user(ent.organization, Role.PRINCIPAL, username="rprincipal")
 
     page = login(browser, live_server, "rfiller")
+    page.get_by_role("navigation", name="主菜单").get_by_text("回头看", exact=True).click()
     page.get_by_role("link", name="自查自纠报告").first.click()
     page.get_by_role("button", name="开始编写").click()
     page.get_by_label("“回头看”组织开展情况").fill(
