@@ -273,7 +273,7 @@ class Checklist(models.Model):
             models.Index(
                 fields=[
                     *("purpose", "status", "submitted_at", "scope_department", "scope_town"),
-                    *("organization", "problem_count"),
+                    *("organization", "problem_count", "campaign"),
                 ],
                 name="checklist_stats_idx",
             ),

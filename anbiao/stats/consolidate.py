@@ -174,8 +174,12 @@ def _owner_columns(
             .values(_o=F("organization"), _k=F("kind"))
         )
         rec_sql, rec_params = recs.query.sql_with_params()
+        registry = Enterprise.objects.all()
+        if scope is not None and not scope.is_city:  # one unit: only its enterprises (its index)
+            link = "department" if scope.kind == OrgKind.DEPARTMENT else "town"
+            registry = registry.filter(**{f"{link}__in": list(scope.unit_ids)})
         ent_sql, ent_params = (
-            Enterprise.objects.order_by()
+            registry.order_by()
             .values("organization_id", "department_id", "town_id")
             .query.sql_with_params()
         )

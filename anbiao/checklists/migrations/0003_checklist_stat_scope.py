@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                     "scope_town",
                     "organization",
                     "problem_count",
+                    "campaign",
                 ],
                 name="checklist_stats_idx",
             ),

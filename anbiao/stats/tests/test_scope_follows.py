@@ -127,3 +127,43 @@ def test_a_look_back_written_without_the_stamp_still_counts_under_the_registrys_
     assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1]
     assert city_row(u["yj"]) == city_row(u["xm"]) == [1, 3, 1]
     assert counted(other) == [0, 0, 0]
+
+
+def test_look_backs_of_one_campaign_count_each_enterprise_once_and_two_campaigns_too(
+    u: dict,
+) -> None:
+    """The table trusts "one look-back per organization and campaign" only when every counted
+    look-back is of one campaign; with two campaigns it makes them distinct per organization."""
+    from anbiao.campaigns.models import Campaign
+
+    tv = b.template_version("enterprise")
+    camp = b.campaign(tv[0], b.template_version("government")[0])
+    Checklist.objects.update(campaign=camp)
+    other = EnterpriseFactory(department=u["yj"], town=u["st"])
+    b.lookback(
+        other.organization, status="accepted", when=b.TIMES["last"], problems=2, tv=tv[0],
+        clause=tv[1],
+    )  # fmt: skip
+    Checklist.objects.filter(organization=other.organization).update(campaign=camp)
+    assert counted(u["yj"]) == [2, 5, 1] and city_row(u["yj"]) == [2, 5, 1]
+    assert counted(u["xm"]) == [1, 3, 1] and counted(u["st"]) == [1, 2, 0]
+
+    second = Campaign.objects.create(
+        name="第二轮",
+        period_start=b.PERIOD_START,
+        period_end=b.PERIOD_END,
+        enterprise_deadline=b.PERIOD_END,
+        government_deadline=b.PERIOD_END,
+        enterprise_template_version=tv[0],
+        government_template_version=b.template_version("government")[0],
+        status="open",
+    )
+    again = b.lookback(
+        u["ent"].organization, status="submitted", when=b.TIMES["first"], problems=4, tv=tv[0],
+        clause=tv[1],
+    )  # fmt: skip
+    Checklist.objects.filter(pk=again.pk).update(campaign=second)
+    # the enterprise counts once in column 1; its problems of both look-backs count (3 + 4)
+    assert counted(u["yj"]) == [2, 9, 1] and city_row(u["yj"]) == [2, 9, 1]
+    assert counted(u["xm"]) == [1, 7, 1] and city_row(u["xm"]) == [1, 7, 1]
+    assert selectors.city_table(period=PERIOD).total.values[:3] == [2, 0, 9]
