@@ -1,10 +1,10 @@
 """The consolidated city table — and one unit's table — in a fixed number of queries.
 
-"Owner" columns (1–6, 11–13): the counted look-backs (one row per organization, with the
-problem count each froze on submission), the finalized reports and the counted records are
-stacked in ONE query, joined once to the enterprise registry and grouped by (primary department,
-town) for enterprises and by organization for government units. Every enterprise has exactly
-one (department, town) pair, so in Python:
+"Owner" columns (1–6, 11–13): the counted look-backs (with the problem count each froze on
+submission) and the finalized reports are grouped on their own table by the (primary
+department, town) stamped on them (:mod:`anbiao.stats.scope`), the counted records joined to
+the enterprise registry — one query per source — for enterprises, and by organization for
+government units. Every enterprise has exactly one (department, town) pair, so in Python:
 
 * a department's row is the sum over the pairs of its department (and its sub-units), plus the
   records of itself and its sub-units;
@@ -15,8 +15,9 @@ one (department, town) pair, so in Python:
 top-level unit); the city-wide "distinct enterprises inspected / exposed" is counted once over
 the whole city, since an enterprise may be inspected or exposed by several units.
 
-One unit's table runs the same queries filtered first by the unit (its enterprises through the
-registry's department/town index, itself and its sub-units): its number is the total.
+One unit's table runs the same queries filtered first by the unit (look-backs and reports by
+their stamped scope, records by its enterprises through the registry's department/town index,
+itself and its sub-units): its number is the total.
 
 The number of queries depends on neither the number of units nor of enterprises.
 """

@@ -12,7 +12,7 @@ group these rows by the two columns directly (see :mod:`anbiao.stats.consolidate
   changes (``orgs.services.enterprise_update``, the registry import).
 
 A row whose scope is null while its organization has a registry entry (written some other way)
-still counts right: the table falls back to the registry for it (``COALESCE`` with a lookup).
+still counts right: the table places it through the registry (one more query, only then).
 """
 
 from __future__ import annotations
