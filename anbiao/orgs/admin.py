@@ -27,3 +27,11 @@ class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("organization__name", "credit_code")
     autocomplete_fields = ("organization", "town", "department")
     filter_horizontal = ("other_departments",)
+
+    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
+        super().save_model(request, obj, form, change)
+        if change and {"town", "department"} & set(form.changed_data):
+            # Look-backs and reports count under the registry's unit (see anbiao.stats.scope).
+            from anbiao.stats.scope import stat_scope_follow
+
+            stat_scope_follow(organization_ids=[obj.pk])

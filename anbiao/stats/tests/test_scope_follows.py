@@ -167,3 +167,30 @@ def test_look_backs_of_one_campaign_count_each_enterprise_once_and_two_campaigns
     assert counted(u["yj"]) == [2, 9, 1] and city_row(u["yj"]) == [2, 9, 1]
     assert counted(u["xm"]) == [1, 7, 1] and city_row(u["xm"]) == [1, 7, 1]
     assert selectors.city_table(period=PERIOD).total.values[:3] == [2, 0, 9]
+
+
+def test_an_enterprise_moved_in_the_django_admin_takes_its_counts_along(u: dict, client) -> None:  # noqa: ANN001
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    admin = get_user_model().objects.create_superuser("root_for_test", password="Test@12345x")
+    client.force_login(admin)
+    session = client.session
+    session["anbiao_2fa_ok"] = True
+    session.save()
+    e = u["ent"]
+    url = reverse("admin:orgs_enterprise_change", args=[e.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        organization=e.pk,
+        department=u["jt"].pk,
+        town=u["st"].pk,
+        other_departments=[],
+        star_level=e.star_level,
+        credit_code=e.credit_code,
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert scopes(e.organization) == {(u["jt"].pk, u["st"].pk)}
+    assert counted(u["yj"]) == [0, 0, 0] and counted(u["jt"]) == [1, 3, 1]
