@@ -140,7 +140,11 @@ def test_a_registry_import_killed_at_random_moments_writes_all_rows_or_none():
     duration = time.monotonic() - started
     assert Enterprise.objects.count() == before + ROWS  # an import left alone writes all
 
-    for batch in range(1, 6):
+    # Kills land early in the measured time (the rows are written before the child's slow exit);
+    # keep trying, up to 10 imports, until one was interrupted midway.
+    for batch in range(1, 11):
+        if sum(1 for _, _, written in outcomes if written == 0) >= 2:
+            break
         pending = services.registry_upload_store(
             upload=SimpleUploadedFile("底数台账.csv", registry_file(batch))
         )
@@ -148,7 +152,7 @@ def test_a_registry_import_killed_at_random_moments_writes_all_rows_or_none():
         before = Enterprise.objects.count()
         child = start_child(user=user, pending=pending, digest=digest)
         wait_for(child, "READY")
-        delay = rng.uniform(0.05, 0.95) * duration
+        delay = rng.uniform(0.02, 0.5) * duration
         time.sleep(delay)
         finished_first = child.poll() is not None
         child.send_signal(signal.SIGKILL)

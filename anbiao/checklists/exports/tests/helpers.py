@@ -94,9 +94,12 @@ def fill(
             )
             expected[pos] = texts
             if track:  # the rectification app's tracked problems, as the checklists save does
+                from django.db import transaction
+
                 from anbiao.rectification.sync import sync_answer_problems
 
-                sync_answer_problems(answer, by=user)
+                with transaction.atomic():  # as inside the checklists' save
+                    sync_answer_problems(answer, by=user)
         elif pos % 7 == 0:
             answer.result = AnswerResult.NOT_APPLICABLE
             answer.remarks = f"第{pos}条不涉及"
