@@ -93,7 +93,7 @@ def test_fill_sign_return_fix_resubmit_accept(browser, live_server, tmp_path) ->
     # A rule is shown next to the clause: 不符合 without a problem is refused.
     first = open_clause(page, 0)
     # The keyboard focus moves to the answer of the opened clause.
-    assert page.evaluate("document.activeElement.name") == "result"
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'result'")
     save_clause(first, "不符合")
     first = clause(page, 0)
     first.get_by_text("结论为“不符合”时，至少填写一条存在问题。").wait_for()
