@@ -13,11 +13,15 @@ from anbiao.core.navigation import fold
 NAV_CACHE_SECONDS = 20
 
 
+def _nav_key(user_id: Any, organization_id: Any) -> str:
+    return f"anbiao:nav:{user_id}:{organization_id}"
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav": []}
-    key = f"anbiao:nav:{user.pk}:{user.organization_id}"  # type: ignore[attr-defined]
+    key = _nav_key(user.pk, user.organization_id)  # type: ignore[attr-defined]
     nav = cache.get(key)
     if nav is None:
         nav = fold(nav_items(user))
@@ -27,4 +31,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 def forget_navigation(user_id: Any, organization_id: Any) -> None:
     """Drop a user's cached menu (after something that changes a badge the user just acted on)."""
-    cache.delete(f"anbiao:nav:{user_id}:{organization_id}")
+    cache.delete(_nav_key(user_id, organization_id))

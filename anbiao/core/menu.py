@@ -6,13 +6,12 @@ An app contributes by having a ``menu`` module with ``nav_items(user)`` and/or
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import Any
 
-from django.apps import apps
+from anbiao.core.discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -35,16 +34,8 @@ class HomeCard:
 
 @cache
 def _menu_modules() -> tuple[ModuleType, ...]:
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("anbiao.") or config.name == "anbiao.core":
-            continue
-        try:
-            found.append(importlib.import_module(f"{config.name}.menu"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.menu":
-                raise
-    return tuple(found)
+    # anbiao.core.menu is this module: it contributes nothing itself.
+    return tuple(m for m in app_modules("menu") if m.__name__ != __name__)
 
 
 def _collect(hook: str, user: Any) -> list[Any]:
