@@ -1,5 +1,5 @@
-"""The compact read-only rows of the fill page, read with three ``values()`` queries and
-written as HTML in one pass.
+"""The compact read-only rows of the fill page, read with two plain SQL queries and written
+as HTML in one pass.
 
 The fill page lists every clause (51 in 附件2). Reading model instances with prefetches and
 rendering each clause through the template engine cost more than the rest of the page put
@@ -8,7 +8,9 @@ problem lines with the state of the rectification problem each one is tracked as
 it), remarks, evidence links and — for 附件2 item 1 clauses (1) and (2) — the notices box.
 URLs are built from prefixes (one ``reverse()`` per page, see
 ``test_the_row_urls_equal_the_named_routes``). Every text a user typed goes through
-:func:`django.utils.html.escape`.
+:func:`escape` (the standard library's ``html.escape``, as
+:func:`django.utils.html.escape` is, without its lazy-string wrapper: a page calls it hundreds
+of times).
 
 The full edit form of a clause is NOT here: it is the ``clause`` partial of
 ``checklists/checklist.html``, fetched by htmx when the user opens the clause.
@@ -16,6 +18,7 @@ The full edit form of a clause is NOT here: it is the ``clause`` partial of
 
 from __future__ import annotations
 
+import html
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -24,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from anbiao.checklists.models import AnswerEvidence, AnswerResult, ProblemLine
@@ -33,6 +35,11 @@ if TYPE_CHECKING:
     from anbiao.checklists.models import Checklist
 
 RESULT_LABELS = dict(AnswerResult.choices)
+
+
+def escape(value: Any) -> str:
+    """HTML-escaped text, exactly as :func:`django.utils.html.escape` gives it."""
+    return html.escape(str(value))
 
 
 @dataclass
@@ -49,6 +56,7 @@ class Row:
     section_id: int
     section_position: int
     section_title: str
+    clause_position: int
     result: str
     remarks: str
     version: int
@@ -56,6 +64,7 @@ class Row:
     updated_by: str
     problems: list[tuple[str, Any, str]] = field(default_factory=list)  # text, problem id, status
     evidence: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, size
+    records: list[tuple[Any, str]] = field(default_factory=list)  # linked work records: id, label
     notice_html: str = ""
     extra_html: str = ""  # last campaign's answer, linked work records (see ``extras_html``)
 
@@ -64,18 +73,28 @@ class Row:
         return f"（{self.clause_number}）{self.clause_text}"
 
 
-def _sql() -> tuple[str, str]:
+def _sql(*, one_clause: bool) -> tuple[str, str]:
     """The two queries of :func:`rows_for`, with table and column names from the models.
 
     Plain SQL (portable: PostgreSQL and SQLite) because compiling the equivalent ORM queries
     cost more CPU than the rest of the page's own work; the page is measured by
     ``bench/checklist_page.py``.
+
+    The answers query also says, once for the page (uncorrelated sub-queries), whether the
+    organization has a look-back in an earlier campaign and whether notices were delivered to
+    it, so that the page asks for those only when there are some.
+
+    No parameter is used where its type cannot be inferred (``%s IS NULL``): with server-side
+    binding PostgreSQL prepares these statements once per connection (see docs/adr/0003).
     """
     from django.contrib.auth import get_user_model
 
-    from anbiao.checklists.models import Answer, Clause, Item, Section
+    from anbiao.campaigns.models import Campaign
+    from anbiao.checklists.models import Answer, Checklist, Clause, Item, Section
     from anbiao.core.models import StoredFile
+    from anbiao.notices.models import NoticeDelivery
     from anbiao.rectification.models import Problem
+    from anbiao.worklog.models import EvidenceLink, WorkRecord
 
     t = {
         "a": Answer._meta.db_table,
@@ -88,31 +107,61 @@ def _sql() -> tuple[str, str]:
         "tp_line": Problem._meta.get_field("problem_line").column,
         "e": AnswerEvidence._meta.db_table,
         "f": StoredFile._meta.db_table,
+        "cl": Checklist._meta.db_table,
+        "cm": Campaign._meta.db_table,
+        "nd": NoticeDelivery._meta.db_table,
+        "nd_ent": NoticeDelivery._meta.get_field("enterprise").column,
+        "el": EvidenceLink._meta.db_table,
+        "wr": WorkRecord._meta.db_table,
+        "one": " AND a.clause_id = %s" if one_clause else "",
     }
     # Only table and column names from the models' metadata are formatted in, never input.
     answers = (  # noqa: S608
         "SELECT a.id, a.clause_id, c.number, c.text, i.id, i.number, i.text, s.id, s.position,"
-        " s.title, a.result, a.remarks, a.version, a.updated_at, u.full_name, u.username"
+        " s.title, c.position, a.result, a.remarks, a.version, a.updated_at, u.full_name,"
+        " u.username,"
+        ' (SELECT 1 FROM "{cl}" pcl JOIN "{cm}" pcm ON pcm.id = pcl.campaign_id'
+        "   WHERE pcl.organization_id = %s AND pcl.purpose = 'lookback'"
+        '   AND pcm.period_start < (SELECT cm.period_start FROM "{cm}" cm WHERE cm.id = %s)'
+        "   LIMIT 1),"
+        ' (SELECT 1 FROM "{nd}" nd WHERE nd."{nd_ent}" = %s LIMIT 1)'
         ' FROM "{a}" a JOIN "{c}" c ON c.id = a.clause_id JOIN "{i}" i ON i.id = c.item_id'
         ' JOIN "{s}" s ON s.id = i.section_id LEFT JOIN "{u}" u ON u.id = a.updated_by_id'
-        " WHERE a.checklist_id = %s AND (%s IS NULL OR a.clause_id = %s)"
+        " WHERE a.checklist_id = %s{one}"
         " ORDER BY c.position"
     ).format(**t)
+    # kind 0: a problem line (position, text, tracked problem id, its status); 1: an evidence
+    # file (id, name, size); 2: a linked work record (id, title, kind; by date, entry time)
     lines = (  # noqa: S608
-        "SELECT 0, p.answer_id, p.position, p.text, tp.id, tp.status, NULL"
+        "SELECT 0, p.answer_id, p.position, p.text, CAST(tp.id AS TEXT), tp.status, NULL,"
+        " NULL, NULL"
         ' FROM "{p}" p JOIN "{a}" a ON a.id = p.answer_id'
         ' LEFT JOIN "{tp}" tp ON tp."{tp_line}" = p.id'
-        " WHERE a.checklist_id = %s AND (%s IS NULL OR a.clause_id = %s)"
+        " WHERE a.checklist_id = %s{one}"
         " UNION ALL"
-        " SELECT 1, e.answer_id, e.id, f.original_name, NULL, NULL, f.size"
+        " SELECT 1, e.answer_id, e.id, f.original_name, NULL, NULL, f.size, NULL, NULL"
         ' FROM "{e}" e JOIN "{a}" a ON a.id = e.answer_id JOIN "{f}" f ON f.id = e.stored_file_id'
-        " WHERE a.checklist_id = %s AND (%s IS NULL OR a.clause_id = %s)"
-        " ORDER BY 1, 2, 3"
+        " WHERE a.checklist_id = %s{one}"
+        " UNION ALL"
+        " SELECT 2, el.answer_id, 0, wr.title, CAST(wr.id AS TEXT), wr.kind, NULL,"
+        " CAST(wr.date AS TEXT), CAST(wr.created_at AS TEXT)"
+        ' FROM "{el}" el JOIN "{a}" a ON a.id = el.answer_id JOIN "{wr}" wr ON wr.id = el.record_id'
+        " WHERE a.checklist_id = %s{one}"
+        " ORDER BY 1, 2, 3, 8, 9"
     ).format(**t)
     return answers, lines
 
 
-_SQL: tuple[str, str] | None = None
+@dataclass
+class Rows:
+    """The rows, and whether the page has more to ask for (see :func:`_sql`)."""
+
+    rows: list[Row]
+    has_previous: bool = False
+    has_notices: bool = False
+
+
+_SQL: dict[bool, tuple[str, str]] = {}
 
 
 def _aware(value: Any) -> Any:
@@ -125,33 +174,51 @@ def _aware(value: Any) -> Any:
 
 
 def rows_for(checklist: Checklist, *, clause_id: Any = None) -> list[Row]:
-    """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
-    number of clauses, problem lines and files (answers; problem lines UNION ALL evidence)."""
-    global _SQL  # noqa: PLW0603 — built once per process from the models' metadata
-    if _SQL is None:
-        _SQL = _sql()
-    answers_sql, lines_sql = _SQL
-    from anbiao.checklists.models import Answer
+    """The rows of a checklist (or of one clause) in clause order (see :func:`read_rows`)."""
+    return read_rows(checklist, clause_id=clause_id).rows
 
-    pk = Answer._meta.get_field("checklist").target_field.get_db_prep_value(
-        checklist.pk, connection
-    )
-    clause = int(clause_id) if clause_id is not None else None
+
+def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
+    """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
+    number of clauses, problem lines, files and linked records (answers; problem lines UNION
+    ALL evidence UNION ALL work records)."""
+    one = clause_id is not None
+    if one not in _SQL:  # built once per process from the models' metadata
+        _SQL[one] = _sql(one_clause=one)
+    answers_sql, lines_sql = _SQL[one]
+    from anbiao.checklists.models import Answer
+    from anbiao.worklog.models import RecordKind
+
+    def prep(model: Any, name: str, value: Any) -> Any:
+        return model._meta.get_field(name).target_field.get_db_prep_value(value, connection)
+
+    pk = prep(Answer, "checklist", checklist.pk)
+    org = prep(type(checklist), "organization", checklist.organization_id)
+    campaign = prep(type(checklist), "campaign", checklist.campaign_id)
+    clause = [int(clause_id)] if one else []
     rows: dict[int, Row] = {}
+    found = Rows([])
     with connection.cursor() as cursor:
-        cursor.execute(answers_sql, [pk, clause, clause])
+        cursor.execute(answers_sql, [org, campaign, org, pk, *clause])
         for v in cursor.fetchall():
-            rows[v[0]] = Row(*v[:13], _aware(v[13]), v[14] or v[15] or "")
+            rows[v[0]] = Row(*v[:14], _aware(v[14]), v[15] or v[16] or "")
+            found.has_previous = bool(v[17])
+            found.has_notices = bool(v[18])
         if not rows:
-            return []
-        cursor.execute(lines_sql, [pk, clause, clause] * 2)
-        for kind, answer_id, sort, name, ref, status, size in cursor.fetchall():
+            return found
+        cursor.execute(lines_sql, [pk, *clause] * 3)
+        kinds = dict(RecordKind.choices)
+        for kind, answer_id, sort, name, ref, status, size, day, _ in cursor.fetchall():
             if kind == 0:  # a problem line: text, tracked problem id, its status
                 problem = uuid.UUID(str(ref)) if ref else None
                 rows[answer_id].problems.append((name, problem, status or ""))
-            else:  # an evidence file: id, name, size
+            elif kind == 1:  # an evidence file: id, name, size
                 rows[answer_id].evidence.append((sort, name, size or 0))
-    return list(rows.values())
+            else:  # a linked work record: as ``str(record)`` with its date
+                label = f"{kinds.get(status, status)}：{name}（{str(day)[:10]}）"
+                rows[answer_id].records.append((uuid.UUID(str(ref)), label))
+    found.rows = list(rows.values())
+    return found
 
 
 def _status_labels() -> dict[str, str]:

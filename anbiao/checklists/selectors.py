@@ -9,6 +9,7 @@ a department for its primary enterprises (:func:`can_review`).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from anbiao.accounts.models import Role
@@ -370,14 +370,11 @@ def checklist_page(
     """
     base = checklist_prefix(checklist.pk)
     pprefix = problem_prefix()
-    all_rows = rows.rows_for(checklist)
-    if user is not None and _takes_notices(checklist):
-        notices = [r for r in all_rows if _is_notice_clause(r.item_number, r.clause_number)]
-        if notices:
-            suggestions = notice_suggestions(checklist, user=user)
-            for r in notices:
-                r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
-    _attach_extras(checklist, all_rows)
+    found = rows.read_rows(checklist)
+    all_rows = found.rows
+    if user is not None:
+        _attach_notices(checklist, found, user=user)
+    _attach_extras(checklist, found)
     sections: dict[int, SectionView] = {}
     answered = total = 0
     item_id = section_id = None
@@ -391,7 +388,7 @@ def checklist_page(
             view = sections[r.section_id] = SectionView(r.section_position, r.section_title)
             section_id = r.section_id
         if r.item_id != item_id:
-            chunk.append(f'<h3 class="cl-item">{escape(r.item_text)}</h3>')
+            chunk.append(f'<h3 class="cl-item">{rows.escape(r.item_text)}</h3>')
             item_id = r.item_id
         view.total += 1
         total += 1
@@ -414,49 +411,48 @@ def checklist_page(
 
 def row_for_clause(checklist: Checklist, clause_id: Any, *, user: User, can_fill: bool) -> str:
     """One clause's compact row (the htmx "收起" answer), or 404."""
-    found = rows.rows_for(checklist, clause_id=clause_id)
-    if not found:
+    found = rows.read_rows(checklist, clause_id=clause_id)
+    if not found.rows:
         raise Http404("对象不存在或无权访问")
-    r = found[0]
-    if _takes_notices(checklist) and _is_notice_clause(r.item_number, r.clause_number):
-        suggestions = notice_suggestions(checklist, user=user)
-        r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
-    _attach_extras(checklist, [r])
+    r = found.rows[0]
+    _attach_notices(checklist, found, user=user)
+    _attach_extras(checklist, found)
     return rows.row_html(
         r, base=checklist_prefix(checklist.pk), problem_prefix=problem_prefix(), can_fill=can_fill
     )
 
 
-def _attach_extras(checklist: Checklist, page_rows: list[rows.Row]) -> None:
-    """Last campaign's answer per clause and the linked work records: a few queries in all."""
-    if not page_rows or checklist.purpose != ChecklistPurpose.LOOKBACK:
+def _attach_notices(checklist: Checklist, found: rows.Rows, *, user: User) -> None:
+    """The notices box on 附件2 item 1 clauses (1) and (2); the query only when notices were
+    delivered to the enterprise (else the box says there are none)."""
+    if not _takes_notices(checklist):
+        return
+    targets = [r for r in found.rows if _is_notice_clause(r.item_number, r.clause_number)]
+    if not targets:
+        return
+    suggestions = notice_suggestions(checklist, user=user) if found.has_notices else {}
+    for r in targets:
+        r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
+
+
+def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
+    """Last campaign's answer per clause (two queries, only when there was an earlier
+    campaign) and the linked work records (read with the rows)."""
+    if not found.rows or checklist.purpose != ChecklistPurpose.LOOKBACK:
         return
     from anbiao.dashboards.compare import previous_answers
-    from anbiao.worklog.models import EvidenceLink
 
-    previous = previous_answers(checklist)
-    answer_ids = [r.answer_id for r in page_rows]
-    linked: dict[int, list[Any]] = {}
-    for link in (
-        EvidenceLink.objects.filter(answer_id__in=answer_ids)
-        .select_related("record")
-        .order_by("record__date", "record__created_at")
-    ):
-        linked.setdefault(link.answer_id, []).append(link.record)
-    if not previous and not linked:
+    previous = previous_answers(checklist) if found.has_previous else {}
+    if not previous and not any(r.records for r in found.rows):
         return
-    positions = (
-        dict(Answer.objects.filter(pk__in=answer_ids).values_list("pk", "clause__position"))
-        if previous
-        else {}
-    )
-    for r in page_rows:
-        prev = previous.get(positions.get(r.answer_id, -1)) if previous else None
-        records = [
-            (reverse("worklog:record_detail", args=[rec.pk]), f"{rec}（{rec.date:%Y-%m-%d}）")
-            for rec in linked.get(r.answer_id, [])
-        ]
+    url = reverse("worklog:record_detail", args=[_PLACEHOLDER])  # one reverse() per page
+    for r in found.rows:
+        prev = previous.get(r.clause_position)
+        records = [(url.replace(str(_PLACEHOLDER), str(pk)), label) for pk, label in r.records]
         r.extra_html = rows.extras_html(prev, records)
+
+
+_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:

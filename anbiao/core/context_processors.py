@@ -4,12 +4,16 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from anbiao.core.menu import nav_items
 from anbiao.core.navigation import fold
 
 # The menu (with its badge counts) is rebuilt at most this often per user: every page shows it,
-# and its counts cost several queries; a badge a few seconds old is fine.
+# and its counts cost several queries; a badge a few seconds old is fine. It is cached as its
+# rendered HTML (templates/includes/nav.html, autoescaped), so a page pays neither the queries
+# nor the template loops.
 NAV_CACHE_SECONDS = 20
 
 
@@ -20,13 +24,18 @@ def _nav_key(user_id: Any, organization_id: Any) -> str:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
-        return {"nav": []}
+        return {"nav_html": ""}
     key = _nav_key(user.pk, user.organization_id)  # type: ignore[attr-defined]
-    nav = cache.get(key)
-    if nav is None:
-        nav = fold(nav_items(user))
-        cache.set(key, nav, NAV_CACHE_SECONDS)
-    return {"nav": nav, "current_org": user.organization}  # type: ignore[attr-defined]
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("includes/nav.html", {"nav": fold(nav_items(user))})
+        cache.set(key, str(html), NAV_CACHE_SECONDS)
+    return {"nav_html": _safe(html), "current_org": user.organization}  # type: ignore[attr-defined]
+
+
+def _safe(html: str) -> SafeString:
+    # rendered by the template engine with autoescaping: every label and badge is escaped
+    return mark_safe(html)  # noqa: S308
 
 
 def forget_navigation(user_id: Any, organization_id: Any) -> None:

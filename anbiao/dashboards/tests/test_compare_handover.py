@@ -215,3 +215,26 @@ def test_the_fill_page_shows_last_campaigns_answer_and_linked_records_per_clause
     assert "安全生产责任制未公示（整改中）" in html
     assert "上期：不符合，问题 1 个（已销号 1 个）" in html
     assert "全员标准化培训" in html and reverse("worklog:record_detail", args=[training.pk]) in html
+    assert f"{training}（2024-09-10）" in html  # the record as it names itself, with its date
+
+
+def test_linked_records_are_listed_by_date_each_once(client, two_campaigns):
+    import datetime as dt
+
+    from anbiao.worklog.models import EvidenceLink, RecordKind
+    from anbiao.worklog.tests.builders import record
+
+    now = two_campaigns["now"]
+    later = record(now.organization, title="九月<专题>会议", date=dt.date(2024, 9, 20))
+    earlier = record(now.organization, kind=RecordKind.TRAINING, date=dt.date(2024, 3, 1))
+    answer = now.answers.get(clause__position=7)
+    for r in (later, earlier):
+        EvidenceLink.objects.create(record=r, answer=answer)
+    login_fully(client, two_campaigns["writer"])
+    html = client.get(reverse("checklists:detail", args=[now.pk])).content.decode()
+    row = html.split(f'id="c{answer.clause_id}"', 1)[1].split("</article>", 1)[0]
+    assert row.count("关联工作记录") == 1
+    first = row.index(reverse("worklog:record_detail", args=[earlier.pk]))
+    second = row.index(reverse("worklog:record_detail", args=[later.pk]))
+    assert first < second
+    assert "九月&lt;专题&gt;会议" in row and "九月<专题>" not in row
