@@ -8,13 +8,13 @@ from one of the scope selectors below, so that another organization's object ans
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES, Role
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
@@ -22,7 +22,7 @@ from anbiao.orgs.models import Enterprise, Organization, OrgKind
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 M = TypeVar("M", bound=Model)
 
 ALL_KINDS = frozenset(OrgKind.values)
@@ -57,16 +57,18 @@ def require(
     """Declare who may use a view. Anonymous users go to the login page; others get 404.
 
     A 404 (not 403) keeps the existence of pages and objects of other organizations private.
+    A view behind it may declare ``request: anbiao.core.types.AuthedRequest``: its user is
+    signed in and belongs to an active organization.
     """
     rule = AccessRule(kinds=frozenset(kinds), roles=frozenset(roles), note=note)
 
     def decorate(view: V) -> V:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not rule.allows(user):  # type: ignore[arg-type]
+            if not rule.allows(user):
                 from anbiao.core.audit import log_denied
 
                 log_denied(request, reason="rule")
@@ -79,7 +81,7 @@ def require(
     return decorate
 
 
-def public[V: Callable[..., HttpResponse]](view: V) -> V:
+def public[V: Callable[..., HttpResponseBase]](view: V) -> V:
     """Mark a view as open to anyone (login page, health check)."""
     view.access_rule = AccessRule(public=True)  # type: ignore[attr-defined]
     return view
@@ -173,7 +175,7 @@ def organizations_for_user(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(Q(pk__in=units) | Q(pk__in=enterprise_ids))
 
 
-def organization_ids_for_user(user: User) -> QuerySet[Organization]:
+def organization_ids_for_user(user: User) -> QuerySet[Organization, Mapping[str, Any]]:
     return organizations_for_user(user).values("pk")
 
 
@@ -181,7 +183,9 @@ def get_in_scope_or_404[M: Model](queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object from an already-scoped queryset, or answer 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # bad UUIDs too
+    # ValueError/TypeError: bad UUIDs too. The ignore: the stubs declare DoesNotExist on each
+    # concrete model only, not on Model.
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         raise Http404("对象不存在或无权访问") from exc
     except Exception as exc:
         from django.core.exceptions import ValidationError

@@ -56,7 +56,7 @@ def log_action(
 ) -> AuditEntry:
     """Append one entry to the audit trail, chained to the previous one by its hash."""
     if user is None and request is not None and request.user.is_authenticated:
-        user = request.user  # type: ignore[assignment]
+        user = request.user
     if organization is None and user is not None:
         organization = getattr(user, "organization", None)
     with transaction.atomic():
@@ -86,7 +86,7 @@ def log_denied(request: HttpRequest, *, reason: str) -> None:
     log_action(
         None,
         "anbiao.access.denied",
-        user=user,  # type: ignore[arg-type]
+        user=user,
         request=request,
         data={"path": request.path[:500], "method": request.method, "reason": reason},
     )

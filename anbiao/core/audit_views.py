@@ -22,6 +22,7 @@ from anbiao.core.audit_selectors import (
     audit_entries,
     audit_export_rows,
 )
+from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.orgs.models import OrgKind
 
@@ -67,7 +68,7 @@ def _form(request: HttpRequest) -> AuditFilterForm:
 
 
 @require(kinds={OrgKind.CITY}, roles={Role.AUDITOR}, note="审计管理员")
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit trail, newest first, 50 a page, with filters."""
     form = _form(request)
     filters = form.to_filter()
@@ -82,7 +83,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds={OrgKind.CITY}, roles={Role.AUDITOR}, note="审计管理员")
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One entry with what changed (``data``) and its place in the hash chain."""
     entry = get_in_scope_or_404(audit_entries(), pk=pk)
     return render(
@@ -93,7 +94,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require(kinds={OrgKind.CITY}, roles={Role.AUDITOR}, note="审计管理员")
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponse:
     """The filtered entries as .xlsx; the export itself is recorded in the trail."""
     form = _form(request)
     if form.is_bound and not form.is_valid():

@@ -167,11 +167,11 @@ def _reencode_image(data: bytes, kind: str) -> tuple[bytes, str]:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as img, _strict_decoding():
-            if img.width * img.height > MAX_IMAGE_PIXELS:
+        with Image.open(io.BytesIO(data)) as opened, _strict_decoding():
+            if opened.width * opened.height > MAX_IMAGE_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
-            img.load()
-            img = ImageOps.exif_transpose(img)
+            opened.load()
+            img = ImageOps.exif_transpose(opened)
             out = io.BytesIO()
             if kind in ("png", "gif"):
                 img.save(out, format="PNG", optimize=True)

@@ -7,10 +7,11 @@ from django.shortcuts import render
 from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES
 from anbiao.core.access import public, require
 from anbiao.core.menu import home_cards
+from anbiao.core.types import AuthedRequest
 
 
 @require(roles=BUSINESS_ROLES | ADMIN_ROLES)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """A home page made for the user's organization and role: what to do next."""
     cards = home_cards(request.user)
     return render(request, "core/home.html", {"cards": cards})

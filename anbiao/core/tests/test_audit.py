@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _entries(n: int = 3) -> list[AuditEntry]:
-    ent = EnterpriseFactory()
+    ent = EnterpriseFactory.create()
     return [log_action(ent, f"anbiao.test.step{i}", data={"i": i}) for i in range(n)]
 
 
@@ -100,8 +100,8 @@ def test_a_deleted_row_breaks_the_chain_at_the_next_one() -> None:
 
 @pytest.fixture
 def people():
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
     return {
         "auditor": make_user(city, Role.AUDITOR, username="auditor1"),
         "secadmin": make_user(city, Role.SECADMIN, username="sec1"),
@@ -128,7 +128,7 @@ def test_only_the_city_auditor_reads_the_audit_log(client, people) -> None:
 
 
 def test_the_auditor_filters_by_user_organization_action_object_and_time(client, people) -> None:
-    ent = EnterpriseFactory(organization__name="鑫达石材有限公司")
+    ent = EnterpriseFactory.create(organization__name="鑫达石材有限公司")
     log_action(ent, "anbiao.enterprise.updated", user=people["filler"], data={"x": 1})
     log_action(None, "anbiao.auth.login_failed", data={"username": "nobody"})
     c = _client(client, people["auditor"])
@@ -170,7 +170,7 @@ def test_the_list_pages_by_fifty(client, people) -> None:
 
 
 def test_the_detail_shows_what_changed(client, people) -> None:
-    ent = EnterpriseFactory()
+    ent = EnterpriseFactory.create()
     entry = log_action(
         ent,
         "anbiao.enterprise.updated",
@@ -202,5 +202,6 @@ def test_the_export_is_a_formula_safe_workbook_and_is_itself_audited(client, peo
     exported = AuditEntry.objects.filter(action="anbiao.audit.exported").order_by("id")
     assert exported.count() == before + 2
     last = exported.last()
+    assert last is not None
     assert last.username == "auditor1" and last.ip == "127.0.0.1"
     assert last.data == {"filters": {"action": "=cmd"}, "rows": 1}

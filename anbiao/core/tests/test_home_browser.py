@@ -10,8 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_grid_inspector_logs_in_at_phone_width_and_sees_what_to_do(page, live_server):
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-    EnterpriseFactory(town=town, organization__name="溪美测试石材有限公司")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    EnterpriseFactory.create(town=town, organization__name="溪美测试石材有限公司")
     make_user(town, Role.GRID, username="grid1", mobile="13800009999")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/")

@@ -17,14 +17,15 @@ def png_bytes() -> bytes:
 
 @pytest.mark.django_db
 def test_a_real_photo_is_reencoded_and_stored_under_a_generated_name() -> None:
-    org = OrganizationFactory()
+    org = OrganizationFactory.create()
     stored = store_upload(
         SimpleUploadedFile("../../现场照片.png", png_bytes() + b"<script>x</script>"),
         by=None,
         organization=org,
     )
     assert stored.original_name == "现场照片.png"
-    assert "现场" not in stored.file.name and ".." not in stored.file.name
+    name = stored.file.name
+    assert name is not None and "现场" not in name and ".." not in name
     data = stored.file.open("rb").read()
     assert b"<script>" not in data and data.startswith(b"\x89PNG")
     assert len(stored.sha256) == 64
@@ -34,7 +35,7 @@ def test_a_real_photo_is_reencoded_and_stored_under_a_generated_name() -> None:
 def test_html_renamed_to_png_is_refused_and_nothing_is_written() -> None:
     from anbiao.core.models import StoredFile
 
-    org = OrganizationFactory()
+    org = OrganizationFactory.create()
     with pytest.raises(ValidationError, match="不支持的文件类型"):
         store_upload(
             SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script></html>"),
@@ -51,7 +52,7 @@ def test_oversize_files_are_refused(settings) -> None:
         store_upload(
             SimpleUploadedFile("a.pdf", b"%PDF-1.4" + b"0" * 200),
             by=None,
-            organization=OrganizationFactory(),
+            organization=OrganizationFactory.create(),
         )
 
 
@@ -71,6 +72,6 @@ def test_a_truncated_image_is_refused_even_after_weasyprint_is_imported() -> Non
         store_upload(
             SimpleUploadedFile("p.png", noisy_png()[:200]),
             by=None,
-            organization=OrganizationFactory(),
+            organization=OrganizationFactory.create(),
         )
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was

@@ -46,22 +46,25 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def own_unit(self, kind: str) -> Organization:
-        return {
+        units: dict[str, Organization] = {
             OrgKind.CITY: self.city,
             OrgKind.DEPARTMENT: self.dept,
             OrgKind.TOWN: self.town,
             OrgKind.ENTERPRISE: self.ent.organization,
-        }[kind]
+        }
+        return units[kind]
 
 
 def build_world() -> World:
-    city = OrganizationFactory(kind=OrgKind.CITY, name="测试市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="测试应急管理局")
-    dept_other = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="测试交通运输局")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="测试溪美街道")
-    town_other = OrganizationFactory(kind=OrgKind.TOWN, name="测试水头镇")
-    ent = EnterpriseFactory(town=town, department=dept, organization__name="本辖区测试企业有限公司")
-    ent_other = EnterpriseFactory(
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="测试市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="测试应急管理局")
+    dept_other = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="测试交通运输局")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="测试溪美街道")
+    town_other = OrganizationFactory.create(kind=OrgKind.TOWN, name="测试水头镇")
+    ent = EnterpriseFactory.create(
+        town=town, department=dept, organization__name="本辖区测试企业有限公司"
+    )
+    ent_other = EnterpriseFactory.create(
         town=town_other, department=dept_other, organization__name="外辖区测试企业有限公司"
     )
     world = World(city, dept, dept_other, town, town_other, ent, ent_other)
