@@ -22,6 +22,7 @@ from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES, Role, TOTPDevice
 from anbiao.accounts.services import SESSION_2FA_KEY
 from anbiao.core.access import get_in_scope_or_404, public, require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.orgs.models import OrgKind
 
 ANY_ROLE = BUSINESS_ROLES | ADMIN_ROLES
@@ -39,13 +40,13 @@ class AnbiaoLoginView(LoginView):
         return response
 
 
-login_view = public(AnbiaoLoginView.as_view())  # type: ignore[type-var]
-logout_view = public(LogoutView.as_view())  # type: ignore[type-var]
+login_view = public(AnbiaoLoginView.as_view())
+logout_view = public(LogoutView.as_view())
 
 
 @require(roles=ANY_ROLE)
-def password_change(request: HttpRequest) -> HttpResponse:
-    form = ChangePasswordForm(request.user, request.POST or None)  # type: ignore[arg-type]
+def password_change(request: AuthedRequest) -> HttpResponse:
+    form = ChangePasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
@@ -73,9 +74,9 @@ def _group(secret: str) -> str:
 
 
 @require(roles=ANY_ROLE)
-def totp_setup(request: HttpRequest) -> HttpResponse:
+def totp_setup(request: AuthedRequest) -> HttpResponse:
     """Set up an authenticator app: show the secret and the otpauth:// URI, confirm with a code."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     existing = TOTPDevice.objects.filter(user=user).first()
     if existing is not None and existing.confirmed:
         if not request.session.get(SESSION_2FA_KEY):
@@ -111,9 +112,9 @@ def _verify_url() -> str:
 
 
 @require(roles=ANY_ROLE)
-def totp_verify(request: HttpRequest) -> HttpResponse:
+def totp_verify(request: AuthedRequest) -> HttpResponse:
     """Ask for the 6-digit code after the password; 5 wrong codes in a row lock it 30 minutes."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
         return redirect("accounts:totp_setup")
     if request.session.get(SESSION_2FA_KEY):
@@ -138,7 +139,7 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthedRequest) -> HttpResponse:
     """安全管理员: the security rules in force, current lockouts, the 三员's second factor."""
     return render(
         request,
@@ -159,11 +160,11 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
 @require_POST
-def lockout_unlock(request: HttpRequest) -> HttpResponse:
+def lockout_unlock(request: AuthedRequest) -> HttpResponse:
     form = UnlockForm(request.POST)
     if form.is_valid():
         username = form.cleaned_data["username"]
-        services.lockout_reset(by=request.user, username=username, request=request)  # type: ignore[arg-type]
+        services.lockout_reset(by=request.user, username=username, request=request)
         messages.success(request, f"已解除“{username}”的登录锁定。")
     else:
         messages.error(request, "用户名：请指定要解锁的用户名。")
@@ -172,8 +173,8 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
 
 @require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
 @require_POST
-def totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def totp_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_in_scope_or_404(User.objects.all(), pk=pk)
-    if services.totp_device_reset(by=request.user, user=user, request=request):  # type: ignore[arg-type]
+    if services.totp_device_reset(by=request.user, user=user, request=request):
         messages.success(request, f"已重置“{user.username}”的动态口令，下次登录时须重新绑定。")
     return redirect("accounts:security")

@@ -11,9 +11,9 @@ PASSWORD = "Test@12345"
 
 @pytest.fixture
 def people(db):
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
-    ent = EnterpriseFactory(department=dept)
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    ent = EnterpriseFactory.create(department=dept)
     return {
         "city": city,
         "dept": dept,

@@ -28,7 +28,7 @@ def _login(page, live_server, username: str, landing: str = "/") -> list[str]:
 
 
 def test_the_auditor_filters_the_trail_and_opens_an_entry(page, live_server):
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
     make_user(city, Role.AUDITOR, username="audit1")
     log_action(city, "anbiao.organization.updated", data={"changed": {"name": ["旧名", "新名"]}})
     # The three administrators must bind a second factor before anything else.
@@ -48,7 +48,7 @@ def test_the_auditor_filters_the_trail_and_opens_an_entry(page, live_server):
 
 
 def test_a_user_binds_an_authenticator_app(page, live_server):
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
     user = make_user(dept, Role.FILLER, username="filler9")
     problems = _login(page, live_server, "filler9")
     page.get_by_role("navigation", name="主菜单").get_by_text("系统").click()
