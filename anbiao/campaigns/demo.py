@@ -17,6 +17,10 @@ def seed(stdout: Any = None) -> Campaign:
     campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN).first()
     if campaign is None:
         today = timezone.localdate()
+        enterprise_version = latest_version("fujian2_2024")
+        government_version = latest_version("fujian1_2024")
+        # seed_demo loads the built-in templates before it seeds any demo data.
+        assert enterprise_version is not None and government_version is not None
         campaign = Campaign.objects.create(
             name=DEMO_CAMPAIGN,
             period_start=date(2024, 9, 1),
@@ -24,8 +28,8 @@ def seed(stdout: Any = None) -> Campaign:
             period_end=today + timedelta(days=60),
             enterprise_deadline=today + timedelta(days=20),
             government_deadline=today + timedelta(days=30),
-            enterprise_template_version=latest_version("fujian2_2024"),
-            government_template_version=latest_version("fujian1_2024"),
+            enterprise_template_version=enterprise_version,
+            government_template_version=government_version,
             status=CampaignStatus.OPEN,
             opened_at=timezone.now(),
         )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from anbiao.campaigns.models import Campaign
@@ -32,11 +34,11 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         versions = TemplateVersion.objects.select_related("template")
-        self.fields["enterprise_template_version"].queryset = versions.filter(
-            template__kind=TemplateKind.ENTERPRISE
-        )
-        self.fields["government_template_version"].queryset = versions.filter(
-            template__kind=TemplateKind.GOVERNMENT
-        )
+        for name, kind in (
+            ("enterprise_template_version", TemplateKind.ENTERPRISE),
+            ("government_template_version", TemplateKind.GOVERNMENT),
+        ):
+            field = cast("forms.ModelChoiceField[TemplateVersion]", self.fields[name])
+            field.queryset = versions.filter(template__kind=kind)
         for f in self.fields.values():
             f.error_messages.setdefault("required", "必填。")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,7 @@ from anbiao.accounts.models import Role
 from anbiao.campaigns import selectors, services
 from anbiao.campaigns.forms import CampaignForm
 from anbiao.core.access import GOV_KINDS, get_in_scope_or_404, require
+from anbiao.core.types import AuthedRequest
 from anbiao.orgs.models import OrgKind
 
 CITY = (OrgKind.CITY,)
@@ -23,7 +24,7 @@ def _can_manage(user) -> bool:  # noqa: ANN001
 
 
 @require(kinds=GOV_KINDS)
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/campaign_list.html",
@@ -40,7 +41,7 @@ def _add_errors(form: CampaignForm, exc: ValidationError) -> None:
 
 
 @require(kinds=CITY, roles=CITY_WRITERS)
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthedRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,7 +55,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=CITY, roles=CITY_WRITERS)
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = get_in_scope_or_404(selectors.campaign_list(), pk=pk)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +73,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(kinds=CITY, roles=CITY_WRITERS)
-def campaign_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def campaign_transition(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     campaign = get_in_scope_or_404(selectors.campaign_list(), pk=pk)
     try:
         services.campaign_transition(by=request.user, campaign=campaign, action=action)
