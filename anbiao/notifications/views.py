@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from anbiao.core.access import get_in_scope_or_404, require
 from anbiao.core.context_processors import forget_navigation
+from anbiao.core.types import AuthedRequest
 from anbiao.notifications import services
 from anbiao.notifications.models import Kind, Notification, Preference
 
 
 @require()
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     qs = Notification.objects.filter(user=request.user)
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
@@ -21,7 +22,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require()
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     note = get_in_scope_or_404(Notification.objects.filter(user=request.user), pk=pk)
     services.notification_mark_read(user=request.user, ids=[note.pk])
     forget_navigation(request.user.pk, request.user.organization_id)
@@ -30,7 +31,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require()
-def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+def notification_mark_all_read(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         n = services.notification_mark_read(user=request.user)
         forget_navigation(request.user.pk, request.user.organization_id)
@@ -39,7 +40,7 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @require()
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthedRequest) -> HttpResponse:
     current = {p.kind: p for p in Preference.objects.filter(user=request.user)}
     if request.method == "POST":
         choices = {

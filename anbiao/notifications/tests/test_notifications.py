@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_same_reminder_is_delivered_once_and_mailed_once():
-    user = make_user(OrganizationFactory(), Role.FILLER, email="a@example.gov.cn")
+    user = make_user(OrganizationFactory.create(), Role.FILLER, email="a@example.gov.cn")
     for _ in range(3):
         notify(user=user, kind="deadline", title="3 天后截止", dedupe_key="deadline:c1:3")
     assert Notification.objects.filter(user=user).count() == 1
@@ -21,14 +21,14 @@ def test_the_same_reminder_is_delivered_once_and_mailed_once():
 
 
 def test_a_kind_turned_off_is_not_sent():
-    user = make_user(OrganizationFactory(), Role.FILLER, email="a@example.gov.cn")
+    user = make_user(OrganizationFactory.create(), Role.FILLER, email="a@example.gov.cn")
     preferences_set(user=user, choices={"deadline": (False, False)})
     assert notify(user=user, kind="deadline", title="x", dedupe_key="k") is None
     assert not Notification.objects.exists() and mail.outbox == []
 
 
 def test_running_the_daily_job_twice_sends_nothing_twice(monkeypatch):
-    user = make_user(OrganizationFactory(), Role.FILLER)
+    user = make_user(OrganizationFactory.create(), Role.FILLER)
 
     def collect(today):
         yield Reminder(
@@ -45,7 +45,7 @@ def test_running_the_daily_job_twice_sends_nothing_twice(monkeypatch):
 
 
 def test_the_bell_shows_the_unread_count_and_opening_marks_read(client):
-    user = make_user(OrganizationFactory(), Role.FILLER)
+    user = make_user(OrganizationFactory.create(), Role.FILLER)
     n = notify(user=user, kind="general", title="请签收告知书", dedupe_key="n1", url="/")
     client.force_login(user)
     html = client.get(reverse("notifications:list")).content.decode()
@@ -56,7 +56,7 @@ def test_the_bell_shows_the_unread_count_and_opening_marks_read(client):
 
 
 def test_an_offsite_link_is_never_followed(client):
-    user = make_user(OrganizationFactory(), Role.FILLER)
+    user = make_user(OrganizationFactory.create(), Role.FILLER)
     n = notify(user=user, kind="general", title="x", dedupe_key="n2", url="//evil.example/")
     client.force_login(user)
     assert client.get(reverse("notifications:open", args=[n.pk]))["Location"] == "/"
