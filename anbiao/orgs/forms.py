@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -41,8 +41,10 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns()
-        self.fields["department"].queryset = departments()
+        cast("forms.ModelChoiceField[Organization]", self.fields["town"]).queryset = towns()
+        cast(
+            "forms.ModelChoiceField[Organization]", self.fields["department"]
+        ).queryset = departments()
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -73,9 +75,12 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns()
-        self.fields["department"].queryset = departments()
-        self.fields["other_departments"].queryset = departments()
+        for name, queryset in (
+            ("town", towns()),
+            ("department", departments()),
+            ("other_departments", departments()),
+        ):
+            cast("forms.ModelChoiceField[Organization]", self.fields[name]).queryset = queryset
         self.fields["other_departments"].required = False
         if self.instance.pk:
             self.fields["name"].initial = self.instance.organization.name
@@ -118,14 +123,15 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
             (k, v) for k, v in OrgKind.choices if k != OrgKind.ENTERPRISE
         ]
-        self.fields["parent"].queryset = Organization.objects.exclude(kind=OrgKind.ENTERPRISE)
+        parent = cast("forms.ModelChoiceField[Organization]", self.fields["parent"])
+        parent.queryset = Organization.objects.exclude(kind=OrgKind.ENTERPRISE)
         self.fields["parent"].required = False
 
 
-ROLE_CHOICES_BY_KIND = {
+ROLE_CHOICES_BY_KIND: dict[str, list[Role]] = {
     OrgKind.CITY: [
         Role.ORG_ADMIN,
         Role.FILLER,
@@ -170,7 +176,7 @@ class UserCreateForm(forms.Form):
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(kind)
+        cast(forms.ChoiceField, self.fields["roles"]).choices = role_choices(kind)
 
 
 class UserEditForm(forms.Form):
@@ -188,4 +194,4 @@ class UserEditForm(forms.Form):
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(kind)
+        cast(forms.ChoiceField, self.fields["roles"]).choices = role_choices(kind)

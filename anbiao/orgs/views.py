@@ -12,6 +12,7 @@ from django.utils import timezone
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import workbook_response
 from anbiao.orgs import selectors, services
 from anbiao.orgs.exports import registry_workbook
@@ -45,7 +46,7 @@ def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, selectors.Ente
 
 
 @require(kinds=GOV_KINDS)
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedRequest) -> HttpResponse:
     form, f = _filters(request)
     qs = selectors.enterprise_list(user=request.user, filters=f)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -57,7 +58,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+def enterprise_export(request: AuthedRequest) -> HttpResponse:
     _, f = _filters(request)
     qs = selectors.enterprise_list(user=request.user, filters=f)
     log_action(None, "anbiao.enterprise.exported", request=request, data={"filters": f.__dict__})
@@ -66,7 +67,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def enterprise_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def enterprise_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     return render(
         request,
@@ -76,7 +77,7 @@ def enterprise_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=GOV_WRITERS)
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: AuthedRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -99,7 +100,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=GOV_WRITERS)
-def enterprise_edit(request: HttpRequest, pk: str) -> HttpResponse:
+def enterprise_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +121,7 @@ def enterprise_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds={OrgKind.ENTERPRISE})
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=request.user.organization_id)
     return render(
         request,
@@ -135,7 +136,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds={OrgKind.ENTERPRISE}, roles=WRITER_ROLES)
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthedRequest) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=request.user, pk=request.user.organization_id)
     form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
@@ -148,20 +149,20 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 # --- government units (city office 单位管理员 and 系统管理员) --------------------------------
 
 
-def _require_manage_all(request: HttpRequest) -> None:
+def _require_manage_all(request: AuthedRequest) -> None:
     if not selectors.can_manage_all(request.user):
         raise Http404
 
 
 @require(kinds={OrgKind.CITY}, roles=MANAGER_ROLES)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedRequest) -> HttpResponse:
     _require_manage_all(request)
     units = selectors.government_units_for_user(user=request.user)
     return render(request, "orgs/unit_list.html", {"units": units})
 
 
 @require(kinds={OrgKind.CITY}, roles=MANAGER_ROLES)
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthedRequest) -> HttpResponse:
     _require_manage_all(request)
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +178,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds={OrgKind.CITY}, roles=MANAGER_ROLES)
-def unit_edit(request: HttpRequest, pk: str) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     _require_manage_all(request)
     unit = selectors.organization_get(user=request.user, pk=pk)
     if unit.kind == OrgKind.ENTERPRISE:
@@ -202,7 +203,7 @@ def unit_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(roles=MANAGER_ROLES)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.users_for_manager(user=request.user).order_by(
         "organization__kind", "organization__name", "username"
     )
@@ -224,7 +225,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(roles=MANAGER_ROLES)
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     org_id = request.GET.get("org") or request.POST.get("org") or str(request.user.organization_id)
     organization = (
         selectors.organization_get(user=request.user, pk=org_id)
@@ -248,7 +249,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(roles=MANAGER_ROLES)
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     from anbiao.core.access import get_in_scope_or_404
 
     target = get_in_scope_or_404(selectors.users_for_manager(user=request.user), pk=pk)

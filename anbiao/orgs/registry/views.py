@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,24 +12,17 @@ from django.views.decorators.http import require_POST
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, require
+from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.orgs.registry import services
 from anbiao.orgs.registry.forms import RegistryUploadForm
 from anbiao.orgs.registry.reader import RegistryFileError
 from anbiao.orgs.registry_columns import REGISTRY_COLUMNS
 
-if TYPE_CHECKING:
-    from anbiao.accounts.models import User
-
 IMPORTERS = frozenset({Role.ORG_ADMIN, Role.FILLER})
 SESSION_KEY = "registry_import"
 SHOW_ROWS = 200  # rows listed per section of the preview; the counts are always complete
 SHOW_ISSUES = 1000  # beyond this the page points to the downloadable error list
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (``@require`` has let only those through)."""
-    return cast("User", request.user)
 
 
 def _pending(request: HttpRequest) -> services.PendingImport | None:
@@ -52,7 +45,7 @@ def _upload_page(request: HttpRequest, form: RegistryUploadForm) -> HttpResponse
 
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)
-def registry_import(request: HttpRequest) -> HttpResponse:
+def registry_import(request: AuthedRequest) -> HttpResponse:
     """Choose a file; it is checked and kept on the server, then the preview opens."""
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -68,14 +61,14 @@ def registry_import(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)
-def registry_preview(request: HttpRequest) -> HttpResponse:
+def registry_preview(request: AuthedRequest) -> HttpResponse:
     """What a confirmation would write: nothing is written here."""
     pending = _pending(request)
     if pending is None:
         messages.info(request, "请先选择要导入的底数台账文件。")
         return redirect("orgs:registry_import")
     try:
-        plan = services.registry_preview(user=_user(request), pending=pending)
+        plan = services.registry_preview(user=request.user, pending=pending)
     except RegistryFileError as exc:
         _forget(request)
         form = RegistryUploadForm()
@@ -114,19 +107,19 @@ def registry_preview(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)
-def registry_errors(request: HttpRequest) -> HttpResponse:
+def registry_errors(request: AuthedRequest) -> HttpResponse:
     """Every error of the kept upload as an .xlsx, to fix the file row by row."""
     pending = _pending(request)
     if pending is None:
         messages.info(request, "请先选择要导入的底数台账文件。")
         return redirect("orgs:registry_import")
     try:
-        plan = services.registry_preview(user=_user(request), pending=pending)
+        plan = services.registry_preview(user=request.user, pending=pending)
     except RegistryFileError as exc:
         _forget(request)
         messages.error(request, exc.message)
         return redirect("orgs:registry_import")
-    rows = [
+    rows: list[list[Any]] = [
         [row_no, issue.column, issue.letter, issue.message, issue.value]
         for row_no, issue in plan.issues
     ] + [
@@ -148,7 +141,7 @@ def registry_errors(request: HttpRequest) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)
 @require_POST
-def registry_confirm(request: HttpRequest) -> HttpResponse:
+def registry_confirm(request: AuthedRequest) -> HttpResponse:
     """Re-validate the kept file and write the accepted rows in one transaction."""
     pending = _pending(request)
     if pending is None:
@@ -156,7 +149,7 @@ def registry_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("orgs:registry_import")
     try:
         result = services.registry_import_confirm(
-            user=_user(request),
+            user=request.user,
             pending=pending,
             accepted=request.POST.getlist("accept"),
             digest=request.POST.get("digest", ""),
@@ -181,7 +174,7 @@ def registry_confirm(request: HttpRequest) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)
 @require_POST
-def registry_cancel(request: HttpRequest) -> HttpResponse:
+def registry_cancel(request: AuthedRequest) -> HttpResponse:
     """Drop the kept file without writing anything."""
     _forget(request)
     messages.info(request, "已取消导入，未写入任何数据。")

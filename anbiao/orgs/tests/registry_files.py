@@ -68,10 +68,10 @@ def csv_bytes(rows: list[list[Any]], *, encoding: str) -> bytes:
 def nanan_units() -> dict[str, Any]:
     """The towns and departments the messy files refer to."""
     return {
-        "city": OrganizationFactory(kind=OrgKind.CITY, name="南安市安全生产委员会办公室"),
-        "xm": OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道"),
-        "st": OrganizationFactory(kind=OrgKind.TOWN, name="水头镇"),
-        "xf": OrganizationFactory(kind=OrgKind.TOWN, name="雪峰华侨经济开发区"),
-        "yj": OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局"),
-        "jt": OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市交通运输局"),
+        "city": OrganizationFactory.create(kind=OrgKind.CITY, name="南安市安全生产委员会办公室"),
+        "xm": OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道"),
+        "st": OrganizationFactory.create(kind=OrgKind.TOWN, name="水头镇"),
+        "xf": OrganizationFactory.create(kind=OrgKind.TOWN, name="雪峰华侨经济开发区"),
+        "yj": OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局"),
+        "jt": OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市交通运输局"),
     }

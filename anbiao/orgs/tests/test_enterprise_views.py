@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_export_holds_the_scope_in_the_import_columns(client):
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
-    mine = EnterpriseFactory(department=dept)
-    EnterpriseFactory()  # another department's
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
+    mine = EnterpriseFactory.create(department=dept)
+    EnterpriseFactory.create()  # another department's
     client.force_login(make_user(dept, Role.VIEWER))
     response = client.get(reverse("orgs:enterprise_export"))
     assert response["Content-Disposition"].startswith("attachment;")
@@ -29,8 +29,8 @@ def test_the_export_holds_the_scope_in_the_import_columns(client):
 
 
 def test_a_department_writer_creates_an_enterprise_with_a_normalized_code(client):
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
     client.force_login(make_user(dept, Role.FILLER))
     response = client.post(
         reverse("orgs:enterprise_create"),
@@ -51,8 +51,8 @@ def test_a_department_writer_creates_an_enterprise_with_a_normalized_code(client
 
 
 def test_a_bad_check_digit_can_be_accepted_knowingly(client):
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
-    town = OrganizationFactory(kind=OrgKind.TOWN)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
+    town = OrganizationFactory.create(kind=OrgKind.TOWN)
     client.force_login(make_user(dept, Role.FILLER))
     response = client.post(
         reverse("orgs:enterprise_create"),
@@ -76,7 +76,7 @@ def test_a_bad_check_digit_can_be_accepted_knowingly(client):
 
 
 def test_an_enterprise_edits_its_own_profile_only(client):
-    e = EnterpriseFactory()
+    e = EnterpriseFactory.create()
     client.force_login(make_user(e.organization, Role.FILLER))
     r = client.post(
         reverse("orgs:profile_edit"),
@@ -85,5 +85,5 @@ def test_an_enterprise_edits_its_own_profile_only(client):
     assert r.status_code == 302
     e.refresh_from_db()
     assert (e.principal, e.phone, e.address) == ("李四", "13800001111", "新地址")
-    other = EnterpriseFactory()
+    other = EnterpriseFactory.create()
     assert client.get(reverse("orgs:enterprise_detail", args=[other.pk])).status_code == 404

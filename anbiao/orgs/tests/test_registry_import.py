@@ -3,6 +3,7 @@ as a no-op, updates by credit code, and respects the importer's scope."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -215,7 +216,7 @@ def issues(plan: services.ImportPlan) -> list[tuple[int, str, str, str]]:
     return [(row, i.column, i.letter, i.message) for row, i in plan.issues]
 
 
-def confirm(user: Any, pending: services.PendingImport, accepted: list[str] = ()) -> Any:
+def confirm(user: Any, pending: services.PendingImport, accepted: Iterable[str] = ()) -> Any:
     plan = services.registry_preview(user=user, pending=pending)
     return services.registry_import_confirm(
         user=user, pending=pending, accepted=list(accepted), digest=plan.digest()
@@ -381,7 +382,9 @@ def test_a_failure_halfway_through_the_writes_leaves_nothing_written(u, monkeypa
 def test_an_import_is_refused_when_the_data_changed_since_the_preview(u):
     pending = upload(messy_xlsx())
     plan = services.registry_preview(user=u["dept_user"], pending=pending)
-    EnterpriseFactory(credit_code=C2, town=u["st"], department=u["yj"])  # someone else added it
+    EnterpriseFactory.create(
+        credit_code=C2, town=u["st"], department=u["yj"]
+    )  # someone else added it
 
     with pytest.raises(services.PlanChanged):
         services.registry_import_confirm(
@@ -403,7 +406,7 @@ def test_one_audit_entry_records_each_confirmed_import(u):
 
 
 def test_a_department_cannot_import_enterprises_of_another_department(u):
-    other = EnterpriseFactory(credit_code=C4, town=u["xm"], department=u["jt"])
+    other = EnterpriseFactory.create(credit_code=C4, town=u["xm"], department=u["jt"])
     rows = [
         HEADER,
         ["南安市别家企业有限公司", C4, "", "", "溪美街道", "应急管理局", "C", "中等", ""],
@@ -559,6 +562,6 @@ def test_common_ways_of_writing_a_value_are_understood(u, cells, field, expected
 def test_a_short_town_name_shared_by_two_towns_is_refused_as_unclear(u):
     from anbiao.orgs.tests.factories import OrganizationFactory
 
-    OrganizationFactory(kind="town", name="溪美镇")
+    OrganizationFactory.create(kind="town", name="溪美镇")
     plan = services.registry_plan(user=u["city_user"], data=one_row(town="溪美"))
     assert issues(plan) == [(2, "所属乡镇/街道", "E", "乡镇/街道“溪美”不明确，请填写全称")]

@@ -110,17 +110,19 @@ def test_a_session_cannot_point_at_another_file(dept_client):
 
 def test_the_exported_registry_reimports_with_nothing_to_do(dept_client):
     units = dept_client.units
-    other_dept = OrganizationFactory(kind="department", name="南安市住房和城乡建设局")
-    EnterpriseFactory(
+    other_dept = OrganizationFactory.create(kind="department", name="南安市住房和城乡建设局")
+    EnterpriseFactory.create(
         organization__name="南安市鑫源(南安)石材有限公司",  # half-width brackets on record
         town=units["xm"],
         department=units["yj"],
         phone="0595 8638 1234",
     )
-    EnterpriseFactory(town=units["st"], department=units["yj"], industry="G", size_class="above")
-    co = EnterpriseFactory(town=units["xf"], department=other_dept, principal="", phone="")
+    EnterpriseFactory.create(
+        town=units["st"], department=units["yj"], industry="G", size_class="above"
+    )
+    co = EnterpriseFactory.create(town=units["xf"], department=other_dept, principal="", phone="")
     co.other_departments.add(units["yj"])  # co-supervised: exported by 应急管理局 too
-    EnterpriseFactory(
+    EnterpriseFactory.create(
         credit_code=bad_code("91350583MA2XYW12A"),
         credit_code_checked=False,  # accepted knowingly in an earlier import
         town=units["xm"],
@@ -128,7 +130,7 @@ def test_the_exported_registry_reimports_with_nothing_to_do(dept_client):
         risk_level="red",
         star_level=2,
     )
-    EnterpriseFactory(town=units["xm"], department=units["jt"])  # not in scope, not exported
+    EnterpriseFactory.create(town=units["xm"], department=units["jt"])  # not in scope, not exported
 
     export = dept_client.get(reverse("orgs:enterprise_export"))
     assert export.status_code == 200

@@ -13,16 +13,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def city_map():
-    dept_a = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="甲局")
-    dept_a_sub = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="甲局执法大队", parent=dept_a)
-    dept_b = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="乙局")
-    town_a = OrganizationFactory(kind=OrgKind.TOWN, name="甲镇")
-    town_b = OrganizationFactory(kind=OrgKind.TOWN, name="乙镇")
-    e1 = EnterpriseFactory(department=dept_a, town=town_a)
-    e2 = EnterpriseFactory(department=dept_b, town=town_a)
-    e3 = EnterpriseFactory(department=dept_b, town=town_b)
-    e4 = EnterpriseFactory(department=dept_a_sub, town=town_b)
-    e5 = EnterpriseFactory(department=dept_b, town=town_b)
+    dept_a = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="甲局")
+    dept_a_sub = OrganizationFactory.create(
+        kind=OrgKind.DEPARTMENT, name="甲局执法大队", parent=dept_a
+    )
+    dept_b = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="乙局")
+    town_a = OrganizationFactory.create(kind=OrgKind.TOWN, name="甲镇")
+    town_b = OrganizationFactory.create(kind=OrgKind.TOWN, name="乙镇")
+    e1 = EnterpriseFactory.create(department=dept_a, town=town_a)
+    e2 = EnterpriseFactory.create(department=dept_b, town=town_a)
+    e3 = EnterpriseFactory.create(department=dept_b, town=town_b)
+    e4 = EnterpriseFactory.create(department=dept_a_sub, town=town_b)
+    e5 = EnterpriseFactory.create(department=dept_b, town=town_b)
     e5.other_departments.add(dept_a)
     return locals()
 
@@ -71,7 +73,7 @@ def test_the_list_shows_only_the_scope_and_masks_phones(client, city_map):
 
 def test_filters_and_search_narrow_the_list(client, city_map):
     m = city_map
-    user = make_user(OrganizationFactory(kind=OrgKind.CITY, name="市安委办"), Role.VIEWER)
+    user = make_user(OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办"), Role.VIEWER)
     client.force_login(user)
     r = client.get(reverse("orgs:enterprise_list"), {"town": m["town_a"].pk})
     assert r.context["page"].paginator.count == 2

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_city_office_adds_a_department_and_a_user_for_it(client):
-    city = OrganizationFactory(kind=OrgKind.CITY)
+    city = OrganizationFactory.create(kind=OrgKind.CITY)
     client.force_login(make_user(city, Role.ORG_ADMIN))
     r = client.post(
         reverse("orgs:unit_create"),
@@ -35,7 +35,7 @@ def test_the_city_office_adds_a_department_and_a_user_for_it(client):
 
 
 def test_a_weak_password_is_refused_with_a_chinese_reason_and_the_input_kept(client):
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
     client.force_login(make_user(dept, Role.ORG_ADMIN))
     r = client.post(
         reverse("orgs:user_create"),
@@ -47,14 +47,14 @@ def test_a_weak_password_is_refused_with_a_chinese_reason_and_the_input_kept(cli
 
 
 def test_a_unit_admin_cannot_edit_another_units_user(client):
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
-    other = make_user(OrganizationFactory(kind=OrgKind.DEPARTMENT), Role.FILLER)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
+    other = make_user(OrganizationFactory.create(kind=OrgKind.DEPARTMENT), Role.FILLER)
     client.force_login(make_user(dept, Role.ORG_ADMIN))
     assert client.get(reverse("orgs:user_edit", args=[other.pk])).status_code == 404
 
 
 def test_disabling_a_user_ends_all_their_sessions_at_once(client):
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
     target = make_user(dept, Role.FILLER)
     phone, pc = Client(), Client()
     phone.force_login(target)
