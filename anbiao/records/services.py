@@ -16,6 +16,7 @@ from anbiao.core.uploads import store_upload
 from anbiao.orgs.models import OrgKind
 from anbiao.records.models import EVIDENCE_RULE, Record, RecordKind, RecordStatus
 from anbiao.records.selectors import can_select
+from anbiao.stats.scope import stat_scope
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -169,7 +170,12 @@ def record_submit(*, by: User, record: Record) -> Record:
         raise ValidationError("请先上传建立该工作机制的文件。")
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = timezone.now()
-    record.save(update_fields=["status", "submitted_at", "updated_at"])
+    # the statistical scope (primary department, town), kept in step by the registry's writes
+    for key, value in stat_scope(record.organization_id).items():
+        setattr(record, key, value)
+    record.save(
+        update_fields=["status", "submitted_at", "updated_at", "scope_department", "scope_town"]
+    )
     log_action(record, "anbiao.record.submitted", user=by)
     return record
 

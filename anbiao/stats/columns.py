@@ -115,6 +115,13 @@ class Roots:
     towns: list[Organization]
     city: Organization | None
 
+    def with_sub_units(self) -> list[Any]:
+        """The units that have sub-units, and those sub-units (whose rows roll up)."""
+        family = {root for org_id, root in self.root_of.items() if org_id != root}
+        return sorted(
+            (o for o, root in self.root_of.items() if root in family), key=lambda o: str(o)
+        )
+
     def expr(self, path: str) -> Any:
         """SQL mapping a government-unit FK to its top-level ancestor (a sub-unit to its root)."""
         nested: dict[Any, list[Any]] = {}
@@ -361,6 +368,17 @@ def _insp_problems_all(period: Period) -> QuerySet[Any]:
     if callable(getattr(qs, "active", None)):  # withdrawn (已撤销) problems never count
         qs = qs.active()
     return qs.filter(**{f"{PROBLEM_INSPECTION}__in": _inspections(period).values("pk")})
+
+
+# the problems that never count: the complement of ``Problem.objects.active()`` (已撤销)
+PROBLEM_NOT_COUNTED = {"status": "withdrawn"}
+
+
+def problems_not_counted() -> QuerySet[Any]:
+    """Problems that never count (withdrawn): few, so the counted problems of an inspection are
+    its links less these (an anti-join) instead of a join to every problem of the city."""
+    _, prob = inspection_models()  # type: ignore[misc]
+    return prob.objects.filter(**PROBLEM_NOT_COUNTED)
 
 
 def _insp_problems(period: Period, *, enterprise: bool) -> QuerySet[Any]:

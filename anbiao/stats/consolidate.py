@@ -1,25 +1,38 @@
 """The consolidated city table — and one unit's table — in a fixed number of queries.
 
 "Owner" columns (1–6, 11–13): the counted look-backs (with the problem count each froze on
-submission) and the finalized reports are grouped on their own table by the (primary
-department, town) stamped on them (:mod:`anbiao.stats.scope`), the counted records joined to
-the enterprise registry — one query per source — for enterprises, and by organization for
-government units. Every enterprise has exactly one (department, town) pair, so in Python:
+submission), the finalized reports and the counted records carry the (primary department, town)
+of their enterprise (:mod:`anbiao.stats.scope`) and are grouped on their own table by that pair —
+one query per source, no join to the registry. Every enterprise has exactly one pair, so in
+Python:
 
 * a department's row is the sum over the pairs of its department (and its sub-units), plus the
-  records of itself and its sub-units;
+  rows of itself and its sub-units;
 * a town's row likewise over the pairs of its town;
 * the city-wide total is the sum over ALL pairs and government units — every enterprise once.
+
+Rows without a pair (a government unit's, or an enterprise's written without the services) are
+grouped by organization in the same query (the second arm of a ``UNION ALL``), and placed in
+Python: a government unit by itself, an enterprise through the registry (one more query, only
+when there is such a row).
 
 "Actor" columns (7–10, 14–15) are grouped by the acting unit (sub-units mapped to their
 top-level unit); the city-wide "distinct enterprises inspected / exposed" is counted once over
 the whole city, since an enterprise may be inspected or exposed by several units.
 
-One unit's table runs the same queries filtered first by the unit (look-backs and reports by
-their stamped scope, records by its enterprises through the registry's department/town index,
-itself and its sub-units): its number is the total.
+One unit's table runs the same queries filtered first by the unit (stamped rows by the unit's
+ids in their department or town column, actor columns by the acting unit), so each reads only
+the unit's index range: its number is the total.
 
-The number of queries depends on neither the number of units nor of enterprises.
+The number of queries depends on neither the number of units nor of enterprises. The indexes
+that the queries read (PostgreSQL plans, each over the period's rows):
+
+* look-backs and reports: ``*_stats_dept_idx`` (department, town, date, …) — the city table
+  reads it in (department, town) order and aggregates without hashing, a department's table
+  reads its range; ``*_stats_town_idx`` for a town's table (migration ``stats/0002``);
+* inspections: ``inspection_stats_actor_idx`` (inspector, target, date) — distinct targets per
+  inspector in index order; ``inspection_stats_target_idx`` (target, date) — distinct targets
+  over the city.
 """
 
 from __future__ import annotations
@@ -35,6 +48,7 @@ from django.db.models import (
     Max,
     Min,
     Q,
+    QuerySet,
     Sum,
     UUIDField,
     Value,
@@ -47,18 +61,20 @@ from anbiao.stats.columns import Availability, Period, Roots, Scope
 
 Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n}, city total)
 
+_NONE = Value(None, output_field=UUIDField())
+
 
 class _Acc:
     """Adds counts to the rows of top-level units and to the city total."""
 
     def __init__(self, roots: Roots) -> None:
-        self.roots = roots
+        self.root_of = roots.root_of
         self.by_unit: dict[Any, int] = {}
         self.total = 0
 
     def _add(self, unit: Any, n: int) -> None:
         if unit is not None:
-            root = self.roots.root_of.get(unit, unit)
+            root = self.root_of.get(unit, unit)
             self.by_unit[root] = self.by_unit.get(root, 0) + n
 
     def enterprise(self, dept: Any, town: Any, n: int) -> None:
@@ -74,15 +90,46 @@ class _Acc:
         return self.by_unit, self.total
 
 
+def _stamped_in(scope: Scope | None) -> Q:
+    """Rows that carry a stamped scope — for one unit, those whose department (or town) is the
+    unit or one of its sub-units."""
+    if scope is None or scope.is_city:
+        return Q(scope_department__isnull=False) | Q(scope_town__isnull=False)
+    link = "scope_department" if scope.kind == OrgKind.DEPARTMENT else "scope_town"
+    return Q(**{f"{link}__in": list(scope.unit_ids)})
+
+
+UNSTAMPED = Q(scope_department__isnull=True, scope_town__isnull=True)
+
+
+def _by_scope(
+    qs: QuerySet[Any], scope: Scope | None, aggregates: dict[str, Any], **keys: Any
+) -> list[tuple[Any, ...]]:
+    """``qs`` grouped in ONE query: rows ``(department, town, None, *keys, *aggregates)`` for the
+    stamped rows (of the unit), ``(None, None, organization, *keys, *aggregates)`` for the rows
+    without a stamp (every one of them: they are placed in Python)."""
+    qs = qs.order_by()
+    names = ["_d", "_t", "_g", *keys, *aggregates]
+    stamped = (
+        qs.filter(_stamped_in(scope))
+        .values(_d=F("scope_department"), _t=F("scope_town"), _g=_NONE, **keys)
+        .annotate(**aggregates)
+        .values_list(*names)
+    )
+    unstamped = (
+        qs.filter(UNSTAMPED)
+        .values(_d=_NONE, _t=_NONE, _g=F("organization"), **keys)
+        .annotate(**aggregates)
+        .values_list(*names)
+    )
+    return list(stamped.union(unstamped, all=True).order_by())
+
+
 def _owner_columns(
     period: Period, roots: Roots, avail: Availability, out: Result, scope: Scope | None
 ) -> None:
-    """The owner columns (1–6, 11–13): each source grouped by (primary department, town) for
-    enterprises and by organization for government units, one query per source.
-
-    Look-backs and reports carry the pair themselves (``scope_department``/``scope_town``,
-    stamped by their services and kept in step with the registry, :mod:`anbiao.stats.scope`):
-    they are grouped on their own table, without a join. Records are joined to the registry.
+    """The owner columns (1–6, 11–13): each source grouped by its stamped (primary department,
+    town) for enterprises and by organization for the rows without a stamp, one query per source.
 
     Each source's rules stay in its own queryset (``_lookbacks``, ``finalized_reports``,
     ``Record.objects.counted()``). An organization is a government unit when it is one of
@@ -92,109 +139,98 @@ def _owner_columns(
     registry; look-backs not all of one campaign are made distinct per organization.
     """
     acc = {n: _Acc(roots) for n in (1, 2, 3, 4, 5, 6, 11, 12, 13)}
-    gov_col = {1: 2, 5: 6, 11: 12, 13: 13}
+    gov_col = {1: 2, 3: 4, 5: 6, 11: 12, 13: 13}
     as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
+    unit_ids = None if scope is None or scope.is_city else scope.unit_ids
+    by_town = scope is not None and scope.kind == OrgKind.TOWN
     unstamped: list[tuple[int, Any, int]] = []  # (column, enterprise, n): placed by the registry
 
-    def add(col: int, dept: Any, town: Any, org: Any, n: int, *, stamped: bool = True) -> None:
-        dept, town, org = (None if v is None else as_pk(v) for v in (dept, town, org))
-        if org is not None and org in roots.root_of:  # a government unit
-            acc[gov_col.get(col, col + 1)].government(org, n)
-        elif org is not None and stamped:  # an enterprise's row without the stamp
-            unstamped.append((col, org, n))
-        else:  # an enterprise (without a registry entry: dept and town are None)
+    def add(col: int, dept: Any, town: Any, org: Any, n: int) -> None:
+        if org is None:  # a stamped (department, town) pair, already the unit's in SQL
             acc[col].enterprise(dept, town, n)
+            return
+        org = as_pk(org)
+        if org in roots.root_of:  # a government unit
+            if unit_ids is None or org in unit_ids:
+                acc[gov_col[col]].government(org, n)
+        else:  # an enterprise's row without the stamp
+            unstamped.append((col, org, n))
 
+    # look-backs and reports are read from their (department, town, …) index in that order and
+    # aggregated pair by pair; PostgreSQL would rather hash the pairs of the period's index, which
+    # costs it twice as much (16-byte keys)
+    _planner(hashagg=False)
     if avail.ok[1]:
-        looks = c._lookbacks(period).filter(_own_stamped(scope)).order_by()
-        grouped = list(
-            looks.values(_d=F("scope_department"), _t=F("scope_town"), _g=_unstamped_org())
-            .annotate(
-                _c=Count("*"),
-                _n=Sum("problem_count"),
-                _u=Count("*") - Count("problem_count"),
-                _lo=Min("campaign"),
-                _hi=Max("campaign"),
-                _k=Count("campaign"),
-            )
-            .values_list("_d", "_t", "_g", "_c", "_n", "_u", "_lo", "_hi", "_k")
+        looks = c._lookbacks(period)
+        grouped = _by_scope(
+            looks,
+            scope,
+            {
+                "_c": Count("*"),
+                "_n": Sum("problem_count"),
+                "_p": Count("problem_count"),
+                "_lo": Min("campaign"),
+                "_hi": Max("campaign"),
+                "_k": Count("campaign"),
+            },
         )
         # one look-back per organization and campaign (a unique constraint): when every counted
         # look-back is of the same campaign, the rows are the organizations; otherwise make them
         # distinct per organization first
-        campaigns = {lo for *_, lo, _, _ in grouped} | {hi for *_, hi, _ in grouped}
-        if len(campaigns) > 1 or any(k != n for *_, n, _, _, _, _, k in grouped):
+        campaigns = {row[6] for row in grouped} | {row[7] for row in grouped}
+        rows = [(d, t, g, n, lines, n - p) for d, t, g, n, lines, p, _, _, _ in grouped]
+        if len(campaigns) > 1 or any(row[3] != row[8] for row in grouped):
             per_org = (
-                looks.values("organization", "scope_department", "scope_town")
-                .annotate(_n=Sum("problem_count"), _u=Count("*") - Count("problem_count"))
-                .values_list("scope_department", "scope_town", "organization", "_n", "_u")
+                looks.filter(_stamped_in(scope) | UNSTAMPED)
+                .order_by()
+                .values("organization", "scope_department", "scope_town")
+                .annotate(_n=Sum("problem_count"), _p=Count("problem_count"), _c=Count("*"))
+                .values_list("scope_department", "scope_town", "organization", "_n", "_p", "_c")
             )
-            grouped = []
-            for dept, town, org, lines, u in per_org:
+            rows = []
+            for dept, town, org, lines, p, n in per_org:
                 g = org if dept is None and town is None else None
-                grouped.append((dept, town, g, 1, lines, u, None, None, 1))
+                rows.append((dept, town, g, 1, lines, n - p))
         unfrozen = 0
-        for dept, town, org, n, lines, u, *_ in grouped:
+        for dept, town, org, n, lines, u in rows:
             add(1, dept, town, org, n)
             add(3, dept, town, org, int(lines or 0))
             unfrozen += int(u or 0)
         if unfrozen:  # look-backs marked submitted without the submit service: count their lines
-            lines = (
-                c.unfrozen_lines(looks)
-                .order_by()
-                .values_list(
-                    "answer__checklist__organization__enterprise__department",
-                    "answer__checklist__organization__enterprise__town",
-                    "answer__checklist__organization",
+            lines_qs = c.unfrozen_lines(looks.filter(_stamped_in(scope) | UNSTAMPED)).order_by()
+            checklist = "answer__checklist__"
+            for dept, town, org, n in (
+                lines_qs.values(
+                    _d=F(f"{checklist}scope_department"),
+                    _t=F(f"{checklist}scope_town"),
+                    _g=Case(
+                        When(
+                            **{
+                                f"{checklist}scope_department__isnull": True,
+                                f"{checklist}scope_town__isnull": True,
+                            },
+                            then=F(f"{checklist}organization"),
+                        ),
+                        default=_NONE,
+                        output_field=UUIDField(),
+                    ),
                 )
                 .annotate(n=Count("pk"))
-            )
-            for dept, town, org, n in lines:
-                add(3, dept, town, org, n, stamped=False)
+                .values_list("_d", "_t", "_g", "n")
+            ):
+                add(3, dept, town, org, n)
     if avail.ok[5]:
         fn = c._report_source()
         reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
-        grouped_reports = (
-            reports.filter(_own_stamped(scope))
-            .order_by()
-            .values(_d=F("scope_department"), _t=F("scope_town"), _g=_unstamped_org())
-            .annotate(_c=Count("*"))
-            .values_list("_d", "_t", "_g", "_c")
-        )
-        for dept, town, org, n in grouped_reports:
+        for dept, town, org, n in _by_scope(reports, scope, {"_c": Count("*")}):
             add(5, dept, town, org, n)
+    _planner(hashagg=True)
     if avail.ok[11]:
-        from anbiao.orgs.models import Enterprise
         from anbiao.records.models import Record
 
-        recs = (
-            Record.objects.counted()
-            .in_period(period.start, period.end)
-            .filter(_own(scope, "organization"))
-            .order_by()
-            .values(_o=F("organization"), _k=F("kind"))
-        )
-        rec_sql, rec_params = recs.query.sql_with_params()
-        registry = Enterprise.objects.all()
-        if scope is not None and not scope.is_city:  # one unit: only its enterprises (its index)
-            link = "department" if scope.kind == OrgKind.DEPARTMENT else "town"
-            registry = registry.filter(**{f"{link}__in": list(scope.unit_ids)})
-        ent_sql, ent_params = (
-            registry.order_by()
-            .values("organization_id", "department_id", "town_id")
-            .query.sql_with_params()
-        )
-        # only ORM-compiled SQL and constants are pasted; every value is a parameter
-        sql = (
-            'SELECT e."department_id", e."town_id", '  # noqa: S608
-            'CASE WHEN e."organization_id" IS NULL THEN r."_o" END, r."_k", COUNT(*) '
-            f'FROM ({rec_sql}) r LEFT JOIN ({ent_sql}) e ON e."organization_id" = r."_o" '
-            "GROUP BY 1, 2, 3, 4"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*rec_params, *ent_params])
-            for dept, town, org, kind, n in cursor.fetchall():
-                add(11 if kind == "experience" else 13, dept, town, org, n, stamped=False)
+        recs = Record.objects.counted().in_period(period.start, period.end)
+        for dept, town, org, kind, n in _by_scope(recs, scope, {"_c": Count("*")}, _k=F("kind")):
+            add(11 if kind == "experience" else 13, dept, town, org, n)
     if unstamped:  # rows of enterprises written without the stamp: placed by the registry
         from anbiao.orgs.models import Enterprise
 
@@ -206,20 +242,86 @@ def _owner_columns(
         )
         for col, org, n in unstamped:
             dept, town = pairs.get(org, (None, None))
-            acc[col].enterprise(dept, town, n)
+            if unit_ids is None or (town if by_town else dept) in unit_ids:
+                acc[col].enterprise(dept, town, n)
     for src, cols in ((1, (1, 2, 3, 4)), (5, (5, 6)), (11, (11, 12, 13))):
         if avail.ok[src]:
             out.update({n: acc[n].result() for n in cols})
 
 
-def _unstamped_org() -> Case:
-    """The organization of a row without a stamped scope (a government unit, or an enterprise's
-    row written without the services), else NULL: stamped rows group by their pair only."""
-    return Case(
-        When(scope_department__isnull=True, scope_town__isnull=True, then=F("organization")),
-        default=Value(None),
-        output_field=UUIDField(),
+def _inspections(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
+    """Columns 7–10: the distinct targets of the counted inspections by top-level inspector
+    (sub-units mapped to their unit inside SQL, so "distinct" holds across a unit's sub-units)
+    and over the whole city (an enterprise inspected by several units counts once), and their
+    counted problems by inspector (a problem belongs to one inspection, so the total of problems
+    is the sum). Three queries for the city, two for one unit (its total only)."""
+    insp = c._inspections(period).filter(_act(scope, c.INSPECTION_ACTOR)).order_by()
+    # the target is a government unit when it is one of roots (every government unit): no join
+    # to the organizations table for its kind
+    gov_ids = list(roots.root_of)
+    on_gov = Q(**{f"{c.INSPECTION_TARGET}__in": gov_ids}) if gov_ids else Q(pk__in=[])
+    distinct = {
+        "_e": Count(c.INSPECTION_TARGET, distinct=True, filter=~on_gov),
+        "_v": Count(c.INSPECTION_TARGET, distinct=True, filter=on_gov),
+    }
+    by_unit: dict[bool, dict[Any, int]] = {False: {}, True: {}}
+    if scope is None:
+        # inspectors without sub-units are grouped as they are, in the order of the index on
+        # (inspector, target); the units with sub-units (few) through their top-level unit
+        family = roots.with_sub_units()
+        actor = c.INSPECTION_ACTOR
+        alone = (
+            insp.exclude(**{f"{actor}__in": family})
+            .values(_u=F(actor))
+            .annotate(**distinct)
+            .values_list("_u", "_e", "_v")
+        )
+        if family:
+            nested = (
+                insp.filter(**{f"{actor}__in": family})
+                .values(_u=roots.expr(actor))
+                .annotate(**distinct)
+                .values_list("_u", "_e", "_v")
+            )
+            alone = alone.union(nested, all=True).order_by()
+        for unit, ent, gov in alone:
+            root = roots.root_of.get(unit, unit)
+            for side, n in ((False, ent), (True, gov)):
+                if n:
+                    by_unit[side][root] = by_unit[side].get(root, 0) + n
+    ent, gov = insp.aggregate(**distinct).values()
+    out[7], out[9] = (by_unit[False], ent or 0), (by_unit[True], gov or 0)
+    a8, a10 = _Acc(roots), _Acc(roots)
+    for unit, is_gov, n in _inspection_problems(insp, on_gov):
+        (a10 if is_gov else a8).government(unit, n)
+    out[8], out[10] = a8.result(), a10.result()
+
+
+def _inspection_problems(insp: QuerySet[Any], on_gov: Q) -> list[tuple[Any, Any, int]]:
+    """The counted problems of the inspections ``insp`` by (inspector, target is a government
+    unit): the links (problem ↔ inspection) joined ONCE to the inspections, those of a problem
+    that does not count (withdrawn) left out by an anti-join on the few such problems."""
+    _, prob = c.inspection_models()  # type: ignore[misc]
+    link = prob._meta.get_field(c.PROBLEM_INSPECTION).through
+    to_insp = next(f for f in link._meta.fields if f.related_model is insp.model)
+    to_prob = next(f for f in link._meta.fields if f.related_model is prob)
+    flag = Case(When(on_gov, then=Value(True)), default=Value(False), output_field=BooleanField())
+    i_sql, i_params = insp.values(
+        _i=F("pk"), _a=F(c.INSPECTION_ACTOR), _g=flag
+    ).query.sql_with_params()
+    w_sql, w_params = c.problems_not_counted().order_by().values(_w=F("pk")).query.sql_with_params()
+    q = connection.ops.quote_name
+    # only ORM-compiled SQL, table and column names are pasted; every value is a parameter
+    sql = (
+        f'SELECT i."_a", i."_g", COUNT(*) FROM {q(link._meta.db_table)} l '  # noqa: S608
+        f'INNER JOIN ({i_sql}) i ON i."_i" = l.{q(to_insp.column)} '
+        f'WHERE NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w."_w" = l.{q(to_prob.column)}) '
+        "GROUP BY 1, 2"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*i_params, *w_params])
+        as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
+        return [(as_pk(unit), bool(g), n) for unit, g, n in cursor.fetchall()]
 
 
 class _Distinct:
@@ -239,59 +341,6 @@ class _Distinct:
 
     def result(self) -> tuple[dict[Any, int], int]:
         return {u: len(ts) for u, ts in self.by_unit.items()}, len(self.all)
-
-
-def _inspections(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
-    """Columns 7–10: the distinct targets of the counted inspections by top-level inspector
-    (sub-units mapped to their unit inside SQL, so "distinct" holds across a unit's sub-units)
-    and over the whole city (an enterprise inspected by several units counts once), and their
-    counted problems by inspector (a problem belongs to one inspection, so the total of problems
-    is the sum). Three queries for the city, two for one unit (its total only)."""
-    insp = c._inspections(period).filter(_act(scope, c.INSPECTION_ACTOR)).order_by()
-    # the target is a government unit when it is one of roots (every government unit): no join
-    # to the organizations table for its kind
-    gov_ids = list(roots.root_of)
-    is_gov = _is_gov(c.INSPECTION_TARGET, gov_ids)
-    by_unit: dict[bool, dict[Any, int]] = {False: {}, True: {}}
-    if scope is None:
-        grouped = (
-            insp.values(_u=roots.expr(c.INSPECTION_ACTOR), _g=is_gov)
-            .annotate(n=Count(c.INSPECTION_TARGET, distinct=True))
-            .values_list("_u", "_g", "n")
-        )
-        for unit, gov, n in grouped:
-            side = by_unit[bool(gov)]
-            side[unit] = side.get(unit, 0) + n
-    totals = {False: 0, True: 0}
-    overall = (
-        insp.values(_g=is_gov)
-        .annotate(n=Count(c.INSPECTION_TARGET, distinct=True))
-        .values_list("_g", "n")
-    )
-    for gov, n in overall:
-        totals[bool(gov)] += n
-    out[7], out[9] = (by_unit[False], totals[False]), (by_unit[True], totals[True])
-    actor = f"{c.PROBLEM_INSPECTION}__{c.INSPECTION_ACTOR}"
-    problems = (
-        c._insp_problems_all(period)
-        .filter(_act(scope, actor))
-        .order_by()
-        .values(_a=F(actor), _g=_is_gov(f"{c.PROBLEM_INSPECTION}__{c.INSPECTION_TARGET}", gov_ids))
-        .annotate(n=Count("pk"))
-        .values_list("_a", "_g", "n")
-    )
-    a8, a10 = _Acc(roots), _Acc(roots)
-    for unit, gov, n in problems:
-        (a10 if gov else a8).government(unit, n)
-    out[8], out[10] = a8.result(), a10.result()
-
-
-def _is_gov(path: str, gov_ids: list[Any]) -> Case:
-    return Case(
-        When(**{f"{path}__in": gov_ids}, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
 
 
 def _enforcement(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
@@ -321,16 +370,18 @@ def consolidated(
     """Every available column: the number per top-level unit, and the city-wide total.
 
     With ``scope`` (one reporting unit), only the records that unit counts are read (each query
-    filtered first by the unit's enterprises, itself and its sub-units), and the "city-wide
+    filtered first by the unit's stamped scope, itself and its sub-units), and the "city-wide
     total" is that unit's number: this is one unit's table in the same few queries.
     """
     out: Result = {}
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # a reporting read over ~10^5 rows: hash its joins and groups in memory instead of
-            # spilling sorts to disk (default work_mem 4MB), and do not pay JIT compilation
+            # spilling sorts to disk (default work_mem 4MB), and do not pay JIT compilation nor
+            # the start of parallel workers (each query reads its index range in a few ms)
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         _owner_columns(period, roots, avail, out, scope)
         if avail.ok[7]:
             _inspections(period, roots, out, scope)
@@ -339,30 +390,11 @@ def consolidated(
     return out
 
 
-def _own(scope: Scope | None, path: str) -> Q:
-    """The unit's records (as :func:`columns.owner_q`), as ONE ``IN`` over the union of its
-    enterprises and its own units, so that the database reaches the records by their
-    organization index instead of scanning them for an ``OR``."""
-    if scope is None or scope.is_city:
-        return Q()
-    from anbiao.orgs.models import Enterprise
-
-    ids = list(scope.unit_ids)
-    link = "department" if scope.kind == OrgKind.DEPARTMENT else "town"
-    ents = Enterprise.objects.filter(**{f"{link}__in": ids}).order_by().values("organization")
-    units = Organization.objects.filter(pk__in=ids).order_by().values("pk")
-    return Q(**{f"{path}__in": ents.union(units, all=True)})
-
-
-def _own_stamped(scope: Scope | None) -> Q:
-    """The unit's look-backs or reports by their stamped scope (the unit's enterprises), or
-    by organization (the unit itself and its sub-units, and any row not stamped)."""
-    if scope is None or scope.is_city:
-        return Q()
-    ids = list(scope.unit_ids)
-    link = "scope_department" if scope.kind == OrgKind.DEPARTMENT else "scope_town"
-    unstamped = Q(scope_department__isnull=True, scope_town__isnull=True)
-    return Q(**{f"{link}__in": ids}) | (unstamped & _own(scope, "organization"))
+def _planner(*, hashagg: bool) -> None:
+    """Steer PostgreSQL's choice of aggregation for the next queries of this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL enable_hashagg = {'on' if hashagg else 'off'}")
 
 
 def _act(scope: Scope | None, path: str) -> Q:

@@ -102,7 +102,11 @@ def stored_file(org: Any) -> StoredFile:
     )
 
 
-def record(org: Any, *, kind: str, submitted: bool, evidence: bool, date: dt.date) -> Any:
+def record(
+    org: Any, *, kind: str, submitted: bool, evidence: bool, date: dt.date, stamped: bool = True
+) -> Any:
+    """An experience or mechanism; a submitted one carries the statistical scope as the submit
+    service stamps it (``stamped=False``: written without the service, no scope)."""
     from anbiao.records.models import Record
 
     r = Record.objects.create(
@@ -113,6 +117,7 @@ def record(org: Any, *, kind: str, submitted: bool, evidence: bool, date: dt.dat
         category="other" if kind == "experience" else "",
         date=date,
         status="submitted" if submitted else "draft",
+        **(stat_scope(org) if submitted and stamped else {}),
     )
     if evidence:
         r.evidence.add(stored_file(org))

@@ -19,6 +19,7 @@ from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
 from anbiao.stats import selectors
 from anbiao.stats.columns import COLUMNS, Availability, Period
+from anbiao.stats.scope import stamped_models
 from anbiao.stats.tests import builders as b
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -47,9 +48,13 @@ city_st = st.fixed_dictionaries(
                 st.booleans(),  # submitted
                 st.booleans(),  # evidence
                 st.sampled_from(WHEN),
+                st.booleans(),  # stamped by the submit service (else written without it)
             ),
             max_size=8,
         ),
+        # organizations whose look-backs, reports and records lose their stamped scope (rows
+        # written without the services): the table places them through the registry
+        "unstamp": st.lists(st.integers(0, 30), max_size=3),
         "inspections": st.lists(
             st.tuples(
                 st.integers(0, 9),  # inspector (a government unit)
@@ -122,9 +127,16 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
             reports[org.pk] = state == "final" and b.TIME_IN[when]
     records = []
     if Availability.now().ok[11]:
-        for oi, kind, submitted, evidence, when in spec["records"]:
+        for oi, kind, submitted, evidence, when, stamped in spec["records"]:
             org = all_orgs[oi % len(all_orgs)]
-            b.record(org, kind=kind, submitted=submitted, evidence=evidence, date=b.DATES[when])
+            b.record(
+                org,
+                kind=kind,
+                submitted=submitted,
+                evidence=evidence,
+                date=b.DATES[when],
+                stamped=stamped,
+            )
             records.append((org, kind, submitted and evidence and b.TIME_IN[when]))
     inspections = []
     if Availability.now().ok[7]:
@@ -142,6 +154,10 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
             exposed = [ents[i % len(ents)] for i in eis]
             b.batch(pub, published=published, date=b.DATES[when], enterprises=exposed)
             batches.append((pub, published and b.TIME_IN[when], exposed))
+    for oi in spec["unstamp"]:
+        org = all_orgs[oi % len(all_orgs)]
+        for model in stamped_models():
+            model.objects.filter(organization=org).update(scope_department=None, scope_town=None)
     return {
         "city": city,
         "depts": depts,

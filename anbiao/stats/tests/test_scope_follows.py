@@ -1,6 +1,7 @@
-"""The statistical scope stamped on look-backs and reports follows an enterprise that moves to
-another department or town (edited, or re-imported from the registry), so the table — which
-groups by the stamp without joining the registry — counts it under its new units only."""
+"""The statistical scope stamped on look-backs, reports and records (experiences, mechanisms)
+follows an enterprise that moves to another department or town (edited, re-imported from the
+registry, or changed in the Django admin), so the table — which groups by the stamp without
+joining the registry — counts it under its new units only."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from anbiao.orgs.registry import services as registry
 from anbiao.orgs.services import enterprise_update
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
 from anbiao.orgs.tests.registry_files import HEADER, code, nanan_units, xlsx_bytes
+from anbiao.records.models import Record
 from anbiao.reports.models import Report
 from anbiao.stats import selectors
 from anbiao.stats.columns import Period
@@ -28,23 +30,26 @@ CODE = code("91350583MA2XYW131")
 
 
 def counted(unit: Any) -> list[int | None]:
-    """Columns 1, 3 and 5 of ``unit``'s live table."""
+    """Columns 1, 3, 5, 11 and 13 of ``unit``'s live table."""
     values = selectors.unit_table(unit=unit, period=PERIOD).values
-    return [values[0], values[2], values[4]]
+    return [values[0], values[2], values[4], values[10], values[12]]
 
 
 def city_row(unit: Any) -> list[int | None]:
     table = selectors.city_table(period=PERIOD)
     row = next(r for r in [*table.departments, *table.towns] if r.unit.pk == unit.pk)
-    return [row.values[0], row.values[2], row.values[4]]
+    return [row.values[0], row.values[2], row.values[4], row.values[10], row.values[12]]
 
 
 def scopes(org: Any) -> set[tuple[Any, Any]]:
-    rows = [
-        *Checklist.objects.filter(organization=org).values_list("scope_department", "scope_town"),
-        *Report.objects.filter(organization=org).values_list("scope_department", "scope_town"),
-    ]
-    return set(rows)
+    """The (department, town) stamped on every look-back, report and record of ``org``."""
+    return {
+        pair
+        for model in (Checklist, Report, Record)
+        for pair in model.objects.filter(organization=org).values_list(
+            "scope_department", "scope_town"
+        )
+    }
 
 
 @pytest.fixture
@@ -57,6 +62,8 @@ def u() -> dict[str, Any]:
     )
     camp = b.campaign(tv[0], b.template_version("government")[0])
     b.report(ent.organization, camp=camp, finalized=True, when=b.TIMES["in"])
+    b.record(ent.organization, kind="experience", submitted=True, evidence=True, date=b.DATES["in"])
+    b.record(ent.organization, kind="mechanism", submitted=True, evidence=True, date=b.DATES["in"])
     units["ent"] = ent
     return units
 
@@ -65,7 +72,7 @@ def test_a_submitted_look_back_and_a_finalized_report_carry_the_enterprises_depa
     u: dict,
 ) -> None:
     assert scopes(u["ent"].organization) == {(u["yj"].pk, u["xm"].pk)}
-    assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1]
+    assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1, 1, 1]
 
 
 def test_an_enterprise_edited_into_another_department_and_town_takes_its_counts_along(
@@ -74,10 +81,10 @@ def test_an_enterprise_edited_into_another_department_and_town_takes_its_counts_
     enterprise_update(by=None, enterprise=u["ent"], department=u["jt"], town=u["st"])
 
     assert scopes(u["ent"].organization) == {(u["jt"].pk, u["st"].pk)}
-    assert counted(u["jt"]) == counted(u["st"]) == [1, 3, 1]
-    assert counted(u["yj"]) == counted(u["xm"]) == [0, 0, 0]
-    assert city_row(u["jt"]) == city_row(u["st"]) == [1, 3, 1]
-    assert city_row(u["yj"]) == city_row(u["xm"]) == [0, 0, 0]
+    assert counted(u["jt"]) == counted(u["st"]) == [1, 3, 1, 1, 1]
+    assert counted(u["yj"]) == counted(u["xm"]) == [0, 0, 0, 0, 0]
+    assert city_row(u["jt"]) == city_row(u["st"]) == [1, 3, 1, 1, 1]
+    assert city_row(u["yj"]) == city_row(u["xm"]) == [0, 0, 0, 0, 0]
 
 
 def test_an_enterprise_edit_that_keeps_its_department_and_town_leaves_the_stamp(u: dict) -> None:
@@ -109,24 +116,43 @@ def test_a_registry_re_import_moving_the_enterprise_moves_its_counts(u: dict) ->
 
     assert result.updated == 1
     assert scopes(u["ent"].organization) == {(u["jt"].pk, u["st"].pk)}
-    assert counted(u["jt"]) == counted(u["st"]) == [1, 3, 1]
-    assert counted(u["yj"]) == counted(u["xm"]) == [0, 0, 0]
-    assert city_row(u["st"]) == [1, 3, 1] and city_row(u["xm"]) == [0, 0, 0]
+    assert counted(u["jt"]) == counted(u["st"]) == [1, 3, 1, 1, 1]
+    assert counted(u["yj"]) == counted(u["xm"]) == [0, 0, 0, 0, 0]
+    assert city_row(u["st"]) == [1, 3, 1, 1, 1] and city_row(u["xm"]) == [0, 0, 0, 0, 0]
 
 
-def test_a_look_back_written_without_the_stamp_still_counts_under_the_registrys_units(
-    u: dict,
-) -> None:
-    Checklist.objects.filter(organization=u["ent"].organization).update(
-        scope_department=None, scope_town=None
-    )
-    Report.objects.filter(organization=u["ent"].organization).update(
-        scope_department=None, scope_town=None
-    )
+def test_rows_written_without_the_stamp_still_count_under_the_registrys_units(u: dict) -> None:
+    for model in (Checklist, Report, Record):
+        model.objects.filter(organization=u["ent"].organization).update(
+            scope_department=None, scope_town=None
+        )
     other = OrganizationFactory(kind=OrgKind.DEPARTMENT)
-    assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1]
-    assert city_row(u["yj"]) == city_row(u["xm"]) == [1, 3, 1]
-    assert counted(other) == [0, 0, 0]
+    assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1, 1, 1]
+    assert city_row(u["yj"]) == city_row(u["xm"]) == [1, 3, 1, 1, 1]
+    assert counted(other) == counted(u["jt"]) == counted(u["st"]) == [0, 0, 0, 0, 0]
+    assert selectors.city_table(period=PERIOD).total.values[:5] == [1, 0, 3, 0, 1]
+
+
+def test_submitting_a_record_stamps_the_enterprises_department_and_town(u: dict) -> None:
+    from anbiao.records import services as records
+    from anbiao.records.tests.helpers import png_upload
+
+    Record.objects.all().delete()
+    user = make_user(u["ent"].organization, Role.ORG_ADMIN, username="ent_admin")
+    record = records.record_create(
+        by=user,
+        kind="experience",
+        title="班组安全交底",
+        summary="每日交底。",
+        date=b.DATES["in"],
+        category="other",
+        evidence=[png_upload()],
+    )
+    assert scopes(u["ent"].organization) - {(u["yj"].pk, u["xm"].pk)} == {(None, None)}
+    assert counted(u["yj"])[3] == 0
+    records.record_submit(by=user, record=record)
+    assert scopes(u["ent"].organization) == {(u["yj"].pk, u["xm"].pk)}
+    assert counted(u["yj"])[3] == counted(u["xm"])[3] == city_row(u["xm"])[3] == 1
 
 
 def test_look_backs_of_one_campaign_count_each_enterprise_once_and_two_campaigns_too(
@@ -145,8 +171,8 @@ def test_look_backs_of_one_campaign_count_each_enterprise_once_and_two_campaigns
         clause=tv[1],
     )  # fmt: skip
     Checklist.objects.filter(organization=other.organization).update(campaign=camp)
-    assert counted(u["yj"]) == [2, 5, 1] and city_row(u["yj"]) == [2, 5, 1]
-    assert counted(u["xm"]) == [1, 3, 1] and counted(u["st"]) == [1, 2, 0]
+    assert counted(u["yj"]) == [2, 5, 1, 1, 1] and city_row(u["yj"]) == [2, 5, 1, 1, 1]
+    assert counted(u["xm"]) == [1, 3, 1, 1, 1] and counted(u["st"]) == [1, 2, 0, 0, 0]
 
     second = Campaign.objects.create(
         name="第二轮",
@@ -164,8 +190,8 @@ def test_look_backs_of_one_campaign_count_each_enterprise_once_and_two_campaigns
     )  # fmt: skip
     Checklist.objects.filter(pk=again.pk).update(campaign=second)
     # the enterprise counts once in column 1; its problems of both look-backs count (3 + 4)
-    assert counted(u["yj"]) == [2, 9, 1] and city_row(u["yj"]) == [2, 9, 1]
-    assert counted(u["xm"]) == [1, 7, 1] and city_row(u["xm"]) == [1, 7, 1]
+    assert counted(u["yj"]) == [2, 9, 1, 1, 1] and city_row(u["yj"]) == [2, 9, 1, 1, 1]
+    assert counted(u["xm"]) == [1, 7, 1, 1, 1] and city_row(u["xm"]) == [1, 7, 1, 1, 1]
     assert selectors.city_table(period=PERIOD).total.values[:3] == [2, 0, 9]
 
 
@@ -193,4 +219,4 @@ def test_an_enterprise_moved_in_the_django_admin_takes_its_counts_along(u: dict,
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert scopes(e.organization) == {(u["jt"].pk, u["st"].pk)}
-    assert counted(u["yj"]) == [0, 0, 0] and counted(u["jt"]) == [1, 3, 1]
+    assert counted(u["yj"]) == [0, 0, 0, 0, 0] and counted(u["jt"]) == [1, 3, 1, 1, 1]
