@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from anbiao.orgs.models import Enterprise
 from anbiao.tasks_reporting.forms import MultipleFileField
 from anbiao.worklog.models import (
     ENTERPRISE_RECORD_KINDS,
@@ -34,7 +35,7 @@ class RecordForm(forms.Form):
     def __init__(self, *args: Any, enterprise: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if enterprise:
-            self.fields["kind"].choices = [
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [
                 c for c in RecordKind.choices if c[0] in ENTERPRISE_RECORD_KINDS
             ]
         for value, label in TraineeCategory.choices:
@@ -57,7 +58,7 @@ class LinkForm(forms.Form):
     def __init__(self, *args: Any, answers: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.answers = {str(a.pk): a for a in answers}
-        self.fields["answer"].choices = [
+        cast(forms.ChoiceField, self.fields["answer"]).choices = [
             (
                 str(a.pk),
                 f"{a.checklist.template_version.template.attachment} {a.clause.code} {a.clause.text[:40]}",
@@ -67,7 +68,9 @@ class LinkForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=None)
+    enterprise: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(
+        label="企业", queryset=None
+    )
     date = forms.DateField(label="评审日期", widget=DATE)
     outcome = forms.ChoiceField(label="评审结果", choices=ReviewOutcome.choices)
     grade = forms.ChoiceField(
@@ -79,7 +82,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args: Any, enterprises: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises
+        cast("forms.ModelChoiceField[Enterprise]", self.fields["enterprise"]).queryset = enterprises
 
 
 class StarApplyForm(forms.Form):
@@ -90,13 +93,17 @@ class StarApplyForm(forms.Form):
     statement = forms.CharField(
         label="申请说明", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = MultipleFileField(label="自评佐证材料", help_text="自评报告、评分表等，可多选")
+    # The form metaclass moves declared fields off the class, so this does not hide
+    # BaseForm.files (the uploaded files); the stubs cannot tell.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label="自评佐证材料", help_text="自评报告、评分表等，可多选"
+    )
 
 
 class StarMoveForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     level = forms.TypedChoiceField(
-        label="星级", choices=[("", "—")] + STARS, coerce=int, required=False, empty_value=None
+        label="星级", choices=[("", "—"), *STARS], coerce=int, required=False, empty_value=None
     )
     reason = forms.CharField(
         label="意见（理由）", required=False, widget=forms.Textarea(attrs={"rows": 3})

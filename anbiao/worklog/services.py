@@ -16,7 +16,7 @@ from anbiao.checklists.models import Answer, Checklist, ChecklistPurpose
 from anbiao.core.access import WRITER_ROLES, enterprises_for_user, own_unit_ids
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
-from anbiao.orgs.models import Enterprise, OrgKind
+from anbiao.orgs.models import Enterprise, Organization, OrgKind
 from anbiao.worklog import starflow
 from anbiao.worklog.models import (
     ENTERPRISE_RECORD_KINDS,
@@ -46,9 +46,11 @@ def _store_all(by: User, organization: Any, uploads: Iterable[UploadedFile], pur
     return stored
 
 
-def _require_writer(by: User) -> None:
+def _require_writer(by: User) -> Organization:
+    """The writer's own unit; a user without one, or without a writing role, may not write."""
     if by.organization is None or not by.has_role(*WRITER_ROLES):
         raise ValidationError("当前账号无权登记。")
+    return by.organization
 
 
 # --- work records ------------------------------------------------------------------------------
@@ -69,8 +71,7 @@ def record_create(
     uploads: Iterable[UploadedFile] = (),
 ) -> WorkRecord:
     """Record training, publicity, a meeting or a plan of the user's own unit, with evidence."""
-    _require_writer(by)
-    org = by.organization
+    org = _require_writer(by)
     if org.kind == OrgKind.ENTERPRISE and kind not in ENTERPRISE_RECORD_KINDS:
         raise ValidationError({"kind": "企业只能登记培训计划、专题培训和宣传报道。"})
     errors = {}
@@ -123,7 +124,7 @@ def linkable_answers(record: WorkRecord) -> list[Answer]:
         .order_by("checklist__created_at", "clause__position")
     )
     kinds = {a.checklist.template_version.template.kind for a in answers}
-    matching = set()
+    matching: set[int] = set()
     for k in kinds:
         matching.update(MATCHING_ITEMS.get(k, {}).get(record.kind, ()))
     return sorted(answers, key=lambda a: (a.clause.item.number not in matching,))
@@ -132,8 +133,8 @@ def linkable_answers(record: WorkRecord) -> list[Answer]:
 @transaction.atomic
 def record_link(*, by: User, record: WorkRecord, answer: Answer) -> EvidenceLink:
     """Attach a record as evidence to a clause of the unit's own look-back (while editable)."""
-    _require_writer(by)
-    if record.organization_id != by.organization.pk:
+    org = _require_writer(by)
+    if record.organization_id != org.pk:
         raise ValidationError("只能关联本单位的工作记录。")
     # Read the checklist afresh and lock it: it may have been submitted since the page loaded.
     checklist = Checklist.objects.select_for_update().get(pk=answer.checklist_id)
@@ -153,8 +154,8 @@ def record_link(*, by: User, record: WorkRecord, answer: Answer) -> EvidenceLink
 
 @transaction.atomic
 def record_unlink(*, by: User, link: EvidenceLink) -> None:
-    _require_writer(by)
-    if link.record.organization_id != by.organization.pk:
+    org = _require_writer(by)
+    if link.record.organization_id != org.pk:
         raise ValidationError("只能修改本单位的关联。")
     if not link.answer.checklist.is_editable:
         raise ValidationError("该细则已提交，不能取消关联。")
@@ -179,10 +180,8 @@ def review_create(
     valid_until: dt.date | None = None,
 ) -> ReviewResult:
     """Record a review result of an enterprise; only its primary department records it."""
-    _require_writer(by)
-    if by.organization.kind != OrgKind.DEPARTMENT or enterprise.department_id not in own_unit_ids(
-        by
-    ):
+    org = _require_writer(by)
+    if org.kind != OrgKind.DEPARTMENT or enterprise.department_id not in own_unit_ids(by):
         raise ValidationError({"enterprise": "只能登记本部门主管企业的评审结果。"})
     errors = {}
     if outcome == ReviewOutcome.PASS:
@@ -226,8 +225,7 @@ def star_apply(
     uploads: Iterable[UploadedFile] = (),
 ) -> StarApplication:
     """The enterprise drafts an application (one open application at a time)."""
-    _require_writer(by)
-    org = by.organization
+    org = _require_writer(by)
     if org.kind != OrgKind.ENTERPRISE:
         raise ValidationError("只有企业可以申请星级评定。")
     enterprise = Enterprise.objects.get(organization=org)
@@ -336,6 +334,7 @@ def _decide(*, by: User, app: StarApplication, approved: bool, reason: str, now:
     enterprise = app.enterprise
     before = enterprise.star_level
     after = app.decided_level if approved else before
+    assert after is not None  # star_move sets decided_level before it approves
     StarDecision.objects.create(
         application=app,
         enterprise=enterprise,
@@ -353,7 +352,8 @@ def _decide(*, by: User, app: StarApplication, approved: bool, reason: str, now:
 @transaction.atomic
 def plaque_create(*, by: User, application: StarApplication, date: dt.date, number: str) -> Plaque:
     """授牌 of an approved three-star enterprise (city office)."""
-    if by.organization.kind != OrgKind.CITY or not by.has_role(*WRITER_ROLES):
+    org = by.organization
+    if org is None or org.kind != OrgKind.CITY or not by.has_role(*WRITER_ROLES):
         raise ValidationError("只有市安委办可以登记授牌。")
     if application.status != StarStatus.APPROVED or application.decided_level != 3:
         raise ValidationError("只有已批准的三星企业可以授牌。")

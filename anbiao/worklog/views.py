@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +22,7 @@ from anbiao.core.access import (
     get_in_scope_or_404,
     require,
 )
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import OrgKind
@@ -52,7 +55,7 @@ CITY = frozenset({OrgKind.CITY})
 
 
 @require()
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.records_for_user(request.user).prefetch_related("headcounts")
     kind = request.GET.get("kind", "")
     if kind in RecordKind.values:
@@ -71,7 +74,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(roles=WRITER_ROLES)
-def record_create(request: HttpRequest) -> HttpResponse:
+def record_create(request: AuthedRequest) -> HttpResponse:
     is_ent = request.user.organization.kind == OrgKind.ENTERPRISE
     form = RecordForm(
         request.POST or None,
@@ -97,13 +100,13 @@ def record_create(request: HttpRequest) -> HttpResponse:
     return render(request, "worklog/form.html", {"form": form, "title": "登记工作记录"})
 
 
-def _own_record(request: HttpRequest, pk: str) -> WorkRecord:
+def _own_record(request: AuthedRequest, pk: str) -> WorkRecord:
     qs = WorkRecord.objects.filter(organization=request.user.organization)
     return get_in_scope_or_404(qs, pk=pk)
 
 
 @require()
-def record_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def record_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     record = selectors.record_get(user=request.user, pk=pk)
     own = record.organization_id == request.user.organization.pk and can_write(request.user)
     link_form = None
@@ -127,14 +130,14 @@ def record_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require()
-def record_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+def record_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     record = selectors.record_get(user=request.user, pk=pk)
     return stored_file_response(get_in_scope_or_404(record.files.all(), pk=file_id), inline=True)
 
 
 @require(roles=WRITER_ROLES)
 @require_POST
-def record_link(request: HttpRequest, pk: str) -> HttpResponse:
+def record_link(request: AuthedRequest, pk: str) -> HttpResponse:
     record = _own_record(request, pk)
     form = LinkForm(request.POST, answers=services.linkable_answers(record))
     if form.is_valid():
@@ -153,7 +156,7 @@ def record_link(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(roles=WRITER_ROLES)
 @require_POST
-def record_unlink(request: HttpRequest, pk: str, link_id: int) -> HttpResponse:
+def record_unlink(request: AuthedRequest, pk: str, link_id: int) -> HttpResponse:
     record = _own_record(request, pk)
     link = EvidenceLink.objects.filter(record=record, pk=link_id).first()
     if link is None:  # already removed (a second click): nothing to do
@@ -170,7 +173,7 @@ def record_unlink(request: HttpRequest, pk: str, link_id: int) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.reviews_for_user(request.user)
     f = {k: request.GET.get(k, "").strip() for k in ("q", "outcome", "grade", "expiring")}
     if f["q"]:
@@ -184,9 +187,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(grade=f["grade"])
     today = timezone.localdate()
     if f["expiring"]:
-        qs = qs.filter(
-            valid_until__lte=today + timezone.timedelta(days=selectors.EXPIRY_WARNING_DAYS)
-        )
+        qs = qs.filter(valid_until__lte=today + timedelta(days=selectors.EXPIRY_WARNING_DAYS))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [(r, selectors.expiring(r, today)) for r in page]
     return render(
@@ -205,7 +206,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=DEPARTMENT, roles=WRITER_ROLES)
-def review_create(request: HttpRequest) -> HttpResponse:
+def review_create(request: AuthedRequest) -> HttpResponse:
     enterprises = enterprises_for_user(request.user).filter(
         department_id=request.user.organization.pk
     )
@@ -225,7 +226,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
 
 
 @require()
-def star_list(request: HttpRequest) -> HttpResponse:
+def star_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.applications_for_user(request.user)
     status = request.GET.get("status", "")
     if status in StarStatus.values:
@@ -245,7 +246,7 @@ def star_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=ENTERPRISE, roles=WRITER_ROLES)
-def star_apply(request: HttpRequest) -> HttpResponse:
+def star_apply(request: AuthedRequest) -> HttpResponse:
     form = StarApplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -259,7 +260,7 @@ def star_apply(request: HttpRequest) -> HttpResponse:
     return render(request, "worklog/form.html", {"form": form, "title": "申请星级评定"})
 
 
-def _star_context(request: HttpRequest, app, forms=None) -> dict:  # noqa: ANN001
+def _star_context(request: AuthedRequest, app, forms=None) -> dict:  # noqa: ANN001
     moves = starflow.allowed_moves(request.user, app)
     forms = forms or {}
     return {
@@ -282,14 +283,14 @@ def _star_context(request: HttpRequest, app, forms=None) -> dict:  # noqa: ANN00
 
 
 @require()
-def star_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def star_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     app = selectors.application_get(user=request.user, pk=pk)
     return render(request, "worklog/star_detail.html", _star_context(request, app))
 
 
 @require(roles=WRITER_ROLES)
 @require_POST
-def star_move(request: HttpRequest, pk: str) -> HttpResponse:
+def star_move(request: AuthedRequest, pk: str) -> HttpResponse:
     app = selectors.application_get(user=request.user, pk=pk)
     form = StarMoveForm(request.POST)
     if form.is_valid():
@@ -314,14 +315,14 @@ def star_move(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require()
-def star_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+def star_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     app = selectors.application_get(user=request.user, pk=pk)
     return stored_file_response(get_in_scope_or_404(app.files.all(), pk=file_id), inline=True)
 
 
 @require(kinds=CITY, roles=WRITER_ROLES)
 @require_POST
-def plaque_create(request: HttpRequest, pk: str) -> HttpResponse:
+def plaque_create(request: AuthedRequest, pk: str) -> HttpResponse:
     app = selectors.application_get(user=request.user, pk=pk)
     form = PlaqueForm(request.POST)
     if form.is_valid():
@@ -341,7 +342,7 @@ def plaque_create(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=WRITER_ROLES)
 @require_POST
-def star_flag(request: HttpRequest, pk: str) -> HttpResponse:
+def star_flag(request: AuthedRequest, pk: str) -> HttpResponse:
     app = selectors.application_get(user=request.user, pk=pk)
     try:
         services.star_flag_priority(by=request.user, application=app)
@@ -353,7 +354,7 @@ def star_flag(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(note="公示：本市已登录用户可见，不对匿名用户开放")
-def announcement(request: HttpRequest) -> HttpResponse:
+def announcement(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [
         (a, a.announce_from and a.announce_until and a.announce_from <= today <= a.announce_until)
@@ -362,7 +363,7 @@ def announcement(request: HttpRequest) -> HttpResponse:
     return render(request, "worklog/announcement.html", {"rows": rows})
 
 
-def _certified(request: HttpRequest, pk: str):  # noqa: ANN202
+def _certified(request: AuthedRequest, pk: str):  # noqa: ANN202
     app = selectors.application_get(user=request.user, pk=pk)
     if app.status != StarStatus.APPROVED or app.decided_level != 3:
         raise Http404("该企业没有三星证书")
@@ -370,7 +371,7 @@ def _certified(request: HttpRequest, pk: str):  # noqa: ANN202
 
 
 @require()
-def certificate(request: HttpRequest, pk: str) -> HttpResponse:
+def certificate(request: AuthedRequest, pk: str) -> HttpResponse:
     app = _certified(request, pk)
     return render(
         request,
@@ -380,7 +381,7 @@ def certificate(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require()
-def certificate_pdf(request: HttpRequest, pk: str) -> HttpResponse:
+def certificate_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
     from weasyprint import HTML
 
     app = _certified(request, pk)

@@ -15,10 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> None:  # noqa: ANN001
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-    ent = EnterpriseFactory(town=town, department=dept, organization__name="南安示范机械有限公司")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    ent = EnterpriseFactory.create(
+        town=town, department=dept, organization__name="南安示范机械有限公司"
+    )
     make_user(city, Role.ORG_ADMIN, username="city1")
     make_user(dept, Role.FILLER, username="dept1")
     make_user(ent.organization, Role.FILLER, username="ent1")
@@ -70,7 +72,7 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
 
 
 def test_the_record_form_shows_headcounts_only_for_training(browser, live_server) -> None:  # noqa: ANN001
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
     make_user(town, Role.FILLER, username="town1")
     page = login(browser, live_server, "town1")
     page.goto("/worklog/records/new/")

@@ -134,6 +134,7 @@ def test_a_record_cannot_be_linked_to_another_units_checklist(world) -> None:  #
     rec = b.record(world.dept)
     other = ch.start(world.dept_other)
     answer = other.answers.first()
+    assert answer is not None
     with pytest.raises(ValidationError):
         services.record_link(by=world.users["department:filler"], record=rec, answer=answer)
     c = client_for(world.users["department:filler"])
@@ -202,6 +203,7 @@ def test_the_template_tag_shows_the_records_linked_to_a_clause(world) -> None:  
     rec = b.record(world.dept, kind=RecordKind.PLAN, title="标准化提升实施方案")
     checklist = ch.start(world.dept)
     answer = checklist.answers.order_by("clause__position").first()
+    assert answer is not None
     html = Template("{% load worklog %}{% worklog_links answer %}").render(
         Context({"answer": answer})
     )
@@ -220,6 +222,7 @@ def test_linked_records_can_be_prefetched_for_a_whole_checklist(
     rec = b.record(world.dept, kind=RecordKind.MEETING)
     checklist = ch.start(world.dept)
     first = checklist.answers.order_by("clause__position").first()
+    assert first is not None
     services.record_link(by=world.users["department:filler"], record=rec, answer=first)
     answers = list(checklist.answers.prefetch_related("worklog_links__record"))
     with django_assert_num_queries(0):
