@@ -34,7 +34,7 @@ def seed(stdout: Any = None) -> None:
     dept_user = User.objects.get(username="yjj_filler")
     today = timezone.localdate()
     created = 0
-    specs = [
+    specs: list[dict[str, Any]] = [
         {
             "title": FOUR_NORMS,
             "description": (

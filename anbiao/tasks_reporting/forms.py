@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from anbiao.orgs.models import SizeClass
+from anbiao.orgs.models import Organization, SizeClass
 from anbiao.tasks_reporting.models import TargetMode
 
 
@@ -32,7 +32,7 @@ class TaskForm(forms.Form):
     needs_files = forms.BooleanField(label="需上传文件", required=False, initial=True)
     needs_text = forms.BooleanField(label="需填写文字答复", required=False)
     target_mode = forms.ChoiceField(label="报送对象", choices=TargetMode.choices)
-    units = forms.ModelMultipleChoiceField(
+    units: forms.ModelMultipleChoiceField[Organization] = forms.ModelMultipleChoiceField(
         label="指定单位", required=False, queryset=None, help_text="报送对象为“指定单位”时选择"
     )
     size_class = forms.ChoiceField(
@@ -51,10 +51,11 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units
+        cast("forms.ModelMultipleChoiceField[Organization]", self.fields["units"]).queryset = units
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("target_mode") == TargetMode.UNITS and not data.get("units"):
             self.add_error("units", "请选择报送单位。")
         return data
@@ -64,7 +65,9 @@ class SubmissionForm(forms.Form):
     text = forms.CharField(
         label="文字答复", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    files = MultipleFileField(label="上传文件", required=False)
+    # The form metaclass moves declared fields off the class, so this does not hide
+    # BaseForm.files (the uploaded files); the stubs cannot tell.
+    files = MultipleFileField(label="上传文件", required=False)  # type: ignore[assignment]
 
 
 class ReturnForm(forms.Form):

@@ -77,6 +77,7 @@ def period_rows(period: ReportPeriod, now: dt.datetime | None = None) -> list[Ro
     for org in period.task.recipients.order_by("kind", "name"):
         sub = subs.get(org.pk)
         if sub and sub.status == SubmissionStatus.SUBMITTED:
+            assert sub.submitted_at is not None  # submission_submit stamps it
             late = sub.submitted_at >= deadlines.overdue_from(period.deadline)
             rows.append(
                 Row(org, sub, "late" if late else "submitted", "逾期提交" if late else "已提交")

@@ -122,13 +122,15 @@ def period_deadlines(task: ReportTask, now: dt.datetime) -> list[dt.date]:
     this month's deadline has passed); a one-off task has just its deadline."""
     if not task.is_recurring:
         return [task.deadline]
+    day = task.recurrence_day
+    assert day is not None  # is_recurring
     today = deadlines.local_today(now)
     until = max(today, task.deadline)
-    if deadlines.clamped(until.year, until.month, task.recurrence_day) < today:
+    if deadlines.clamped(until.year, until.month, day) < today:
         y, m = deadlines.next_month(until.year, until.month)
         until = dt.date(y, m, 1)
-    first = deadlines.clamped(task.deadline.year, task.deadline.month, task.recurrence_day)
-    dates = deadlines.monthly_deadlines(first, task.recurrence_day, until)
+    first = deadlines.clamped(task.deadline.year, task.deadline.month, day)
+    dates = deadlines.monthly_deadlines(first, day, until)
     return [d for d in dates if d >= task.deadline] or [task.deadline]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from anbiao.core.access import (
     own_unit_ids,
     require,
 )
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import Organization, OrgKind
@@ -39,12 +40,12 @@ def add_errors(form: object, exc: ValidationError) -> None:
             form.add_error(None, error)  # type: ignore[attr-defined]
 
 
-def _is_issuer(request: HttpRequest) -> bool:
+def _is_issuer(request: AuthedRequest) -> bool:
     return request.user.organization.kind in ISSUERS
 
 
 @require(note="本单位的报送任务；发布单位另见已发布的任务")
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthedRequest) -> HttpResponse:
     issued = []
     if _is_issuer(request):
         issued = list(selectors.tasks_issued_by(request.user).prefetch_related("periods"))
@@ -59,7 +60,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unit_choices(request: HttpRequest):  # noqa: ANN202
+def _unit_choices(request: AuthedRequest):  # noqa: ANN202
     user = request.user
     if user.organization.kind == OrgKind.DEPARTMENT:
         return Organization.objects.filter(
@@ -69,7 +70,7 @@ def _unit_choices(request: HttpRequest):  # noqa: ANN202
 
 
 @require(kinds=ISSUERS, roles=WRITER_ROLES)
-def task_create(request: HttpRequest) -> HttpResponse:
+def task_create(request: AuthedRequest) -> HttpResponse:
     form = TaskForm(request.POST or None, units=_unit_choices(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +84,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=ISSUERS)
-def task_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def task_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     task = selectors.issued_task_get(user=request.user, pk=pk)
     periods = services.periods_ensure(task=task, now=timezone.now())
     rows = [(p, selectors.summary(selectors.period_rows(p))) for p in periods]
@@ -91,7 +92,7 @@ def task_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=ISSUERS)
-def period_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def period_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     period = selectors.issued_period_get(user=request.user, pk=pk)
     rows = selectors.period_rows(period)
     return render(
@@ -110,7 +111,7 @@ def period_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=ISSUERS)
-def period_zip(request: HttpRequest, pk: str) -> HttpResponse:
+def period_zip(request: AuthedRequest, pk: str) -> HttpResponse:
     period = selectors.issued_period_get(user=request.user, pk=pk)
     data = services.period_zip(period=period)
     name = services.safe_zip_name(f"{period.task.title}-{period.label}") + ".zip"
@@ -119,7 +120,7 @@ def period_zip(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(kinds=ISSUERS, roles=WRITER_ROLES)
 @require_POST
-def submission_return(request: HttpRequest, pk: str) -> HttpResponse:
+def submission_return(request: AuthedRequest, pk: str) -> HttpResponse:
     sub = selectors.issued_submission_get(user=request.user, pk=pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -137,7 +138,7 @@ def submission_return(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=ISSUERS)
-def issued_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+def issued_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     sub = selectors.issued_submission_get(user=request.user, pk=pk)
     stored = get_in_scope_or_404(sub.files.all(), pk=file_id)
     return stored_file_response(stored)
@@ -147,7 +148,7 @@ def issued_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
 
 
 @require()
-def my_period(request: HttpRequest, pk: str) -> HttpResponse:
+def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
     period = selectors.my_period_get(user=request.user, pk=pk)
     org = request.user.organization
     # Reading creates nothing; the unit's submission row appears with its first save.
@@ -196,7 +197,7 @@ def my_period(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(roles=WRITER_ROLES)
 @require_POST
-def my_file_remove(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+def my_file_remove(request: AuthedRequest, pk: str, file_id: str) -> HttpResponse:
     period = selectors.my_period_get(user=request.user, pk=pk)
     sub = get_in_scope_or_404(
         ReportSubmission.objects.filter(period=period), organization=request.user.organization
@@ -209,7 +210,7 @@ def my_file_remove(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
 
 
 @require()
-def my_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+def my_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     period = selectors.my_period_get(user=request.user, pk=pk)
     sub = get_in_scope_or_404(
         ReportSubmission.objects.filter(period=period), organization=request.user.organization

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("ANBIAO_SHOTS")
 
 
-def login(browser, live_server, username):  # noqa: ANN001, ANN201
+def login(browser: Any, live_server: Any, username: str) -> Any:
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -40,8 +41,8 @@ def shot(page, name):  # noqa: ANN001, ANN201
 
 
 def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_path) -> None:  # noqa: ANN001
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
     make_user(city, Role.ORG_ADMIN, username="city1")
     make_user(dept, Role.FILLER, username="dept1")
     task = b.task(city, [dept], title="“四项规范”3.0版本文本及电子版报送")

@@ -51,7 +51,9 @@ def test_the_city_office_can_ask_all_towns_and_the_list_is_resolved_once(world) 
 
 
 def test_a_department_reaches_only_its_own_enterprises_of_the_chosen_class(world) -> None:  # noqa: ANN001
-    small = EnterpriseFactory(town=world.town, department=world.dept, size_class=SizeClass.SMALL)
+    small = EnterpriseFactory.create(
+        town=world.town, department=world.dept, size_class=SizeClass.SMALL
+    )
     world.ent.size_class = SizeClass.ABOVE
     world.ent.save()
     task = services.task_create(
@@ -167,7 +169,7 @@ def test_the_unit_sees_its_overdue_task_in_red(world) -> None:  # noqa: ANN001
 
 
 def test_the_zip_holds_one_folder_per_unit_with_its_files(world) -> None:  # noqa: ANN001
-    a = OrganizationFactory(kind=OrgKind.TOWN, name='码头镇<测试>:"a/b"?')
+    a = OrganizationFactory.create(kind=OrgKind.TOWN, name='码头镇<测试>:"a/b"?')
     t = b.task(world.city, [world.dept, world.town, a])
     p = b.period(t)
     b.submission(p, world.dept, files=[b.pdf("清单.pdf", b"one"), b.pdf("清单.pdf", b"two")])
