@@ -8,6 +8,7 @@ reported and overdue months.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,13 +24,13 @@ VIOLATIONS = (
         "安全生产标准化“纸上达标”，安全检查清单未实际运行",
         "《中华人民共和国安全生产法》第四条、第九十七条",
         "责令限期改正，处罚款人民币二万元",
-        "20000",
+        Decimal("20000"),
     ),
     (
         "未按规定对重大危险源登记建档、未定期检测评估",
         "《中华人民共和国安全生产法》第一百零一条",
         "责令限期改正，处罚款人民币五万元",
-        "50000",
+        Decimal("50000"),
     ),
     (
         "未如实记录安全生产教育和培训情况",
@@ -41,7 +42,7 @@ VIOLATIONS = (
         "动火作业未执行作业许可审批制度",
         "《中华人民共和国安全生产法》第一百零一条第（五）项",
         "责令限期改正，处罚款人民币三万元",
-        "30000",
+        Decimal("30000"),
     ),
 )
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -41,7 +41,7 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises
+        cast(EnterpriseChoiceField, self.fields["enterprise"]).queryset = enterprises
 
     def clean_decided_on(self) -> dt.date:
         value = self.cleaned_data["decided_on"]
@@ -62,7 +62,7 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args: Any, cases: QuerySet[EnforcementCase], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = cases
+        cast(CaseChoiceField, self.fields["cases"]).queryset = cases
         if not self.is_bound and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
 
@@ -81,7 +81,7 @@ class MonthlyReportForm(forms.Form):
 
     def __init__(self, *args: Any, cases: QuerySet[EnforcementCase], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = cases
+        cast(CaseChoiceField, self.fields["cases"]).queryset = cases
 
 
 class PriorityForm(forms.Form):
@@ -91,7 +91,7 @@ class PriorityForm(forms.Form):
 
     def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises
+        cast(EnterpriseChoiceField, self.fields["enterprise"]).queryset = enterprises
 
 
 class PeriodForm(forms.Form):
@@ -114,6 +114,7 @@ class PeriodForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         data["start"] = self._month(data.get("start") or "", "start")
         data["end"] = self._month(data.get("end") or "", "end")
         if data["start"] and data["end"] and data["start"] > data["end"]:

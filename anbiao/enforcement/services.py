@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from anbiao.accounts.models import User
 
 
-def _require_department(by: User) -> None:
+def _require_department(by: User) -> Organization:
+    """The user's department; users of other units may not do this."""
     if by.organization is None or by.organization.kind != OrgKind.DEPARTMENT:
         raise ValidationError("只有行业主管（监管）部门可以执行此操作。")
+    return by.organization
 
 
 def _check_enterprise(by: User, enterprise: Enterprise) -> None:
@@ -188,7 +190,7 @@ def monthly_report_submit(
 
     Zero cases must be the explicit statement 本月无典型案例; a month not yet begun is refused.
     """
-    _require_department(by)
+    department = _require_department(by)
     now = now or timezone.now()
     month = deadlines.month_start(month)
     if month > deadlines.local_today(now):
@@ -201,7 +203,7 @@ def monthly_report_submit(
         )
     _check_cases(by, cases)
     # Lock the department row so two first submissions of a month cannot both insert.
-    Organization.objects.select_for_update().get(pk=by.organization_id)
+    Organization.objects.select_for_update().get(pk=department.pk)
     report = (
         MonthlyReport.objects.select_for_update()
         .filter(department=by.organization, month=month)

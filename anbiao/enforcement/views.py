@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
+from anbiao.core.types import AuthedRequest
 from anbiao.enforcement import deadlines, selectors, services
 from anbiao.enforcement.forms import (
     BatchForm,
@@ -39,7 +40,7 @@ def _add_errors(form: object, exc: ValidationError) -> None:
             form.add_error(None, error)  # type: ignore[attr-defined]
 
 
-def _is_writer_dept(request: HttpRequest) -> bool:
+def _is_writer_dept(request: AuthedRequest) -> bool:
     return request.user.organization.kind == OrgKind.DEPARTMENT and request.user.has_role(
         *WRITER_ROLES
     )
@@ -49,7 +50,7 @@ def _is_writer_dept(request: HttpRequest) -> bool:
 
 
 @require(kinds=CASE_KINDS)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.cases_for_user(request.user)
     q = request.GET.get("q", "").strip()
     if q:
@@ -65,7 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=DEPT, roles=WRITER_ROLES)
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthedRequest) -> HttpResponse:
     form = CaseForm(request.POST or None, enterprises=enterprises_for_user(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +80,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=CASE_KINDS)
-def case_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     return render(
         request,
@@ -94,7 +95,7 @@ def case_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=DEPT, roles=WRITER_ROLES)
-def case_edit(request: HttpRequest, pk: str) -> HttpResponse:
+def case_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     initial = {
         f: getattr(case, f)
@@ -128,7 +129,7 @@ def case_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=CASE_KINDS)
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.batches_for_user(request.user)
     summary = selectors.exposure_summary(qs.filter(status=BatchStatus.PUBLISHED))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -140,7 +141,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=DEPT, roles=WRITER_ROLES)
-def batch_create(request: HttpRequest) -> HttpResponse:
+def batch_create(request: AuthedRequest) -> HttpResponse:
     form = BatchForm(request.POST or None, cases=selectors.cases_for_user(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +160,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=CASE_KINDS)
-def batch_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def batch_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
     can_edit = _is_writer_dept(request) and not batch.is_published
     form = None
@@ -200,7 +201,7 @@ def batch_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(kinds=DEPT, roles=WRITER_ROLES)
 @require_POST
-def batch_publish(request: HttpRequest, pk: str) -> HttpResponse:
+def batch_publish(request: AuthedRequest, pk: str) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
     try:
         services.batch_publish(by=request.user, batch=batch)
@@ -233,7 +234,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, str]:
 
 
 @require(kinds=DEPT)
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthedRequest) -> HttpResponse:
     form, start, end, source = _period(request)
     now = timezone.now()
     months = deadlines.months_between(start, end)
@@ -251,7 +252,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=DEPT, roles=WRITER_ROLES)
-def report_submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
+def report_submit(request: AuthedRequest, year: int, month: int) -> HttpResponse:
     try:
         first = dt.date(year, month, 1)
     except ValueError as exc:
@@ -298,7 +299,7 @@ def report_submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @require(kinds={OrgKind.CITY})
-def report_overview(request: HttpRequest) -> HttpResponse:
+def report_overview(request: AuthedRequest) -> HttpResponse:
     form, start, end, source = _period(request)
     now = timezone.now()
     months = deadlines.months_between(start, end)
@@ -342,7 +343,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def priority_list(request: HttpRequest) -> HttpResponse:
+def priority_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.priorities_for_user(request.user)
     show = request.GET.get("show", "active")
     if show != "all":
@@ -372,7 +373,7 @@ def priority_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=WRITER_ROLES)
-def priority_create(request: HttpRequest) -> HttpResponse:
+def priority_create(request: AuthedRequest) -> HttpResponse:
     enterprises = enterprises_for_user(request.user)
     initial = {}
     if request.GET.get("enterprise"):
@@ -391,7 +392,7 @@ def priority_create(request: HttpRequest) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=WRITER_ROLES)
 @require_POST
-def priority_end(request: HttpRequest, pk: str) -> HttpResponse:
+def priority_end(request: AuthedRequest, pk: str) -> HttpResponse:
     priority = selectors.priority_get(user=request.user, pk=pk)
     try:
         services.priority_end(by=request.user, priority=priority)

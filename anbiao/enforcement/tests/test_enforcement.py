@@ -90,7 +90,7 @@ def test_the_case_form_names_the_duplicate_case_number_and_keeps_the_input(world
 
 def test_exposure_counts_batches_and_distinct_enterprises(world) -> None:  # noqa: ANN001
     user = world.users["department:filler"]
-    second = EnterpriseFactory(town=world.town, department=world.dept)
+    second = EnterpriseFactory.create(town=world.town, department=world.dept)
     c1 = make_case(user, world.ent, "1")
     c2 = make_case(user, world.ent, "2")
     c3 = make_case(user, second, "3")
@@ -205,8 +205,8 @@ def test_the_city_office_sees_who_reported_and_who_is_overdue(world) -> None:  #
     ]
     assert [c.overdue for c in grid[world.dept_other.name]] == [True, True, True]
     just_before = dt.datetime(2024, 7, 25, 15, 59, tzinfo=dt.UTC)
-    grid = selectors.report_grid(departments=[world.dept_other], months=months, now=just_before)
-    assert [c.overdue for c in grid[0][1]] == [True, True, False]
+    rows = selectors.report_grid(departments=[world.dept_other], months=months, now=just_before)
+    assert [c.overdue for c in rows[0][1]] == [True, True, False]
 
 
 def test_the_overview_page_marks_missing_past_months_in_red(world) -> None:  # noqa: ANN001
