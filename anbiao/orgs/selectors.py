@@ -45,7 +45,7 @@ def enterprise_list(*, user: User, filters: EnterpriseFilter) -> QuerySet[Enterp
     if q:
         qs = qs.filter(Q(organization__name__icontains=q) | Q(credit_code__icontains=q.upper()))
     if filters.town:
-        # The stubs want a UUID for the key; Django takes its text form as well.
+        # The stubs want a UUID here; Django takes its text form as well.
         qs = qs.filter(town_id=filters.town)  # type: ignore[misc]
     if filters.department:
         qs = qs.filter(
