@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -27,9 +27,10 @@ class CandidateFilterForm(forms.Form):
 
     def __init__(self, *args: Any, town_ids: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Organization.objects.filter(
-            kind=OrgKind.TOWN, pk__in=town_ids
-        ).order_by("sort_order", "name")
+        town = cast("forms.ModelChoiceField[Organization]", self.fields["town"])
+        town.queryset = Organization.objects.filter(kind=OrgKind.TOWN, pk__in=town_ids).order_by(
+            "sort_order", "name"
+        )
 
 
 class LedgerFilterForm(forms.Form):
@@ -50,9 +51,10 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args: Any, town_ids: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-            kind=OrgKind.TOWN, pk__in=town_ids
-        ).order_by("sort_order", "name")
+        town = cast("forms.ModelChoiceField[Organization]", self.fields["town"])
+        town.queryset = Organization.objects.filter(kind=OrgKind.TOWN, pk__in=town_ids).order_by(
+            "sort_order", "name"
+        )
 
 
 class ScanForm(forms.Form):

@@ -116,7 +116,8 @@ def delivery_candidates(
     """Enterprises in the issuer's scope (filtered), excluding those already delivered."""
     qs = enterprises_for_user(user).filter(is_closed=False)
     if town:
-        qs = qs.filter(town_id=town)
+        # The stubs want a UUID here; Django takes its text form as well.
+        qs = qs.filter(town_id=town)  # type: ignore[misc]
     if size_class:
         qs = qs.filter(size_class=size_class)
     if q:
@@ -141,7 +142,8 @@ def ledger(*, notice: Notice, state: str = "", town: str = "") -> QuerySet[Notic
     if state in STATE_FILTERS:
         qs = qs.filter(STATE_FILTERS[state])
     if town:
-        qs = qs.filter(enterprise__town_id=town)
+        # The stubs want a UUID here; Django takes its text form as well.
+        qs = qs.filter(enterprise__town_id=town)  # type: ignore[misc]
     return qs.order_by("enterprise__organization__name")
 
 
@@ -220,7 +222,7 @@ def notice_evidence_for_enterprise(enterprise: Enterprise | Any) -> list[NoticeE
     The caller must already have checked that the user may see ``enterprise``. Clause 1 offers
     the notice document and the posting photo; clause 2 the signed commitment and the photo.
     """
-    pk = getattr(enterprise, "pk", enterprise)
+    pk: Any = getattr(enterprise, "pk", enterprise)
     out: list[NoticeEvidence] = []
     deliveries = NoticeDelivery.objects.filter(enterprise_id=pk).select_related(
         "notice__issuer", "notice__document", "commitment_file", "posted_photo"

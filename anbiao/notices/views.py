@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.notices import selectors, services
@@ -44,7 +45,7 @@ def _add_errors(form: object, exc: ValidationError) -> None:
 
 
 @require(kinds=GOV_KINDS)
-def issued_list(request: HttpRequest) -> HttpResponse:
+def issued_list(request: AuthedRequest) -> HttpResponse:
     notices = selectors.notices_with_counts(request.user)
     page = Paginator(notices, 30).get_page(request.GET.get("page"))
     return render(
@@ -58,7 +59,7 @@ def issued_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=ISSUERS, roles=WRITER_ROLES)
-def notice_create(request: HttpRequest) -> HttpResponse:
+def notice_create(request: AuthedRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +73,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=ISSUERS, roles=WRITER_ROLES)
-def notice_deliver(request: HttpRequest, pk: str) -> HttpResponse:
+def notice_deliver(request: AuthedRequest, pk: str) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=pk)
     if notice.issuer_id != request.user.organization_id:
         raise Http404("对象不存在或无权访问")
@@ -93,7 +94,9 @@ def notice_deliver(request: HttpRequest, pk: str) -> HttpResponse:
         if mode == "filtered":
             chosen = list(candidates)
         else:
-            chosen = list(candidates.filter(pk__in=request.POST.getlist("enterprises")))
+            picked = request.POST.getlist("enterprises")
+            # The stubs want a UUID here; Django takes its text form as well.
+            chosen = list(candidates.filter(pk__in=picked))  # type: ignore[misc]
         try:
             n = services.notice_deliver(by=request.user, notice=notice, enterprises=chosen)
         except ValidationError as exc:
@@ -120,7 +123,7 @@ def _ledger_filters(request: HttpRequest, notice) -> tuple[LedgerFilterForm, str
 
 
 @require(kinds=GOV_KINDS)
-def notice_ledger(request: HttpRequest, pk: str) -> HttpResponse:
+def notice_ledger(request: AuthedRequest, pk: str) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=pk)
     form, state, town = _ledger_filters(request, notice)
     qs = selectors.ledger(notice=notice, state=state, town=town)
@@ -141,7 +144,7 @@ def notice_ledger(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def ledger_export(request: HttpRequest, pk: str) -> HttpResponse:
+def ledger_export(request: AuthedRequest, pk: str) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=pk)
     _, state, town = _ledger_filters(request, notice)
     qs = selectors.ledger(notice=notice, state=state, town=town)
@@ -163,13 +166,13 @@ def ledger_export(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require()
-def notice_document(request: HttpRequest, pk: str) -> HttpResponse:
+def notice_document(request: AuthedRequest, pk: str) -> HttpResponseBase:
     notice = selectors.notice_document_visible(request.user, pk)
     return stored_file_response(notice.document)
 
 
 @require()
-def delivery_file(request: HttpRequest, pk: str, what: str) -> HttpResponse:
+def delivery_file(request: AuthedRequest, pk: str, what: str) -> HttpResponseBase:
     from anbiao.core.access import get_in_scope_or_404
 
     delivery = get_in_scope_or_404(selectors.deliveries_visible(request.user), pk=pk)
@@ -183,13 +186,13 @@ def delivery_file(request: HttpRequest, pk: str, what: str) -> HttpResponse:
 
 
 @require(kinds=ENT)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     deliveries = selectors.deliveries_for_enterprise_user(request.user).order_by("-delivered_at")
     return render(request, "notices/inbox.html", {"deliveries": deliveries})
 
 
 @require(kinds=ENT)
-def delivery_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def delivery_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     d = selectors.delivery_get_for_enterprise(user=request.user, pk=pk)
     return render(
         request,
@@ -204,7 +207,7 @@ def delivery_detail(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: str, action, ok: str, **kwargs) -> HttpResponse:  # noqa: ANN001
+def _act(request: AuthedRequest, pk: str, action, ok: str, **kwargs) -> HttpResponse:  # noqa: ANN001
     d = selectors.delivery_get_for_enterprise(user=request.user, pk=pk)
     try:
         action(by=request.user, delivery=d, **kwargs)
@@ -217,13 +220,13 @@ def _act(request: HttpRequest, pk: str, action, ok: str, **kwargs) -> HttpRespon
 
 @require(kinds=ENT, roles=WRITER_ROLES)
 @require_POST
-def delivery_acknowledge(request: HttpRequest, pk: str) -> HttpResponse:
+def delivery_acknowledge(request: AuthedRequest, pk: str) -> HttpResponse:
     return _act(request, pk, services.delivery_acknowledge, "已签收告知书。")
 
 
 @require(kinds=ENT, roles={Role.PRINCIPAL})
 @require_POST
-def delivery_sign(request: HttpRequest, pk: str) -> HttpResponse:
+def delivery_sign(request: AuthedRequest, pk: str) -> HttpResponse:
     return _act(
         request,
         pk,
@@ -235,7 +238,7 @@ def delivery_sign(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(kinds=ENT, roles=WRITER_ROLES)
 @require_POST
-def delivery_sign_scan(request: HttpRequest, pk: str) -> HttpResponse:
+def delivery_sign_scan(request: AuthedRequest, pk: str) -> HttpResponse:
     form = ScanForm(request.POST, request.FILES)
     if not form.is_valid():
         selectors.delivery_get_for_enterprise(user=request.user, pk=pk)
@@ -252,7 +255,7 @@ def delivery_sign_scan(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(kinds=ENT, roles=WRITER_ROLES)
 @require_POST
-def delivery_post(request: HttpRequest, pk: str) -> HttpResponse:
+def delivery_post(request: AuthedRequest, pk: str) -> HttpResponse:
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         selectors.delivery_get_for_enterprise(user=request.user, pk=pk)

@@ -20,9 +20,11 @@ SHOTS = os.environ.get("ANBIAO_SHOTS")
 
 
 def test_a_principal_acknowledges_and_signs_on_a_phone(page, live_server) -> None:  # noqa: ANN001
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="测试应急管理局")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="测试溪美街道")
-    ent = EnterpriseFactory(town=town, department=dept, organization__name="测试石材有限公司")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="测试应急管理局")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="测试溪美街道")
+    ent = EnterpriseFactory.create(
+        town=town, department=dept, organization__name="测试石材有限公司"
+    )
     issuer = make_user(dept, Role.FILLER, username="issuer")
     principal = make_user(ent.organization, Role.PRINCIPAL, username="boss")
     notice = services.notice_issue(
@@ -70,6 +72,7 @@ def test_a_principal_acknowledges_and_signs_on_a_phone(page, live_server) -> Non
     delivery.refresh_from_db()
     assert delivery.acknowledged_by == principal and delivery.signed_by == principal
     assert delivery.sign_method == SignMethod.CANVAS
+    assert delivery.commitment_file is not None
     from PIL import Image
 
     with delivery.commitment_file.file.open("rb") as fh:

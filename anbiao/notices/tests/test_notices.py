@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -53,17 +54,20 @@ def test_a_department_delivers_to_enterprises_in_its_scope_only(world) -> None: 
 
 
 def test_the_deliver_page_sends_to_all_filtered_enterprises(world) -> None:  # noqa: ANN001
-    other_town = OrganizationFactory(kind="town", name="测试诗山镇")
-    big = EnterpriseFactory(town=other_town, department=world.dept, size_class=SizeClass.ABOVE)
-    EnterpriseFactory(town=other_town, department=world.dept, size_class=SizeClass.SMALL)
-    EnterpriseFactory(
+    other_town = OrganizationFactory.create(kind="town", name="测试诗山镇")
+    big = EnterpriseFactory.create(
+        town=other_town, department=world.dept, size_class=SizeClass.ABOVE
+    )
+    EnterpriseFactory.create(town=other_town, department=world.dept, size_class=SizeClass.SMALL)
+    EnterpriseFactory.create(
         town=world.town, department=world.dept, size_class=SizeClass.ABOVE, is_closed=True
     )
     user = world.users["department:org_admin"]
     notice = issue(user)
     c = login(user)
     page = c.get(
-        reverse("notices:deliver", args=[notice.pk]), {"town": other_town.pk, "size_class": "above"}
+        reverse("notices:deliver", args=[notice.pk]),
+        {"town": str(other_town.pk), "size_class": "above"},
     )
     assert '<strong id="candidate-count">1</strong>' in page.content.decode()
     response = c.post(
@@ -123,11 +127,13 @@ def test_acknowledge_sign_post_must_happen_in_order(world) -> None:  # noqa: ANN
         )
     services.delivery_sign_canvas(by=principal, delivery=d, data_url=signature_data_url())
     d.refresh_from_db()
+    assert d.commitment_file is not None
     assert d.sign_method == SignMethod.CANVAS and d.commitment_file.content_type == "image/png"
     with pytest.raises(ValidationError, match="只接受图片"):
         services.delivery_post(by=filler, delivery=d, photo=pdf_upload())
     services.delivery_post(by=filler, delivery=d, photo=png_upload("公示栏.png"))
     d.refresh_from_db()
+    assert d.posted_photo is not None
     assert d.state == "posted" and d.posted_photo.is_image
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
@@ -144,6 +150,7 @@ def test_a_filler_uploads_the_signed_scan(world) -> None:  # noqa: ANN001
     c.post(reverse("notices:acknowledge", args=[d.pk]))
     c.post(reverse("notices:sign_scan", args=[d.pk]), {"scan": pdf_upload("承诺书.pdf")})
     d.refresh_from_db()
+    assert d.commitment_file is not None
     assert d.sign_method == SignMethod.SCAN and d.commitment_file.original_name == "承诺书.pdf"
 
 
@@ -161,7 +168,7 @@ def test_the_ledger_counts_and_the_export_agree(world) -> None:  # noqa: ANN001
     user = world.users["department:filler"]
     notice = issue(user)
     ents = [world.ent] + [
-        EnterpriseFactory(town=world.town, department=world.dept) for _ in range(3)
+        EnterpriseFactory.create(town=world.town, department=world.dept) for _ in range(3)
     ]
     services.notice_deliver(by=user, notice=notice, enterprises=ents)
     deliveries = {d.enterprise_id: d for d in notice.deliveries.all()}
@@ -206,7 +213,8 @@ def test_the_enterprise_downloads_the_notice_and_others_cannot(world) -> None:  
     ok = login(world.users["enterprise:viewer"]).get(
         reverse("notices:document", args=[d.notice.pk])
     )
-    assert ok.status_code == 200 and b"".join(ok.streaming_content).startswith(b"%PDF-")
+    assert ok.status_code == 200 and isinstance(ok, FileResponse)
+    assert b"".join(ok.streaming_content).startswith(b"%PDF-")
     assert ok["Content-Disposition"].startswith("attachment")
     outsider = make_user(world.ent_other.organization, Role.ORG_ADMIN)
     assert login(outsider).get(reverse("notices:document", args=[d.notice.pk])).status_code == 404
@@ -261,21 +269,21 @@ def test_a_photo_that_is_not_an_image_is_refused_in_the_view(world) -> None:  # 
 
 
 def test_the_ledger_filters_by_town(world) -> None:  # noqa: ANN001
-    other_town = OrganizationFactory(kind="town", name="测试诗山镇")
-    far = EnterpriseFactory(town=other_town, department=world.dept)
+    other_town = OrganizationFactory.create(kind="town", name="测试诗山镇")
+    far = EnterpriseFactory.create(town=other_town, department=world.dept)
     user = world.users["department:filler"]
     notice = issue(user)
     services.notice_deliver(by=user, notice=notice, enterprises=[world.ent, far])
     c = login(user)
     html = c.get(
-        reverse("notices:ledger", args=[notice.pk]), {"town": other_town.pk}
+        reverse("notices:ledger", args=[notice.pk]), {"town": str(other_town.pk)}
     ).content.decode()
     assert far.organization.name in html and world.ent.organization.name not in html
     rows = list(
         load_workbook(
             io.BytesIO(
                 c.get(
-                    reverse("notices:ledger_export", args=[notice.pk]), {"town": other_town.pk}
+                    reverse("notices:ledger_export", args=[notice.pk]), {"town": str(other_town.pk)}
                 ).content
             )
         ).active.iter_rows(values_only=True)
