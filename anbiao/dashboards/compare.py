@@ -58,13 +58,14 @@ class PreviousAnswer:
 
 def previous_checklist(checklist: Checklist) -> Checklist | None:
     """The same organization's look-back in the latest earlier campaign, or None."""
-    if checklist.campaign_id is None:
+    campaign = checklist.campaign  # no query when the checklist has no campaign
+    if campaign is None:
         return None
     return (
         Checklist.objects.filter(
             organization_id=checklist.organization_id,
             purpose=ChecklistPurpose.LOOKBACK,
-            campaign__period_start__lt=checklist.campaign.period_start,
+            campaign__period_start__lt=campaign.period_start,
         )
         .select_related("campaign")
         .order_by("-campaign__period_start")

@@ -120,7 +120,7 @@ def answer_rows(
         yield {
             "credit_code": c.organization.enterprise.credit_code,
             "name": c.organization.name,
-            "campaign": c.campaign.name if c.campaign_id else "",
+            "campaign": c.campaign.name if c.campaign is not None else "",
             "checklist_status": c.get_status_display(),
             "clause_position": a.clause.position,
             "clause_code": a.clause.code,
@@ -146,9 +146,9 @@ def problem_rows(
         yield {
             "credit_code": p.organization.enterprise.credit_code,
             "name": p.organization.name,
-            "campaign": p.campaign.name if p.campaign_id else "",
+            "campaign": p.campaign.name if p.campaign is not None else "",
             "source": p.get_source_display(),
-            "clause_code": p.clause.code if p.clause_id else "",
+            "clause_code": p.clause.code if p.clause is not None else "",
             "description": p.description,
             "grade": p.get_grade_display(),
             "status": p.get_status_display(),
@@ -221,14 +221,14 @@ def reconcile_rows(units: QuerySet[Organization]) -> list[ReconcileRow]:
     rows = []
     for unit in units.order_by("kind", "sort_order", "name"):
         n, p = counts.get(unit.pk, [0, 0])
-        s = latest.get(unit.pk)
+        last = latest.get(unit.pk)
         rows.append(
             ReconcileRow(
                 unit=unit,
                 registry=n,
                 on_platform=p,
-                reported=s.reported(1) if s is not None and s.computed else None,
-                period=f"{s.period_start}—{s.period_end}" if s is not None else "",
+                reported=last.reported(1) if last is not None and last.computed else None,
+                period=f"{last.period_start}—{last.period_end}" if last is not None else "",
             )
         )
     return rows

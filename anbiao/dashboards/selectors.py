@@ -10,6 +10,7 @@ as the 隐患清单 (``problems_for_user``) so that every number equals the list
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -127,7 +128,7 @@ def completion_charts(
     submitted_ids = Checklist.objects.filter(
         campaign=campaign, purpose=ChecklistPurpose.LOOKBACK, status__in=SUBMITTED_STATUSES
     ).values("organization_id")
-    grouped = list(
+    grouped: list[Mapping[str, Any]] = list(
         enterprises.order_by()
         .values("town_id", "department_id", "size_class")
         .annotate(

@@ -23,6 +23,7 @@ from anbiao.core.access import (
     organizations_for_user,
     require,
 )
+from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import attachment_response, safe_cell, table_workbook, workbook_response
 from anbiao.dashboards import compare as compare_sel
 from anbiao.dashboards import handover, selectors
@@ -39,7 +40,7 @@ def _campaign(request: HttpRequest) -> Campaign | None:
 
 
 @require(kinds=GOV_KINDS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """The government unit's dashboard: charts with table views, links and downloads."""
     campaign = _campaign(request)
     dash = selectors.dashboard_for(user=request.user, campaign=campaign)
@@ -58,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def chart_xlsx(request: HttpRequest, key: str) -> HttpResponse:
+def chart_xlsx(request: AuthedRequest, key: str) -> HttpResponse:
     """The data of one chart as .xlsx (the same rows as its table view)."""
     campaign = _campaign(request)
     dash = selectors.dashboard_for(user=request.user, campaign=campaign)
@@ -75,7 +76,7 @@ def chart_xlsx(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require(kinds=(OrgKind.ENTERPRISE,))
-def todo(request: HttpRequest) -> HttpResponse:
+def todo(request: AuthedRequest) -> HttpResponse:
     """The enterprise's own to-do list: clauses left, problems open, deadlines, notices."""
     campaign = current_campaign()
     data = selectors.enterprise_todo(user=request.user, campaign=campaign)
@@ -87,7 +88,7 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 
 @require()
-def compare(request: HttpRequest, pk: str) -> HttpResponse:
+def compare(request: AuthedRequest, pk: str) -> HttpResponse:
     """上期对照: every clause with the previous and the current answer side by side."""
     checklist = checklist_get(user=request.user, pk=pk)
     prev, rows = compare_sel.compare_rows(checklist)
@@ -99,7 +100,7 @@ def compare(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def paper_list(request: HttpRequest) -> HttpResponse:
+def paper_list(request: AuthedRequest) -> HttpResponse:
     """纸上标准化 signs: 不符合 last campaign, 符合 now, nothing closed or uploaded behind it."""
     campaign = _campaign(request)
     answers = []
@@ -125,7 +126,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=WRITER_ROLES)
 @require_POST
-def paper_mark(request: HttpRequest, enterprise_pk: str) -> HttpResponse:
+def paper_mark(request: AuthedRequest, enterprise_pk: str) -> HttpResponse:
     """Mark an enterprise as 执法重点对象 for 纸上标准化 (the enforcement app's service)."""
     from anbiao.enforcement.models import PriorityReason
     from anbiao.enforcement.services import priority_mark
@@ -145,7 +146,7 @@ def paper_mark(request: HttpRequest, enterprise_pk: str) -> HttpResponse:
     return redirect("dashboards:paper_list")
 
 
-def _handover_scope(request: HttpRequest):  # noqa: ANN202
+def _handover_scope(request: AuthedRequest):  # noqa: ANN202
     enterprises = enterprises_for_user(request.user)
     wanted = request.GET.get("enterprise", "")
     if wanted:
@@ -155,7 +156,7 @@ def _handover_scope(request: HttpRequest):  # noqa: ANN202
 
 
 @require()
-def handover_xlsx(request: HttpRequest) -> HttpResponse:
+def handover_xlsx(request: AuthedRequest) -> HttpResponse:
     """The handover package as .xlsx: sheets 企业信息 / 回头看答复 / 问题与整改."""
     enterprises, tag = _handover_scope(request)
     rows = handover.package_rows(enterprises, _campaign(request))
@@ -169,7 +170,7 @@ def handover_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require()
-def handover_json(request: HttpRequest) -> HttpResponse:
+def handover_json(request: AuthedRequest) -> HttpResponse:
     """The handover package as JSON: {"enterprises": [...], "answers": [...], "problems": [...]}."""
     enterprises, tag = _handover_scope(request)
     campaign = _campaign(request)
@@ -188,7 +189,7 @@ def handover_json(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def reconcile(request: HttpRequest) -> HttpResponse:
+def reconcile(request: AuthedRequest) -> HttpResponse:
     """Registry counts per department/town against the submitted 附件3 tables."""
     rows = handover.reconcile_rows(organizations_for_user(request.user))
     return render(

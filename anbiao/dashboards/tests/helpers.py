@@ -30,12 +30,14 @@ def make_city(n: int, *, submitted_every: int = 2) -> City:
     Checklists are created directly (no answers): the dashboards count checklist statuses.
     """
     camp = campaign()
-    city = OrganizationFactory(kind=OrgKind.CITY, name="测试市安委办")
-    depts = [OrganizationFactory(kind=OrgKind.DEPARTMENT, name=f"测试部门{i}") for i in (1, 2)]
-    towns = [OrganizationFactory(kind=OrgKind.TOWN, name=f"测试镇{i}") for i in (1, 2)]
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="测试市安委办")
+    depts = [
+        OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name=f"测试部门{i}") for i in (1, 2)
+    ]
+    towns = [OrganizationFactory.create(kind=OrgKind.TOWN, name=f"测试镇{i}") for i in (1, 2)]
     c = City(city, depts, towns, campaign=camp)
     for i in range(n):
-        e = EnterpriseFactory(
+        e = EnterpriseFactory.create(
             department=depts[i % 2], town=towns[(i // 2) % 2], size_class=SIZES[i % 3]
         )
         c.enterprises.append(e)

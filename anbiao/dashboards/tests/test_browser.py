@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -23,7 +24,9 @@ BAR_CENTER = """
 """
 
 
-def test_clicking_a_town_bar_opens_the_checklist_list_of_that_town(page, live_server):
+def test_clicking_a_town_bar_opens_the_checklist_list_of_that_town(
+    page: Any, live_server: Any
+) -> None:
     city = make_city(8)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

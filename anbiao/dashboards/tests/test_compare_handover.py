@@ -60,9 +60,9 @@ def two_campaigns():
         government_template_version=current.government_template_version,
         status=CampaignStatus.OPEN,
     )
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
-    town = OrganizationFactory(kind=OrgKind.TOWN)
-    ent = EnterpriseFactory(department=dept, town=town)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
+    town = OrganizationFactory.create(kind=OrgKind.TOWN)
+    ent = EnterpriseFactory.create(department=dept, town=town)
     writer = make_user(ent.organization, Role.FILLER)
     before = checklist_services.checklist_start(
         by=None, campaign=previous, organization=ent.organization
@@ -151,7 +151,7 @@ def test_a_department_marks_a_paper_sign_enterprise_as_an_enforcement_priority(
 
 def test_the_handover_package_has_three_sheets_and_the_same_data_as_json(client, two_campaigns):
     ent = two_campaigns["ent"]
-    EnterpriseFactory()  # someone else's: never in the enterprise's package
+    EnterpriseFactory.create()  # someone else's: never in the enterprise's package
     login_fully(client, two_campaigns["writer"])
     query = f"?enterprise={ent.pk}&campaign={two_campaigns['current'].pk}"
     response = client.get(reverse("dashboards:handover_xlsx") + query)

@@ -48,10 +48,10 @@ def at(monkeypatch):
 @pytest.fixture
 def scene():
     """One enterprise owing everything on 2024-06-22 (local), and its supervisors."""
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局", parent=None)
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-    ent = EnterpriseFactory(department=dept, town=town)
-    other = EnterpriseFactory(department=dept, town=town)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局", parent=None)
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    ent = EnterpriseFactory.create(department=dept, town=town)
+    other = EnterpriseFactory.create(department=dept, town=town)
     writer = make_user(ent.organization, Role.FILLER, username="ent_filler")
     viewer = make_user(ent.organization, Role.VIEWER, username="ent_viewer")
     dept_user = make_user(dept, Role.ORG_ADMIN, username="dept_admin")
