@@ -147,7 +147,7 @@ def render_docx(version: ReportVersion, facts: dict[str, Any]) -> bytes:
                 _para(document, f"{n}.【{p['code']}】{p['description']}（{p['grade']}）", size=12)
 
     _para(document, SECTION_TITLES[3], font=HEADING)
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             str(n),
             p["code"],
@@ -187,7 +187,7 @@ def render_docx(version: ReportVersion, facts: dict[str, Any]) -> bytes:
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     set_run_font(p.add_run("主要负责人（签字）："), BODY, 14)
     uri_path = None
-    if version.signature_method == SignatureMethod.DRAWN and version.signature_file_id:
+    if version.signature_method == SignatureMethod.DRAWN and version.signature_file is not None:
         uri_path = version.signature_file.file.path
     if uri_path:
         p.add_run().add_picture(uri_path, height=Mm(12))

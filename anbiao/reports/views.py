@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -18,6 +18,7 @@ from anbiao.accounts.models import Role
 from anbiao.campaigns.models import Campaign, CampaignStatus
 from anbiao.core.access import WRITER_ROLES, can_sign, can_write, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import attachment_response
 from anbiao.reports import documents, selectors, services
@@ -32,7 +33,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 
 @require()
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     org = user.organization
     own = {r.campaign_id: r for r in selectors.reports_for_user(user).filter(organization=org)}
@@ -54,7 +55,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(roles=WRITER_ROLES)
-def report_start(request: HttpRequest) -> HttpResponse:
+def report_start(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST":
         raise Http404("页面不存在")
     form = StartForm(request.POST)
@@ -75,7 +76,7 @@ def report_start(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthedRequest,
     report: Report,
     *,
     draft_form: DraftForm | None = None,
@@ -114,11 +115,11 @@ def _detail(
 
 
 @require()
-def report_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def report_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     return _detail(request, selectors.report_get(user=request.user, pk=pk))
 
 
-def _own_draft(request: HttpRequest, pk: str) -> tuple[Report, ReportVersion]:
+def _own_draft(request: AuthedRequest, pk: str) -> tuple[Report, ReportVersion]:
     report = selectors.own_report_get(user=request.user, pk=pk)
     version = selectors.draft_version(report)
     if version is None:
@@ -132,7 +133,7 @@ def _post_only(request: HttpRequest) -> None:
 
 
 @require(roles=WRITER_ROLES)
-def report_save(request: HttpRequest, pk: str) -> HttpResponse:
+def report_save(request: AuthedRequest, pk: str) -> HttpResponse:
     _post_only(request)
     report = selectors.own_report_get(user=request.user, pk=pk)
     form = DraftForm(request.POST)
@@ -161,8 +162,9 @@ def report_save(request: HttpRequest, pk: str) -> HttpResponse:
             "保存失败：他人刚刚修改了这份草稿。您填写的内容仍在下方，请核对后再次保存"
             "（再次保存将以您的内容为准）。",
         )
-        bound = DraftForm(request.POST.copy())
-        bound.data["edit_version"] = str(version.edit_version)
+        posted = request.POST.copy()
+        posted["edit_version"] = str(version.edit_version)
+        bound = DraftForm(posted)
         return _detail(request, report, draft_form=bound, status=409)
     except ValidationError as exc:
         for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
@@ -176,7 +178,7 @@ def report_save(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(roles=WRITER_ROLES)
-def report_upload(request: HttpRequest, pk: str) -> HttpResponse:
+def report_upload(request: AuthedRequest, pk: str) -> HttpResponse:
     _post_only(request)
     report = selectors.own_report_get(user=request.user, pk=pk)
     form = DocxUploadForm(request.POST, request.FILES)
@@ -195,7 +197,7 @@ def report_upload(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(roles=[Role.PRINCIPAL])
-def report_sign(request: HttpRequest, pk: str) -> HttpResponse:
+def report_sign(request: AuthedRequest, pk: str) -> HttpResponse:
     _post_only(request)
     report = selectors.own_report_get(user=request.user, pk=pk)
     form = SignForm(request.POST)
@@ -214,7 +216,7 @@ def report_sign(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(roles=WRITER_ROLES)
-def report_sign_scan(request: HttpRequest, pk: str) -> HttpResponse:
+def report_sign_scan(request: AuthedRequest, pk: str) -> HttpResponse:
     _post_only(request)
     report = selectors.own_report_get(user=request.user, pk=pk)
     form = ScanForm(request.POST, request.FILES)
@@ -240,7 +242,7 @@ def report_sign_scan(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(roles=WRITER_ROLES)
-def report_finalize(request: HttpRequest, pk: str) -> HttpResponse:
+def report_finalize(request: AuthedRequest, pk: str) -> HttpResponse:
     _post_only(request)
     report = selectors.own_report_get(user=request.user, pk=pk)
     try:
@@ -255,7 +257,7 @@ def report_finalize(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(roles=WRITER_ROLES)
-def report_new_version(request: HttpRequest, pk: str) -> HttpResponse:
+def report_new_version(request: AuthedRequest, pk: str) -> HttpResponse:
     _post_only(request)
     report = selectors.own_report_get(user=request.user, pk=pk)
     try:
@@ -268,7 +270,7 @@ def report_new_version(request: HttpRequest, pk: str) -> HttpResponse:
     return redirect("reports:detail", pk=report.pk)
 
 
-def _version(request: HttpRequest, pk: str, number: int) -> ReportVersion:
+def _version(request: AuthedRequest, pk: str, number: int) -> ReportVersion:
     report = selectors.report_get(user=request.user, pk=pk)
     version = selectors.version_get(report=report, number=number)
     version.report = report
@@ -280,7 +282,7 @@ def _stem(version: ReportVersion) -> str:
 
 
 @require()
-def report_docx(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+def report_docx(request: AuthedRequest, pk: str, number: int) -> HttpResponse:
     version = _version(request, pk, number)
     content = documents.render_docx(version, selectors.report_facts(version))
     log_action(version.report, "anbiao.report.exported", request=request, data={"format": "docx"})
@@ -288,7 +290,7 @@ def report_docx(request: HttpRequest, pk: str, number: int) -> HttpResponse:
 
 
 @require()
-def report_pdf(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+def report_pdf(request: AuthedRequest, pk: str, number: int) -> HttpResponse:
     version = _version(request, pk, number)
     content = documents.render_pdf(version, selectors.report_facts(version))
     log_action(version.report, "anbiao.report.exported", request=request, data={"format": "pdf"})
@@ -298,7 +300,7 @@ def report_pdf(request: HttpRequest, pk: str, number: int) -> HttpResponse:
 
 
 @require()
-def report_edited_docx(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+def report_edited_docx(request: AuthedRequest, pk: str, number: int) -> HttpResponseBase:
     version = _version(request, pk, number)
     if version.edited_docx is None:
         raise Http404("没有上传的修改稿")
@@ -306,7 +308,7 @@ def report_edited_docx(request: HttpRequest, pk: str, number: int) -> HttpRespon
 
 
 @require()
-def report_signature(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+def report_signature(request: AuthedRequest, pk: str, number: int) -> HttpResponseBase:
     version = _version(request, pk, number)
     if version.signature_file is None:
         raise Http404("尚未签字")

@@ -4,6 +4,7 @@ the .pdf and .docx downloads open and hold the report."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from docx import Document
@@ -17,7 +18,7 @@ from anbiao.reports.tests.helpers import unit_with_problems
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(browser, live_server, username):  # noqa: ANN001, ANN201
+def login(browser: Any, live_server: Any, username: str) -> Any:
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -33,7 +34,7 @@ def login(browser, live_server, username):  # noqa: ANN001, ANN201
 
 
 def test_write_sign_on_screen_finalize_and_download(browser, live_server, pdf_tools) -> None:  # noqa: ANN001
-    ent = EnterpriseFactory(organization__name="南安市浏览器测试机械有限公司")
+    ent = EnterpriseFactory.create(organization__name="南安市浏览器测试机械有限公司")
     unit = unit_with_problems(ent.organization)
     make_user(ent.organization, Role.FILLER, username="rfiller")
     make_user(ent.organization, Role.PRINCIPAL, username="rprincipal")
@@ -69,6 +70,7 @@ def test_write_sign_on_screen_finalize_and_download(browser, live_server, pdf_to
     assert page.locator("#version-status").inner_text() == "已定稿"
 
     report = Report.objects.get(organization=ent.organization)
+    assert report.counted_version is not None
     assert report.counted_version.status == ReportStatus.FINALIZED
     assert report.counted_version.signature_method == "drawn"
     assert list(finalized_reports()) == [report]

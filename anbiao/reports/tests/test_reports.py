@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def unit():
-    ent = EnterpriseFactory(organization__name="南安市示范石材有限公司", principal="李主要")
+    ent = EnterpriseFactory.create(organization__name="南安市示范石材有限公司", principal="李主要")
     return unit_with_problems(ent.organization)
 
 
@@ -291,7 +291,7 @@ def test_a_concurrent_save_keeps_the_users_text(unit):
 
 
 def test_a_government_unit_writes_its_report_from_its_annex1_problems():
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市测试应急管理局")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市测试应急管理局")
     unit = unit_with_problems(dept)
     report = started_report(unit)
     v = report.versions.get()
@@ -305,7 +305,7 @@ def test_a_government_unit_writes_its_report_from_its_annex1_problems():
 
 def test_another_units_report_answers_404(unit):
     report = started_report(unit)
-    outsider = make_user(EnterpriseFactory().organization, Role.ORG_ADMIN)
+    outsider = make_user(EnterpriseFactory.create().organization, Role.ORG_ADMIN)
     c = client_for(outsider)
     for url in (
         reverse("reports:detail", args=[report.pk]),
