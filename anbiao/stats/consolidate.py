@@ -39,9 +39,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     F,
@@ -54,6 +54,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.stats import columns as c
@@ -61,7 +62,8 @@ from anbiao.stats.columns import Availability, Period, Roots, Scope
 
 Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n}, city total)
 
-_NONE = Value(None, output_field=UUIDField())
+# NULL as an organization id (typed, so that a UNION matches it with the ids of another arm)
+_NONE = Cast(Value(None), output_field=UUIDField())
 
 
 class _Acc:
@@ -156,10 +158,6 @@ def _owner_columns(
         else:  # an enterprise's row without the stamp
             unstamped.append((col, org, n))
 
-    # look-backs and reports are read from their (department, town, …) index in that order and
-    # aggregated pair by pair; PostgreSQL would rather hash the pairs of the period's index, which
-    # costs it twice as much (16-byte keys)
-    _planner(hashagg=False)
     if avail.ok[1]:
         looks = c._lookbacks(period)
         grouped = _by_scope(
@@ -224,7 +222,8 @@ def _owner_columns(
         reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
         for dept, town, org, n in _by_scope(reports, scope, {"_c": Count("*")}):
             add(5, dept, town, org, n)
-    _planner(hashagg=True)
+    if scope is None or scope.is_city:
+        _planner(enable_hashagg="on")  # off for the look-backs and reports only (see consolidated)
     if avail.ok[11]:
         from anbiao.records.models import Record
 
@@ -250,118 +249,136 @@ def _owner_columns(
 
 
 def _inspections(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
-    """Columns 7–10: the distinct targets of the counted inspections by top-level inspector
-    (sub-units mapped to their unit inside SQL, so "distinct" holds across a unit's sub-units)
-    and over the whole city (an enterprise inspected by several units counts once), and their
-    counted problems by inspector (a problem belongs to one inspection, so the total of problems
-    is the sum). Three queries for the city, two for one unit (its total only)."""
-    insp = c._inspections(period).filter(_act(scope, c.INSPECTION_ACTOR)).order_by()
-    # the target is a government unit when it is one of roots (every government unit): no join
-    # to the organizations table for its kind
-    gov_ids = list(roots.root_of)
-    on_gov = Q(**{f"{c.INSPECTION_TARGET}__in": gov_ids}) if gov_ids else Q(pk__in=[])
-    distinct = {
-        "_e": Count(c.INSPECTION_TARGET, distinct=True, filter=~on_gov),
-        "_v": Count(c.INSPECTION_TARGET, distinct=True, filter=on_gov),
-    }
-    by_unit: dict[bool, dict[Any, int]] = {False: {}, True: {}}
+    """Columns 7–10 in two queries: the distinct targets of the counted inspections by
+    top-level inspector (sub-units mapped to their unit inside SQL, so "distinct" holds across a
+    unit's sub-units) and over the whole city (an enterprise inspected by several units counts
+    once); and their counted problems by inspector (a problem belongs to one inspection, so the
+    total of problems is the sum). One unit's table reads only the unit's inspections and needs
+    its total only.
+
+    Every number is read for ALL targets and for the government targets (one of ``roots``:
+    their few inspections through the (target, date) index); the enterprises' number is the
+    difference, since a target either is a government unit or is not. So no row is tested for
+    the kind of its target."""
+    actor, target = c.INSPECTION_ACTOR, c.INSPECTION_TARGET
+    insp = c._inspections(period).filter(_act(scope, actor)).order_by()
+    gov = insp.filter(**{f"{target}__in": list(roots.root_of)})
+    distinct = Count(target, distinct=True)
+    arms = [  # (top-level inspector, or None: the whole city; government targets only; n)
+        insp.values(_u=_NONE, _s=Value(False)).annotate(n=distinct),
+        gov.values(_u=_NONE, _s=Value(True)).annotate(n=distinct),
+    ]
     if scope is None:
         # inspectors without sub-units are grouped as they are, in the order of the index on
         # (inspector, target); the units with sub-units (few) through their top-level unit
         family = roots.with_sub_units()
-        actor = c.INSPECTION_ACTOR
-        alone = (
+        arms.append(
             insp.exclude(**{f"{actor}__in": family})
-            .values(_u=F(actor))
-            .annotate(**distinct)
-            .values_list("_u", "_e", "_v")
+            .values(_u=F(actor), _s=Value(False))
+            .annotate(n=distinct)
         )
         if family:
-            nested = (
+            arms.append(
                 insp.filter(**{f"{actor}__in": family})
-                .values(_u=roots.expr(actor))
-                .annotate(**distinct)
-                .values_list("_u", "_e", "_v")
+                .values(_u=roots.expr(actor), _s=Value(False))
+                .annotate(n=distinct)
             )
-            alone = alone.union(nested, all=True).order_by()
-        for unit, ent, gov in alone:
-            root = roots.root_of.get(unit, unit)
-            for side, n in ((False, ent), (True, gov)):
-                if n:
-                    by_unit[side][root] = by_unit[side].get(root, 0) + n
-    ent, gov = insp.aggregate(**distinct).values()
-    out[7], out[9] = (by_unit[False], ent or 0), (by_unit[True], gov or 0)
+        arms.append(gov.values(_u=roots.expr(actor), _s=Value(True)).annotate(n=distinct))
+    first, *rest = (a.values_list("_u", "_s", "n") for a in arms)
+    targets: dict[tuple[Any, bool], int] = {}  # (unit or None, of government only) → n
+    for unit, on_gov, n in first.union(*rest, all=True).order_by():
+        targets[unit, bool(on_gov)] = targets.get((unit, bool(on_gov)), 0) + n
+    out[7], out[9] = _split(targets)
+    problems = _inspection_problems(insp, gov)
     a8, a10 = _Acc(roots), _Acc(roots)
-    for unit, is_gov, n in _inspection_problems(insp, on_gov):
-        (a10 if is_gov else a8).government(unit, n)
+    for (unit, on_gov), n in problems.items():
+        if on_gov:
+            a10.government(unit, n)
+        else:
+            a8.government(unit, n - problems.get((unit, True), 0))
     out[8], out[10] = a8.result(), a10.result()
 
 
-def _inspection_problems(insp: QuerySet[Any], on_gov: Q) -> list[tuple[Any, Any, int]]:
-    """The counted problems of the inspections ``insp`` by (inspector, target is a government
-    unit): the links (problem ↔ inspection) joined ONCE to the inspections, those of a problem
-    that does not count (withdrawn) left out by an anti-join on the few such problems."""
+def _split(
+    counts: dict[tuple[Any, bool], int],
+) -> tuple[tuple[dict[Any, int], int], tuple[dict[Any, int], int]]:
+    """``{(unit or None, of government only): n}`` → (enterprises, government units), each as
+    ({unit: n}, city total): the enterprises' number is all targets' less the government's."""
+    ent: dict[Any, int] = {}
+    gov: dict[Any, int] = {}
+    for (unit, on_gov), n in counts.items():
+        if unit is None:
+            continue
+        if on_gov:
+            gov[unit] = n
+        else:
+            ent[unit] = n - counts.get((unit, True), 0)
+    total_gov = counts.get((None, True), 0)
+    total_ent = counts.get((None, False), 0) - total_gov
+    return (
+        ({u: n for u, n in ent.items() if n}, total_ent),
+        ({u: n for u, n in gov.items() if n}, total_gov),
+    )
+
+
+def _inspection_problems(insp: QuerySet[Any], gov: QuerySet[Any]) -> dict[tuple[Any, bool], int]:
+    """The counted problems of the inspections ``insp`` — and of ``gov``, those of them of a
+    government unit — by inspector: ``{(inspector, of government only): n}``. The links
+    (problem ↔ inspection) are joined ONCE to the inspections; those of a problem that does not
+    count (withdrawn) are left out by an anti-join on the few such problems."""
     _, prob = c.inspection_models()  # type: ignore[misc]
     link = prob._meta.get_field(c.PROBLEM_INSPECTION).through
     to_insp = next(f for f in link._meta.fields if f.related_model is insp.model)
     to_prob = next(f for f in link._meta.fields if f.related_model is prob)
-    flag = Case(When(on_gov, then=Value(True)), default=Value(False), output_field=BooleanField())
-    i_sql, i_params = insp.values(
-        _i=F("pk"), _a=F(c.INSPECTION_ACTOR), _g=flag
-    ).query.sql_with_params()
     w_sql, w_params = c.problems_not_counted().order_by().values(_w=F("pk")).query.sql_with_params()
     q = connection.ops.quote_name
-    # only ORM-compiled SQL, table and column names are pasted; every value is a parameter
-    sql = (
-        f'SELECT i."_a", i."_g", COUNT(*) FROM {q(link._meta.db_table)} l '  # noqa: S608
-        f'INNER JOIN ({i_sql}) i ON i."_i" = l.{q(to_insp.column)} '
-        f'WHERE NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w."_w" = l.{q(to_prob.column)}) '
-        "GROUP BY 1, 2"
-    )
+    sql, params = [], []
+    for flag, qs in ((0, insp), (1, gov)):
+        try:
+            i_sql, i_params = qs.values(
+                _i=F("pk"), _a=F(c.INSPECTION_ACTOR)
+            ).query.sql_with_params()
+        except EmptyResultSet:  # no government unit at all
+            continue
+        # only ORM-compiled SQL, table and column names are pasted; every value is a parameter
+        sql.append(
+            f'SELECT i."_a", {flag}, COUNT(*) FROM {q(link._meta.db_table)} l '  # noqa: S608
+            f'INNER JOIN ({i_sql}) i ON i."_i" = l.{q(to_insp.column)} '
+            f'WHERE NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w."_w" = l.{q(to_prob.column)}) '
+            "GROUP BY 1"
+        )
+        params += [*i_params, *w_params]
+    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*i_params, *w_params])
-        as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
-        return [(as_pk(unit), bool(g), n) for unit, g, n in cursor.fetchall()]
-
-
-class _Distinct:
-    """Distinct targets per top-level acting unit, and over the whole city."""
-
-    def __init__(self, roots: Roots) -> None:
-        self.roots = roots
-        self.by_unit: dict[Any, set[Any]] = {}
-        self.all: set[Any] = set()
-
-    def add(self, actor: Any, target: Any) -> None:
-        if target is None:  # as COUNT(DISTINCT …) does
-            return
-        root = self.roots.root_of.get(actor, actor)
-        self.by_unit.setdefault(root, set()).add(target)
-        self.all.add(target)
-
-    def result(self) -> tuple[dict[Any, int], int]:
-        return {u: len(ts) for u, ts in self.by_unit.items()}, len(self.all)
+        cursor.execute(" UNION ALL ".join(sql), params)
+        return {(as_pk(unit), bool(flag)): n for unit, flag, n in cursor.fetchall()}
 
 
 def _enforcement(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
     """Columns 14–15 in two queries: published batches by publisher (a batch has one publisher,
-    so the city total is the sum), and the distinct (publisher, enterprise) pairs exposed."""
+    so the city total is the sum), and the distinct enterprises exposed by each top-level
+    publisher (its sub-units' batches with its own) and over the whole city."""
     from anbiao.enforcement.models import ExposureBatch
 
     batches = c._batches(period).filter(_act(scope, "department"))
     a14 = _Acc(roots)
     for unit, n in batches.order_by().values_list("department").annotate(n=Count("pk")):
         a14.government(unit, n)
-    d15 = _Distinct(roots)
-    through = ExposureBatch.cases.through.objects.filter(exposurebatch__in=batches.values("pk"))
-    pairs = (
-        through.order_by()
-        .values_list("exposurebatch__department", "enforcementcase__enterprise")
-        .distinct()
-    )
-    for unit, enterprise in pairs:
-        d15.add(unit, enterprise)
-    out[14], out[15] = a14.result(), d15.result()
+    exposed = ExposureBatch.cases.through.objects.filter(
+        exposurebatch__in=batches.values("pk")
+    ).order_by()
+    enterprises = Count("enforcementcase__enterprise", distinct=True)
+    arms = exposed.values(_u=_NONE).annotate(n=enterprises).values_list("_u", "n")
+    if scope is None:  # the city table: also each top-level publisher's
+        arms = arms.union(
+            exposed.values(_u=roots.expr("exposurebatch__department"))
+            .annotate(n=enterprises)
+            .values_list("_u", "n"),
+            all=True,
+        ).order_by()
+    by_unit = dict(arms)
+    n15 = by_unit.pop(None, 0)
+    out[14], out[15] = a14.result(), ({u: n for u, n in by_unit.items() if n}, n15)
 
 
 def consolidated(
@@ -374,14 +391,18 @@ def consolidated(
     total" is that unit's number: this is one unit's table in the same few queries.
     """
     out: Result = {}
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         if connection.vendor == "postgresql":
             # a reporting read over ~10^5 rows: hash its joins and groups in memory instead of
             # spilling sorts to disk (default work_mem 4MB), and do not pay JIT compilation nor
             # the start of parallel workers (each query reads its index range in a few ms)
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            settings = {"work_mem": "64MB", "jit": "off", "max_parallel_workers_per_gather": "0"}
+            if scope is None or scope.is_city:
+                # the whole city's look-backs and reports are read from their (department, town,
+                # …) index in that order and aggregated pair by pair: PostgreSQL would rather
+                # hash the pairs (16-byte keys), which costs it twice as much
+                settings["enable_hashagg"] = "off"
+            _planner(**settings)
         _owner_columns(period, roots, avail, out, scope)
         if avail.ok[7]:
             _inspections(period, roots, out, scope)
@@ -390,11 +411,12 @@ def consolidated(
     return out
 
 
-def _planner(*, hashagg: bool) -> None:
-    """Steer PostgreSQL's choice of aggregation for the next queries of this transaction."""
+def _planner(**settings: str) -> None:
+    """Set PostgreSQL's planner settings for the rest of this transaction, in one statement."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL enable_hashagg = {'on' if hashagg else 'off'}")
+            calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+            cursor.execute(f"SELECT {calls}", [v for kv in settings.items() for v in kv])
 
 
 def _act(scope: Scope | None, path: str) -> Q:
