@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -67,6 +67,12 @@ def _signature_file() -> str:
     return name
 
 
+def _submitted_at(checklist: Checklist) -> datetime:
+    """When a demo checklist past draft was submitted (seed gives each one a time)."""
+    assert checklist.submitted_at is not None
+    return checklist.submitted_at
+
+
 def seed(stdout: Any = None) -> None:
     campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN).first()
     if campaign is None or Checklist.objects.filter(campaign=campaign).exists():
@@ -79,7 +85,7 @@ def seed(stdout: Any = None) -> None:
         .order_by("department__sort_order", "department__name", "credit_code")
     )
     # Within each department the same spread of states, so every reviewer sees each state.
-    pattern = [
+    pattern: list[str | None] = [
         ChecklistStatus.DRAFT,
         ChecklistStatus.SUBMITTED,
         ChecklistStatus.ACCEPTED,
@@ -184,7 +190,7 @@ def seed(stdout: Any = None) -> None:
             method=SignatureMethod.DRAWN,
             stored_file=f,
             signer_name="演示负责人",
-            signed_at=c.submitted_at,
+            signed_at=_submitted_at(c),
         )
         for (c, _), f in zip(done, files, strict=True)
     )
@@ -196,7 +202,7 @@ def seed(stdout: Any = None) -> None:
         problems_by_answer.setdefault(line.answer_id, []).append(line.text)
     submissions = []
     for (c, status), sig in zip(done, signatures, strict=True):
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "answer": a.pk,
                 "clause": a.clause_id,
@@ -214,7 +220,7 @@ def seed(stdout: Any = None) -> None:
             Submission(
                 checklist=c,
                 number=1,
-                submitted_at=c.submitted_at,
+                submitted_at=_submitted_at(c),
                 signature=sig,
                 snapshot={
                     "organization": c.organization.name,

@@ -308,7 +308,7 @@ def _snapshot(checklist: Checklist) -> dict[str, Any]:
         .prefetch_related("problems", "evidence__stored_file")
         .order_by("clause__position")
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for a in answers:
         rows.append(
             {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.template import engines
 from django.urls import reverse
 
@@ -19,6 +19,7 @@ from anbiao.checklists.exports.exporters import Sheet, blank_sheet, checklist_sh
 from anbiao.checklists.exports.xlsx import render_xlsx
 from anbiao.core.access import require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,7 +47,7 @@ def _file(sheet: Sheet, fmt: str) -> HttpResponse:
     )
 
 
-def _checklist_file(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
+def _checklist_file(request: AuthedRequest, pk: str, fmt: str) -> HttpResponse:
     checklist = selectors.export_checklist_get(user=request.user, pk=pk)
     sheet = checklist_sheet(checklist)
     log_action(checklist, "anbiao.checklist.exported", request=request, data={"format": fmt})
@@ -54,17 +55,17 @@ def _checklist_file(request: HttpRequest, pk: str, fmt: str) -> HttpResponse:
 
 
 @require()
-def checklist_xlsx(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_xlsx(request: AuthedRequest, pk: str) -> HttpResponse:
     return _checklist_file(request, pk, "xlsx")
 
 
 @require()
-def checklist_docx(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_docx(request: AuthedRequest, pk: str) -> HttpResponse:
     return _checklist_file(request, pk, "docx")
 
 
 @require()
-def checklist_print(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_print(request: AuthedRequest, pk: str) -> HttpResponse:
     checklist = selectors.export_checklist_get(user=request.user, pk=pk)
     sheet = checklist_sheet(checklist)
     context = {"sheet": sheet, "checklist": checklist, "signature_url": None}
@@ -74,7 +75,7 @@ def checklist_print(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require()
-def checklist_signature(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_signature(request: AuthedRequest, pk: str) -> HttpResponseBase:
     """The drawn signature image shown in the print view (same scope as the checklist)."""
     from django.http import Http404
 
@@ -89,23 +90,23 @@ def checklist_signature(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require()
-def blank_list(request: HttpRequest) -> HttpResponse:
+def blank_list(request: AuthedRequest) -> HttpResponse:
     """Every loaded template version with its blank forms (paper filling)."""
     versions = selectors.template_versions()
     return HttpResponse(_template("blank_list.html").render({"versions": versions}, request))
 
 
 @require()
-def blank_xlsx(request: HttpRequest, version: int) -> HttpResponse:
+def blank_xlsx(request: AuthedRequest, version: int) -> HttpResponse:
     return _file(blank_sheet(selectors.template_version_get(pk=version)), "xlsx")
 
 
 @require()
-def blank_docx(request: HttpRequest, version: int) -> HttpResponse:
+def blank_docx(request: AuthedRequest, version: int) -> HttpResponse:
     return _file(blank_sheet(selectors.template_version_get(pk=version)), "docx")
 
 
 @require()
-def blank_print(request: HttpRequest, version: int) -> HttpResponse:
+def blank_print(request: AuthedRequest, version: int) -> HttpResponse:
     sheet = blank_sheet(selectors.template_version_get(pk=version))
     return HttpResponse(_print_template().render({"sheet": sheet, "version": version}, request))

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anbiao.campaigns.models import Campaign, CampaignStatus
 from anbiao.checklists import builtin, services
-from anbiao.checklists.models import Answer, AnswerResult, Checklist
+from anbiao.checklists.models import Answer, AnswerResult, Checklist, TemplateVersion
 
 
 def png_bytes(color: str = "red", size: tuple[int, int] = (40, 30)) -> bytes:
@@ -25,6 +25,13 @@ def png_upload(name: str = "现场照片.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
+def loaded_version(code: str) -> TemplateVersion:
+    """The newest version of a built-in template, which the test has loaded."""
+    version = builtin.latest_version(code)
+    assert version is not None, f"{code} is not loaded"
+    return version
+
+
 def campaign(**overrides: Any) -> Campaign:
     builtin.load()
     existing = Campaign.objects.filter(name="测试专项行动").first()
@@ -36,8 +43,8 @@ def campaign(**overrides: Any) -> Campaign:
         "period_end": date(2099, 12, 31),
         "enterprise_deadline": date(2099, 10, 31),
         "government_deadline": date(2099, 11, 15),
-        "enterprise_template_version": builtin.latest_version("fujian2_2024"),
-        "government_template_version": builtin.latest_version("fujian1_2024"),
+        "enterprise_template_version": loaded_version("fujian2_2024"),
+        "government_template_version": loaded_version("fujian1_2024"),
         "status": CampaignStatus.OPEN,
         **overrides,
     }
@@ -58,6 +65,7 @@ def submitted(org: Any, by: Any, *, evidence: bool = True) -> Checklist:
     fill_all(checklist)
     if evidence:
         answer = checklist.answers.order_by("clause__position").first()
+        assert answer is not None
         services.evidence_attach(by=by, answer=answer, upload=png_upload())
     services.checklist_submit(by=by, checklist=checklist, scan=png_upload("签字表.png"))
     checklist.refresh_from_db()

@@ -4,6 +4,7 @@ the enterprise fixes and resubmits, the department accepts."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("ANBIAO_SHOTS")  # a folder: save screenshots there while developing
 
 
-def login(browser, live_server, username):  # noqa: ANN001, ANN201
+def login(browser: Any, live_server: Any, username: str) -> Any:
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -74,9 +75,11 @@ def sign_and_submit(page):  # noqa: ANN001, ANN201
 
 def test_fill_sign_return_fix_resubmit_accept(browser, live_server, tmp_path) -> None:  # noqa: ANN001
     camp = helpers.campaign()
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局（测试）")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
-    ent = EnterpriseFactory(department=dept, town=town, organization__name="南安市测试石材有限公司")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局（测试）")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    ent = EnterpriseFactory.create(
+        department=dept, town=town, organization__name="南安市测试石材有限公司"
+    )
     make_user(ent.organization, Role.FILLER, username="efiller")
     make_user(ent.organization, Role.PRINCIPAL, username="eprincipal")
     make_user(dept, Role.FILLER, username="dreviewer")

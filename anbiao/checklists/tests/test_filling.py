@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -16,7 +19,7 @@ from anbiao.orgs.tests.factories import EnterpriseFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def login(user) -> Client:  # noqa: ANN001
@@ -27,7 +30,7 @@ def login(user) -> Client:  # noqa: ANN001
 
 @pytest.fixture
 def ent():  # noqa: ANN201
-    return EnterpriseFactory(organization__name="泉州测试石材有限公司")
+    return EnterpriseFactory.create(organization__name="泉州测试石材有限公司")
 
 
 @pytest.fixture
@@ -45,7 +48,9 @@ def save_url(checklist, answer) -> str:  # noqa: ANN001
 
 
 def first_answer(checklist) -> Answer:  # noqa: ANN001
-    return checklist.answers.order_by("clause__position").first()
+    answer = checklist.answers.order_by("clause__position").first()
+    assert answer is not None
+    return answer
 
 
 def test_starting_creates_one_empty_answer_per_clause_of_the_campaign_template(checklist) -> None:  # noqa: ANN001
@@ -59,7 +64,7 @@ def test_a_government_unit_gets_the_22_clauses_of_attachment_1() -> None:
     from anbiao.orgs.models import OrgKind
     from anbiao.orgs.tests.factories import OrganizationFactory
 
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
     c = helpers.start(dept)
     assert c.answers.count() == 22
     assert c.template_version.template.code == "fujian1_2024"
@@ -266,10 +271,10 @@ def test_evidence_is_checked_by_content_and_downloaded_as_an_attachment_in_scope
     assert r.status_code == 200 and "现场.png" in r.content.decode()
     ev = AnswerEvidence.objects.get()
     dl = c.get(reverse("checklists:evidence_download", args=[checklist.pk, ev.pk]))
-    assert dl.status_code == 200
+    assert dl.status_code == 200 and isinstance(dl, FileResponse)
     assert dl["Content-Disposition"].startswith("attachment;")
     assert b"".join(dl.streaming_content).startswith(b"\x89PNG")
-    stranger = make_user(EnterpriseFactory().organization, Role.FILLER)
+    stranger = make_user(EnterpriseFactory.create().organization, Role.FILLER)
     assert (
         login(stranger)
         .get(reverse("checklists:evidence_download", args=[checklist.pk, ev.pk]))
@@ -339,17 +344,20 @@ def test_the_built_clause_urls_equal_the_named_routes(checklist, filler) -> None
 
     a = first_answer(checklist)
     services.evidence_attach(by=filler, answer=a, upload=helpers.png_upload())
-    a = selectors.set_form_values(selectors.answer_for_clause(checklist, a.clause_id))
-    e = a.evidence_list[0]
-    assert a.save_url == reverse("checklists:answer_save", args=[checklist.pk, a.clause_id])
-    assert a.upload_url == reverse("checklists:evidence_upload", args=[checklist.pk, a.clause_id])
-    assert a.edit_url == reverse("checklists:clause_edit", args=[checklist.pk, a.clause_id])
+    # set_form_values attaches the URLs and the evidence list to the answer it returns.
+    shown: Any = selectors.set_form_values(selectors.answer_for_clause(checklist, a.clause_id))
+    e = shown.evidence_list[0]
+    assert shown.save_url == reverse("checklists:answer_save", args=[checklist.pk, a.clause_id])
+    assert shown.upload_url == reverse(
+        "checklists:evidence_upload", args=[checklist.pk, a.clause_id]
+    )
+    assert shown.edit_url == reverse("checklists:clause_edit", args=[checklist.pk, a.clause_id])
     assert e.download_url == reverse("checklists:evidence_download", args=[checklist.pk, e.pk])
     assert e.delete_url == reverse("checklists:evidence_delete", args=[checklist.pk, e.pk])
     # The compact rows build the same URLs from the page's prefixes.
     page = selectors.checklist_page(checklist, user=filler, can_fill=True)
     html = "".join(str(p) for s in page.sections for p in s.parts)
-    assert f'hx-get="{a.edit_url}"' in html
+    assert f'hx-get="{shown.edit_url}"' in html
     assert f'href="{e.download_url}"' in html
     assert selectors.problem_prefix() + "x/" == reverse(
         "rectification:problem_detail", args=["00000000-0000-0000-0000-000000000000"]

@@ -35,17 +35,19 @@ def data_url() -> str:
 
 @pytest.fixture
 def dept():  # noqa: ANN201
-    return OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市测试应急管理局")
+    return OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市测试应急管理局")
 
 
 @pytest.fixture
 def town():  # noqa: ANN201
-    return OrganizationFactory(kind=OrgKind.TOWN, name="测试溪美街道")
+    return OrganizationFactory.create(kind=OrgKind.TOWN, name="测试溪美街道")
 
 
 @pytest.fixture
 def ent(dept, town):  # noqa: ANN001, ANN201
-    return EnterpriseFactory(department=dept, town=town, organization__name="测试石材有限公司")
+    return EnterpriseFactory.create(
+        department=dept, town=town, organization__name="测试石材有限公司"
+    )
 
 
 @pytest.fixture
@@ -74,7 +76,9 @@ def test_submitting_needs_every_clause_answered_and_lists_the_missing_ones(ent, 
     c = helpers.start(ent.organization, principal)
     page = login(principal).get(reverse("checklists:submit", args=[c.pk])).content.decode()
     assert "还有 51 条细则未填写结论" in page
-    first = c.answers.order_by("clause__position").first().clause_id
+    first_answer = c.answers.order_by("clause__position").first()
+    assert first_answer is not None
+    first = first_answer.clause_id
     detail = reverse("checklists:detail", args=[c.pk])
     assert f'href="{detail}?edit={first}#c{first}"' in page  # opens the clause to fill it
     with pytest.raises(ValidationError, match="还有 51 条细则未填写结论"):
@@ -221,10 +225,10 @@ def test_a_stale_review_form_is_refused(ready, principal, reviewer) -> None:  # 
 
 def test_only_the_primary_department_and_the_city_office_review(ready, principal, town) -> None:  # noqa: ANN001
     services.checklist_submit(by=principal, checklist=ready, signature_data_url=data_url())
-    co_dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    co_dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
     ready.organization.enterprise.other_departments.add(co_dept)
     town_user = make_user(town, Role.ORG_ADMIN)
-    city = OrganizationFactory(kind=OrgKind.CITY)
+    city = OrganizationFactory.create(kind=OrgKind.CITY)
     assert not selectors.can_review(make_user(co_dept, Role.ORG_ADMIN), ready)
     assert not selectors.can_review(town_user, ready)
     assert selectors.can_review(make_user(city, Role.FILLER), ready)
@@ -238,13 +242,13 @@ def test_supervisor_lists_show_who_submitted_who_did_not_and_mark_overdue(
     dept, town, reviewer
 ) -> None:  # noqa: ANN001
     camp = helpers.campaign(enterprise_deadline=timezone.localdate() - timedelta(days=1))
-    never = EnterpriseFactory(
+    never = EnterpriseFactory.create(
         department=dept, town=town, organization__name="从未开始企业", size_class=SizeClass.ABOVE
     )
-    drafting = EnterpriseFactory(department=dept, town=town, organization__name="填写中企业")
-    sent = EnterpriseFactory(department=dept, town=town, organization__name="已提交企业")
-    back = EnterpriseFactory(department=dept, town=town, organization__name="被退回企业")
-    elsewhere = EnterpriseFactory(organization__name="其他部门企业")
+    drafting = EnterpriseFactory.create(department=dept, town=town, organization__name="填写中企业")
+    sent = EnterpriseFactory.create(department=dept, town=town, organization__name="已提交企业")
+    back = EnterpriseFactory.create(department=dept, town=town, organization__name="被退回企业")
+    elsewhere = EnterpriseFactory.create(organization__name="其他部门企业")
     helpers.start(drafting.organization)
     helpers.submitted(sent.organization, make_user(sent.organization, Role.FILLER))
     b = helpers.submitted(back.organization, make_user(back.organization, Role.FILLER))
@@ -271,7 +275,7 @@ def test_supervisor_lists_show_who_submitted_who_did_not_and_mark_overdue(
 
 def test_the_deadline_is_a_local_date(dept, reviewer) -> None:  # noqa: ANN001
     camp = helpers.campaign(enterprise_deadline=timezone.localdate())
-    EnterpriseFactory(department=dept)
+    EnterpriseFactory.create(department=dept)
     rows = selectors.supervision_rows(user=reviewer, campaign=camp)
     assert rows and not any(r.overdue for r in rows)
 
@@ -280,7 +284,7 @@ def test_the_campaign_state_machine(dept) -> None:  # noqa: ANN001
     from anbiao.checklists import builtin
 
     builtin.load()
-    city_user = make_user(OrganizationFactory(kind=OrgKind.CITY), Role.ORG_ADMIN)
+    city_user = make_user(OrganizationFactory.create(kind=OrgKind.CITY), Role.ORG_ADMIN)
     camp = campaign_services.campaign_create(
         by=city_user,
         name="2025年专项行动",
@@ -288,8 +292,8 @@ def test_the_campaign_state_machine(dept) -> None:  # noqa: ANN001
         period_end=date(2025, 6, 30),
         enterprise_deadline=date(2025, 5, 31),
         government_deadline=date(2025, 6, 15),
-        enterprise_template_version=builtin.latest_version("fujian2_2024"),
-        government_template_version=builtin.latest_version("fujian1_2024"),
+        enterprise_template_version=helpers.loaded_version("fujian2_2024"),
+        government_template_version=helpers.loaded_version("fujian1_2024"),
     )
     assert camp.status == CampaignStatus.DRAFT
     with pytest.raises(ValidationError):
@@ -303,7 +307,7 @@ def test_the_campaign_state_machine(dept) -> None:  # noqa: ANN001
         campaign_services.campaign_update(
             by=city_user,
             campaign=camp,
-            enterprise_template_version=builtin.latest_version("fujian1_2024"),
+            enterprise_template_version=helpers.loaded_version("fujian1_2024"),
         )
     camp = campaign_services.campaign_transition(by=city_user, campaign=camp, action="close")
     assert camp.status == CampaignStatus.CLOSED
@@ -313,7 +317,7 @@ def test_the_city_office_creates_a_campaign_through_the_form() -> None:
     from anbiao.checklists import builtin
 
     builtin.load()
-    city_user = make_user(OrganizationFactory(kind=OrgKind.CITY), Role.ORG_ADMIN)
+    city_user = make_user(OrganizationFactory.create(kind=OrgKind.CITY), Role.ORG_ADMIN)
     c = login(city_user)
     data = {
         "name": "2025年专项行动",
@@ -321,8 +325,8 @@ def test_the_city_office_creates_a_campaign_through_the_form() -> None:
         "period_end": "2024-06-30",
         "enterprise_deadline": "2025-05-31",
         "government_deadline": "2025-06-15",
-        "enterprise_template_version": builtin.latest_version("fujian2_2024").pk,
-        "government_template_version": builtin.latest_version("fujian1_2024").pk,
+        "enterprise_template_version": helpers.loaded_version("fujian2_2024").pk,
+        "government_template_version": helpers.loaded_version("fujian1_2024").pk,
     }
     r = c.post(reverse("campaigns:create"), data)
     assert r.status_code == 200 and "结束日期不能早于开始日期" in r.content.decode()
@@ -379,7 +383,7 @@ def test_demo_seed_is_idempotent_and_makes_a_spread_of_states() -> None:
 
 def test_the_city_office_lists_government_units_and_a_town_only_its_own(town, dept) -> None:  # noqa: ANN001
     camp = helpers.campaign()
-    city = OrganizationFactory(kind=OrgKind.CITY, name="测试市安委办")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="测试市安委办")
     g = helpers.submitted(dept, make_user(dept, Role.FILLER))
     assert g.template_version.template.code == "fujian1_2024"
     rows = selectors.supervision_rows(
@@ -401,7 +405,6 @@ def test_the_city_office_lists_government_units_and_a_town_only_its_own(town, de
 def test_inspection_checklists_are_many_per_unit_and_not_editable_by_the_inspected_unit(
     ent, filler
 ) -> None:  # noqa: ANN001
-    from anbiao.checklists import builtin
 
     camp = helpers.campaign()
     one = services.checklist_start(
@@ -411,13 +414,14 @@ def test_inspection_checklists_are_many_per_unit_and_not_editable_by_the_inspect
         by=None,
         organization=ent.organization,
         purpose="inspection",
-        template_version=builtin.latest_version("fujian2_2024"),
+        template_version=helpers.loaded_version("fujian2_2024"),
     )
     assert one.pk != two.pk and two.campaign is None and two.answers.count() == 51
     lookback = helpers.start(ent.organization, filler)
     assert helpers.start(ent.organization, filler).pk == lookback.pk
     assert not selectors.can_fill(filler, one)
     a = one.answers.first()
+    assert a is not None
     r = login(filler).post(
         reverse("checklists:answer_save", args=[one.pk, a.clause_id]),
         {"version": "0", "result": "conform"},

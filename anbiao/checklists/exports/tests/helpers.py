@@ -22,6 +22,7 @@ from anbiao.checklists.models import (
     Signature,
     SignatureMethod,
 )
+from anbiao.checklists.tests.helpers import loaded_version
 from anbiao.core.uploads import store_upload
 from anbiao.orgs.models import Organization
 
@@ -46,8 +47,8 @@ def campaign() -> Campaign:
         period_end=today + timedelta(days=60),
         enterprise_deadline=today + timedelta(days=20),
         government_deadline=today + timedelta(days=30),
-        enterprise_template_version=builtin.latest_version("fujian2_2024"),
-        government_template_version=builtin.latest_version("fujian1_2024"),
+        enterprise_template_version=loaded_version("fujian2_2024"),
+        government_template_version=loaded_version("fujian1_2024"),
         status=CampaignStatus.OPEN,
     )
 

@@ -45,9 +45,9 @@ def expected_layout(version: TemplateVersion) -> dict:
 
 @pytest.fixture
 def enterprise_world():
-    ent = EnterpriseFactory(organization__name="南安市测试陶瓷有限公司")
+    ent = EnterpriseFactory.create(organization__name="南安市测试陶瓷有限公司")
     user = make_user(ent.organization, Role.FILLER)
-    other = EnterpriseFactory(organization__name="别家企业有限公司")
+    other = EnterpriseFactory.create(organization__name="别家企业有限公司")
     checklist = make_checklist(ent.organization)
     problems = fill(checklist, problems_every=5, lines_per_problem=2, evidence_every=4, user=user)
     client = Client()
@@ -231,7 +231,9 @@ def test_the_filled_docx_has_the_official_layout_signature_and_answers(enterpris
 
 
 def test_an_unsigned_checklist_exports_without_a_signature_image():
-    checklist = make_checklist(OrganizationFactory(kind=OrgKind.DEPARTMENT, name="测试住建局"))
+    checklist = make_checklist(
+        OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="测试住建局")
+    )
     fill(checklist, sign=False)
     user = make_user(checklist.organization, Role.FILLER)
     client = Client()
@@ -262,7 +264,7 @@ def test_the_blank_form_has_every_clause_and_empty_answer_columns(kind):
     )
     layout = expected_layout(version)
     n = len(layout["clauses"])
-    user = make_user(OrganizationFactory(kind=OrgKind.TOWN), Role.VIEWER)
+    user = make_user(OrganizationFactory.create(kind=OrgKind.TOWN), Role.VIEWER)
     client = Client()
     client.force_login(user)
     ws = get_xlsx(client, reverse("checklist_exports:blank_xlsx", args=[version.pk]))
@@ -285,7 +287,7 @@ def test_the_blank_form_has_every_clause_and_empty_answer_columns(kind):
 def test_the_blank_list_links_every_template_version():
     c = campaign()
     client = Client()
-    client.force_login(make_user(EnterpriseFactory().organization, Role.FILLER))
+    client.force_login(make_user(EnterpriseFactory.create().organization, Role.FILLER))
     html = client.get(reverse("checklist_exports:blank_list")).content.decode()
     for version in (c.enterprise_template_version, c.government_template_version):
         assert reverse("checklist_exports:blank_docx", args=[version.pk]) in html

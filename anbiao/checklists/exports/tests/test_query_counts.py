@@ -31,14 +31,14 @@ def count(client: Client, url: str) -> int:
 @pytest.fixture
 def city_client() -> Client:
     client = Client()
-    client.force_login(make_user(OrganizationFactory(kind=OrgKind.CITY), Role.VIEWER))
+    client.force_login(make_user(OrganizationFactory.create(kind=OrgKind.CITY), Role.VIEWER))
     return client
 
 
 def test_export_queries_do_not_grow_with_problems_or_evidence_files(city_client):
-    light = make_checklist(EnterpriseFactory().organization)
+    light = make_checklist(EnterpriseFactory.create().organization)
     fill(light, problems_every=0, evidence_every=0)
-    heavy = make_checklist(EnterpriseFactory().organization)
+    heavy = make_checklist(EnterpriseFactory.create().organization)
     fill(heavy, problems_every=2, lines_per_problem=4, evidence_every=1)
     for name in VIEWS:
         a = count(city_client, reverse(f"checklist_exports:{name}", args=[light.pk]))
@@ -47,9 +47,9 @@ def test_export_queries_do_not_grow_with_problems_or_evidence_files(city_client)
 
 
 def test_export_queries_do_not_grow_with_the_number_of_clauses(city_client):
-    small = make_checklist(OrganizationFactory(kind=OrgKind.DEPARTMENT))  # 附件1: 22 clauses
+    small = make_checklist(OrganizationFactory.create(kind=OrgKind.DEPARTMENT))  # 附件1: 22 clauses
     fill(small, problems_every=3)
-    large = make_checklist(EnterpriseFactory().organization)  # 附件2: 51 clauses
+    large = make_checklist(EnterpriseFactory.create().organization)  # 附件2: 51 clauses
     fill(large, problems_every=3)
     assert small.answers.count() == 22 and large.answers.count() == 51
     for name in VIEWS:
