@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anbiao.api import selectors, services
 from anbiao.api.forms import TokenCreateForm
 from anbiao.core.access import require
+from anbiao.core.types import AuthedRequest
 
 
 @require(note="业务用户管理自己的接口令牌")
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -43,7 +44,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require(note="业务用户吊销自己的接口令牌")
 @require_POST
-def token_revoke(request: HttpRequest, pk: str) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: str) -> HttpResponse:
     token = selectors.apitoken_get(user=request.user, pk=pk)
     services.apitoken_revoke(by=request.user, token=token)
     messages.success(request, f"已吊销令牌：{token.name}")

@@ -9,7 +9,7 @@ is done on the page (it needs a signature).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -32,9 +32,16 @@ from anbiao.core.access import WRITER_ROLES
 
 router = Router(tags=["回头看细则"])
 
-StatusCode = Literal[tuple(ChecklistStatus.values)]  # type: ignore[valid-type]
-PurposeCode = Literal[tuple(ChecklistPurpose.values)]  # type: ignore[valid-type]
-ResultCode = Literal[("", *AnswerResult.values)]  # type: ignore[valid-type]
+# Built from the model choices at run time (what pydantic and the schema see); the type
+# checker cannot evaluate such a Literal and sees the plain string.
+if TYPE_CHECKING:
+    StatusCode = str
+    PurposeCode = str
+    ResultCode = str
+else:
+    StatusCode = Literal[tuple(ChecklistStatus.values)]
+    PurposeCode = Literal[tuple(ChecklistPurpose.values)]
+    ResultCode = Literal[("", *AnswerResult.values)]
 RESULT_LABELS = dict(AnswerResult.choices)
 
 errors.FIELD_LABELS.update(
@@ -128,7 +135,7 @@ def checklist_list_out(c: Checklist) -> dict[str, Any]:
     return {
         "id": c.pk,
         "organization": ref(c.organization),
-        "campaign": c.campaign.name if c.campaign_id else "",
+        "campaign": c.campaign.name if c.campaign is not None else "",
         "campaign_id": c.campaign_id,
         "template": str(c.template_version),
         "purpose": c.purpose,

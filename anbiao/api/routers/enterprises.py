@@ -8,7 +8,7 @@ town may change every registry field of an enterprise in their scope; an enterpr
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -30,9 +30,16 @@ from anbiao.orgs.normalize import clean_name
 
 router = Router(tags=["企业底数台账"])
 
-IndustryCode = Literal[tuple(IndustrySection.values)]  # type: ignore[valid-type]
-SizeCode = Literal[tuple(SizeClass.values)]  # type: ignore[valid-type]
-RiskCode = Literal[("", *RiskLevel.values)]  # type: ignore[valid-type]
+# Built from the model choices at run time (what pydantic and the schema see); the type
+# checker cannot evaluate such a Literal and sees the plain string.
+if TYPE_CHECKING:
+    IndustryCode = str
+    SizeCode = str
+    RiskCode = str
+else:
+    IndustryCode = Literal[tuple(IndustrySection.values)]
+    SizeCode = Literal[tuple(SizeClass.values)]
+    RiskCode = Literal[("", *RiskLevel.values)]
 
 GOV_WRITERS = frozenset({Role.ORG_ADMIN, Role.FILLER})
 ENTERPRISE_SELF_FIELDS = frozenset({"principal", "phone", "address"})
@@ -103,24 +110,33 @@ class EnterpriseQuery(PageQuery):
     closed: bool | None = Field(None, description="true 只看已关闭，false 只看在营")
 
 
+def _not_sent(**field: Any) -> Any:
+    """A field that may be left out but, when sent, may not be null.
+
+    pydantic does not validate a default, so the default None stands for "not sent" while the
+    field's type stays non-nullable. Typed Any because an annotation cannot say that.
+    """
+    return Field(None, **field)
+
+
 class EnterprisePatch(Schema):
     """Only the fields sent are changed. The credit code cannot change (it is the identity)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: CleanText = Field(None, min_length=1, max_length=200)
-    principal: CleanText = Field(None, max_length=50)
-    phone: CleanText = Field(None, max_length=30)
-    address: CleanText = Field(None, max_length=300)
-    town: UUID = Field(None, description="所属乡镇/街道编号")
-    department: UUID = Field(None, description="主管部门编号")
-    other_departments: list[UUID] = Field(None, max_length=50)
-    industry: IndustryCode = None
-    size_class: SizeCode = None
-    star_level: StrictInt = Field(None, ge=0, le=3)
-    risk_level: RiskCode = None
-    on_regional_platform: StrictBool = None
-    is_closed: StrictBool = None
+    name: CleanText = _not_sent(min_length=1, max_length=200)
+    principal: CleanText = _not_sent(max_length=50)
+    phone: CleanText = _not_sent(max_length=30)
+    address: CleanText = _not_sent(max_length=300)
+    town: UUID = _not_sent(description="所属乡镇/街道编号")
+    department: UUID = _not_sent(description="主管部门编号")
+    other_departments: list[UUID] = _not_sent(max_length=50)
+    industry: IndustryCode = _not_sent()
+    size_class: SizeCode = _not_sent()
+    star_level: StrictInt = _not_sent(ge=0, le=3)
+    risk_level: RiskCode = _not_sent()
+    on_regional_platform: StrictBool = _not_sent()
+    is_closed: StrictBool = _not_sent()
 
 
 def _ref(org: Any) -> dict[str, Any]:

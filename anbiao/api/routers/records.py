@@ -7,7 +7,7 @@ SUBMITTED records of organizations in the user's scope (other units' drafts stay
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
@@ -23,9 +23,16 @@ from anbiao.records.models import Category, Record, RecordKind, RecordStatus
 
 router = Router(tags=["经验做法与工作机制"])
 
-KindCode = Literal[tuple(RecordKind.values)]  # type: ignore[valid-type]
-CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
-StatusCode = Literal[tuple(RecordStatus.values)]  # type: ignore[valid-type]
+# Built from the model choices at run time (what pydantic and the schema see); the type
+# checker cannot evaluate such a Literal and sees the plain string.
+if TYPE_CHECKING:
+    KindCode = str
+    CategoryCode = str
+    StatusCode = str
+else:
+    KindCode = Literal[tuple(RecordKind.values)]
+    CategoryCode = Literal[tuple(Category.values)]
+    StatusCode = Literal[tuple(RecordStatus.values)]
 
 errors.FIELD_LABELS.update({"scope": "范围", "category": "分类", "selected": "优秀案例"})
 

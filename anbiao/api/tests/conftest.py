@@ -12,17 +12,17 @@ class ApiWorld:
     """A department with two enterprises, another department's enterprise, and tokens."""
 
     def __init__(self) -> None:
-        self.dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
-        self.dept_other = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="交通运输局")
-        self.town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-        self.town_other = OrganizationFactory(kind=OrgKind.TOWN, name="水头镇")
-        self.ent = EnterpriseFactory(
+        self.dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
+        self.dept_other = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="交通运输局")
+        self.town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+        self.town_other = OrganizationFactory.create(kind=OrgKind.TOWN, name="水头镇")
+        self.ent = EnterpriseFactory.create(
             town=self.town, department=self.dept, organization__name="南安市溪美机械有限公司"
         )
-        self.ent2 = EnterpriseFactory(
+        self.ent2 = EnterpriseFactory.create(
             town=self.town_other, department=self.dept, organization__name="南安市水头石材有限公司"
         )
-        self.ent_other = EnterpriseFactory(
+        self.ent_other = EnterpriseFactory.create(
             town=self.town_other,
             department=self.dept_other,
             organization__name="南安市外辖区物流有限公司",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,11 +16,11 @@ from anbiao.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-def get(client: Client, url: str, **headers: str):  # noqa: ANN201
+def get(client: Client, url: str, **headers: Any):  # noqa: ANN201
     return client.get(url, **headers)
 
 
-def patch(client: Client, url: str, body: object, **headers: str):  # noqa: ANN201
+def patch(client: Client, url: str, body: object, **headers: Any):  # noqa: ANN201
     return client.patch(url, data=json.dumps(body), content_type="application/json", **headers)
 
 
@@ -87,7 +88,7 @@ def test_an_administrator_only_account_cannot_use_the_api(apiworld) -> None:  # 
     from anbiao.orgs.models import OrgKind
     from anbiao.orgs.tests.factories import OrganizationFactory, make_user
 
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
     sysadmin = make_user(city, Role.SYSADMIN, username="sys")
     _, plain = apitoken_create(by=sysadmin, name="x")
     response = get(Client(), "/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}")
@@ -300,7 +301,7 @@ def test_each_kind_of_unit_sees_the_same_enterprises_as_in_the_ui(apiworld) -> N
     from anbiao.orgs.models import OrgKind
     from anbiao.orgs.tests.factories import OrganizationFactory, make_user
 
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
     users = {
         "city": make_user(city, Role.VIEWER, username="city_viewer"),
         "town": make_user(apiworld.town_other, Role.GRID, username="town_grid"),

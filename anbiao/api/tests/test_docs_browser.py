@@ -38,8 +38,8 @@ def test_a_user_creates_a_token_in_the_browser_and_calls_the_api_with_it(page, l
     from anbiao.orgs.models import OrgKind
     from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
 
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
-    EnterpriseFactory(department=dept, organization__name="南安市溪美机械有限公司")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    EnterpriseFactory.create(department=dept, organization__name="南安市溪美机械有限公司")
     make_user(dept, Role.FILLER, username="browser_filler")
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -38,7 +38,7 @@ def token_for(user: Any) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {apitoken_create(by=user, name='测试')[1]}"}
 
 
-def get(url: str, auth: dict[str, str], **params: Any):  # noqa: ANN201
+def get(url: str, auth: dict[str, Any], **params: Any):  # noqa: ANN201
     return client.get(url, params, **auth)
 
 

@@ -48,7 +48,9 @@ class DomainWorld:
         self.campaign = campaign()
         checklist = start(w.ent.organization, ent_filler)
         other_checklist = start(w.ent_other.organization, None)
-        self.clause_id = checklist.answers.order_by("clause__position").first().clause_id
+        first = checklist.answers.order_by("clause__position").first()
+        assert first is not None
+        self.clause_id = first.clause_id
         own_problem = problem(w.ent.organization)
         rectification.problem_plan_save(by=ent_filler, problem=own_problem, data=plan())
         own_insp = inspection(w.filler, w.ent.organization, findings=("消防通道堵塞",))

@@ -26,7 +26,9 @@ def test_a_user_creates_a_token_and_sees_it_once(apiworld) -> None:  # noqa: ANN
     response = client.post(reverse("apitokens:list"), {"name": "统计脚本"})
     assert response.status_code == 200
     html = response.content.decode()
-    plain = re.search(r'<code id="new-token">(ab_[^<]+)</code>', html).group(1)
+    found = re.search(r'<code id="new-token">(ab_[^<]+)</code>', html)
+    assert found is not None
+    plain = found.group(1)
     assert response["Cache-Control"] == "no-store"
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 200
     again = client.get(reverse("apitokens:list")).content.decode()
