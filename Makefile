@@ -56,7 +56,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 typecheck: venv
-	$(VENV)/bin/mypy anbiao config
+	DEBUG=1 $(VENV)/bin/mypy anbiao config
 
 migrations-check: venv
 	$(PY) manage.py makemigrations --check --dry-run
