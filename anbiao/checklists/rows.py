@@ -22,6 +22,7 @@ import html
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -74,7 +75,7 @@ class Row:
 
 
 def _sql(*, one_clause: bool) -> tuple[str, str]:
-    """The two queries of :func:`rows_for`, with table and column names from the models.
+    """The two queries of :func:`read_rows`, with table and column names from the models.
 
     Plain SQL (portable: PostgreSQL and SQLite) because compiling the equivalent ORM queries
     cost more CPU than the rest of the page's own work; the page is measured by
@@ -173,11 +174,6 @@ def _aware(value: Any) -> Any:
     return value
 
 
-def rows_for(checklist: Checklist, *, clause_id: Any = None) -> list[Row]:
-    """The rows of a checklist (or of one clause) in clause order (see :func:`read_rows`)."""
-    return read_rows(checklist, clause_id=clause_id).rows
-
-
 def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
     number of clauses, problem lines, files and linked records (answers; problem lines UNION
@@ -207,24 +203,36 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
         if not rows:
             return found
         cursor.execute(lines_sql, [pk, *clause] * 3)
-        kinds = dict(RecordKind.choices)
+        kinds = _labels(RecordKind)
         for kind, answer_id, sort, name, ref, status, size, day, _ in cursor.fetchall():
             if kind == 0:  # a problem line: text, tracked problem id, its status
-                problem = uuid.UUID(str(ref)) if ref else None
+                problem = _uuid_text(ref) if ref else None
                 rows[answer_id].problems.append((name, problem, status or ""))
             elif kind == 1:  # an evidence file: id, name, size
                 rows[answer_id].evidence.append((sort, name, size or 0))
             else:  # a linked work record: as ``str(record)`` with its date
                 label = f"{kinds.get(status, status)}：{name}（{str(day)[:10]}）"
-                rows[answer_id].records.append((uuid.UUID(str(ref)), label))
+                rows[answer_id].records.append((_uuid_text(ref), label))
     found.rows = list(rows.values())
     return found
+
+
+def _uuid_text(value: Any) -> str:
+    """A UUID read as text, in its canonical form (PostgreSQL gives it so; SQLite stores 32 hex
+    digits) — as it appears in URLs, without building a ``uuid.UUID`` per row."""
+    text = str(value)
+    return text if len(text) == 36 else str(uuid.UUID(text))
+
+
+@cache
+def _labels(choices: Any) -> dict[str, str]:
+    return dict(choices.choices)
 
 
 def _status_labels() -> dict[str, str]:
     from anbiao.rectification.models import ProblemStatus
 
-    return dict(ProblemStatus.choices)
+    return _labels(ProblemStatus)
 
 
 def problems_html(problems: list[tuple[str, Any, str]], problem_prefix: str) -> str:
