@@ -14,12 +14,12 @@ PORT ?= 8000
 export DEBUG ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test venv migrate builtin demo serve lint typecheck migrations-check check-python clean bench
+.PHONY: help run test venv migrate builtin demo serve lint typecheck audit migrations-check check-python clean bench
 
 help:
 	@echo "make run    安装、迁移、载入内置数据和演示数据，并在 http://$(HOST):$(PORT) 启动"
 	@echo "make test   运行全部测试"
-	@echo "make lint   ruff 检查；make typecheck：mypy"
+	@echo "make lint   ruff 检查；make typecheck：mypy；make audit：依赖漏洞核查（需访问 PyPI）"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -57,6 +57,9 @@ lint: venv
 
 typecheck: venv
 	DEBUG=1 $(VENV)/bin/mypy anbiao config
+
+audit: venv
+	$(PY) scripts/audit_deps.py
 
 migrations-check: venv
 	$(PY) manage.py makemigrations --check --dry-run
