@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from anbiao.orgs.models import SizeClass
@@ -30,10 +31,67 @@ class PhotoField(forms.FileField):
         return [super(PhotoField, self).clean(d, initial) for d in items]
 
 
+class TargetPicker(forms.Select):
+    """The 被检查单位 choice for units with thousands of enterprises: a search box (htmx, or
+    the “查找” button without JavaScript) over a list of at most ``LIMIT`` matches, the chosen
+    one always among them. Validation stays the field's: any target in scope is accepted."""
+
+    template_name = "inspections/widgets/target_picker.html"
+    LIMIT = 50
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.query = ""
+        self.note = ""
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            query=self.query, note=self.note, search_url=reverse("inspections:target_options")
+        )
+        return context
+
+
+def target_choices(targets: Any, query: str, selected: Any) -> tuple[list[Any], int, int]:
+    """(the targets to list, how many match ``query``, how many in scope): at most
+    ``TargetPicker.LIMIT`` matches by kind and name, plus the selected one."""
+    from django.db.models import Q
+
+    query = query.strip()
+    found = targets
+    if query:
+        found = targets.filter(
+            Q(name__icontains=query) | Q(enterprise__credit_code__icontains=query)
+        )
+    shown = list(found[: TargetPicker.LIMIT])
+    matches = len(shown) if len(shown) < TargetPicker.LIMIT else found.count()
+    total = matches if not query else targets.count()
+    pk = getattr(selected, "pk", selected)
+    if pk and all(str(o.pk) != str(pk) for o in shown):
+        chosen = targets.filter(pk=pk).first() if _uuid_or_none(pk) else None
+        if chosen is not None:
+            shown.insert(0, chosen)
+    return shown, matches, total
+
+
+def _uuid_or_none(value: Any) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _label(o: Any) -> str:
+    return o.name if o.kind == "enterprise" else f"{o.name}（{o.get_kind_display()}）"
+
+
 class InspectionForm(forms.Form):
     target = forms.ModelChoiceField(
         label="被检查单位",
         queryset=None,
+        widget=TargetPicker,
         error_messages={
             "required": "请选择被检查单位。",
             "invalid_choice": "所选单位不在本单位的检查范围内。",
@@ -58,14 +116,28 @@ class InspectionForm(forms.Form):
         error_messages={"max_length": "不超过 4000 字。"},
     )
 
-    def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, targets: Any, query: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = targets
-        self.fields["target"].label_from_instance = lambda o: (
-            o.name if o.kind == "enterprise" else f"{o.name}（{o.get_kind_display()}）"
-        )
+        field = self.fields["target"]
+        field.queryset = targets
+        field.label_from_instance = _label
         if not self.is_bound and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
+        if query is None:
+            query = str(self.data.get("target_q", "")) if self.is_bound else ""
+        selected = self.data.get("target") if self.is_bound else self.initial.get("target")
+        shown, matches, total = target_choices(targets, query, selected)
+        picker = field.widget
+        picker.query = query.strip()
+        picker.choices = [("", "—— 请选择 ——"), *((o.pk, _label(o)) for o in shown)]
+        if picker.query and not matches:
+            picker.note = f"没有名称或信用代码含“{picker.query}”的单位。"
+        elif matches > TargetPicker.LIMIT:
+            picker.note = (
+                f"共 {matches} 个单位符合，只列出前 {TargetPicker.LIMIT} 个，请输入更多字缩小范围。"
+            )
+        elif picker.query:
+            picker.note = f"找到 {matches} 个单位（本单位可检查的共 {total} 个）。"
 
 
 class FindingForm(forms.Form):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inspection_list, name="inspection_list"),
     path("export/", views.inspection_export, name="inspection_export"),
     path("new/", views.inspection_create, name="inspection_create"),
+    path("targets/", views.target_options, name="target_options"),
     path("never-inspected/", views.never_inspected, name="never_inspected"),
     path("<uuid:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<uuid:pk>/edit/", views.inspection_edit, name="inspection_edit"),

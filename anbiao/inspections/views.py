@@ -121,14 +121,14 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_record(user):  # a department's 网格员 (no such role there) etc.
         raise Http404("页面不存在")
     targets = selectors.targets_for_user(user)
-    initial = {}
+    initial: dict[str, Any] = {}
     wanted = request.GET.get("target")
     if wanted:
         t = targets.filter(pk=wanted).first() if _is_uuid(wanted) else None
         if t is not None:
             initial["target"] = t
-    form = InspectionForm(request.POST or None, targets=targets, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = _bound_or_search(request, targets, initial)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             inspection = services.inspection_create(
                 by=user, campaign=current_campaign(), **form.cleaned_data
@@ -141,6 +141,38 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("inspections:inspection_detail", pk=inspection.pk)
     return render(request, "inspections/form.html", {"form": form, "title": "记录督导检查"})
+
+
+def _bound_or_search(request: HttpRequest, targets: Any, initial: dict[str, Any]) -> InspectionForm:
+    """The inspection form; after “查找” (no JavaScript) the same form again, unbound, keeping
+    what was typed and listing the targets that match the search box."""
+    if request.method == "POST" and request.POST.get("find"):
+        typed = {k: request.POST.get(k, "") for k in ("target", "date", "inspectors", "summary")}
+        return InspectionForm(
+            targets=targets,
+            initial={**initial, **{k: v for k, v in typed.items() if v}},
+            query=request.POST.get("target_q", ""),
+        )
+    return InspectionForm(request.POST or None, targets=targets, initial=initial)
+
+
+@require(kinds=GOV_KINDS, roles=RECORDERS)
+def target_options(request: HttpRequest) -> HttpResponse:
+    """The target list of the inspection form for what is typed in its search box (htmx)."""
+    user = request.user
+    if not selectors.can_record(user):
+        raise Http404("页面不存在")
+    form = InspectionForm(
+        targets=selectors.targets_for_user(user),
+        initial={"target": request.GET.get("target", "")},
+        query=request.GET.get("target_q", "")[:100],
+    )
+    field = form["target"]
+    attrs = field.build_widget_attrs({"id": field.auto_id})
+    context = field.field.widget.get_context(field.html_name, field.value(), attrs)
+    # the form renderer (it finds Django's own widget templates), as the form itself renders
+    html = form.renderer.render("inspections/widgets/target_box.html", context, request)
+    return HttpResponse(html)
 
 
 def _is_uuid(value: str) -> bool:
@@ -194,17 +226,17 @@ def inspection_edit(request: HttpRequest, pk: str) -> HttpResponse:
     if not inspection.is_draft:
         messages.error(request, "该检查已完成，不能再修改。")
         return redirect("inspections:inspection_detail", pk=inspection.pk)
-    form = InspectionForm(
-        request.POST or None,
-        targets=selectors.targets_for_user(user),
-        initial={
+    form = _bound_or_search(
+        request,
+        selectors.targets_for_user(user),
+        {
             "target": inspection.target,
             "date": inspection.date,
             "inspectors": inspection.inspectors,
             "summary": inspection.summary,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             services.inspection_update(by=user, inspection=inspection, **form.cleaned_data)
         except ValidationError as exc:

@@ -116,6 +116,12 @@ CASES = [
         allow(GOV, RECORDERS),
     ),
     Case(
+        "inspections:target_options",
+        "search",
+        lambda w: reverse("inspections:target_options") + "?target_q=测试",
+        allow(GOV, RECORDERS),
+    ),
+    Case(
         "inspections:never_inspected",
         "scope",
         lambda w: reverse("inspections:never_inspected"),
