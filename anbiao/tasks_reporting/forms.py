@@ -61,6 +61,42 @@ class TaskForm(forms.Form):
         return data
 
 
+class TaskEditForm(forms.Form):
+    """A task's wording, requirements and dates after it was issued (see services.task_update)."""
+
+    title = forms.CharField(label="任务名称", max_length=200)
+    description = forms.CharField(label="报送要求", widget=forms.Textarea(attrs={"rows": 5}))
+    needs_files = forms.BooleanField(label="需上传文件", required=False)
+    needs_text = forms.BooleanField(label="需填写文字答复", required=False)
+    deadline = forms.DateField(
+        label="截止日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="延期或提前后，是否逾期按新的截止日期计算",
+    )
+    recurrence_day = forms.IntegerField(
+        label="每月截止日",
+        required=False,
+        min_value=1,
+        max_value=31,
+        help_text="只影响以后各期，已生成的各期截止日期不变；清空则不再生成新的一期",
+    )
+
+    def __init__(self, *args: Any, task: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": task.title,
+                "description": task.description,
+                "needs_files": task.needs_files,
+                "needs_text": task.needs_text,
+                "deadline": task.deadline,
+                "recurrence_day": task.recurrence_day,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        del self.fields["deadline" if task.is_recurring else "recurrence_day"]
+
+
 class SubmissionForm(forms.Form):
     text = forms.CharField(
         label="文字答复", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6})

@@ -111,6 +111,60 @@ def task_create(
     return task
 
 
+KEEP: Any = object()  # task_update: leave the monthly day as it is
+
+
+@transaction.atomic
+def task_update(
+    *,
+    by: User,
+    task: ReportTask,
+    title: str,
+    description: str,
+    needs_files: bool,
+    needs_text: bool,
+    deadline: dt.date | None = None,
+    recurrence_day: Any = KEEP,
+) -> ReportTask:
+    """Change a task's wording and requirements; a one-off task's deadline (its one period's
+    too: who is late follows the new date); a monthly task's day for the periods still to
+    come (None: no new periods). Recipients and existing monthly periods stay as they are."""
+    task = ReportTask.objects.select_for_update().get(pk=task.pk)
+    if task.issuer_id != getattr(by.organization, "pk", None):
+        raise ValidationError("只能修改本单位发布的报送任务。")
+    if not needs_files and not needs_text:
+        raise ValidationError({"needs_files": "请至少选择“需上传文件”或“需填写文字答复”之一。"})
+    before = {
+        "title": task.title,
+        "deadline": task.deadline.isoformat(),
+        "recurrence_day": task.recurrence_day,
+        "needs_files": task.needs_files,
+        "needs_text": task.needs_text,
+    }
+    was_recurring = task.is_recurring
+    task.title, task.description = title.strip(), description.strip()
+    task.needs_files, task.needs_text = needs_files, needs_text
+    if not was_recurring and deadline is not None and deadline != task.deadline:
+        if deadline < timezone.localtime(task.created_at).date():
+            raise ValidationError({"deadline": "截止日期不能早于任务发布日期。"})
+        task.periods.filter(deadline=task.deadline).update(deadline=deadline)
+        task.deadline = deadline
+    if was_recurring and recurrence_day is not KEEP:
+        task.recurrence_day = recurrence_day
+    task.full_clean()
+    task.save()
+    after = {
+        "title": task.title,
+        "deadline": task.deadline.isoformat(),
+        "recurrence_day": task.recurrence_day,
+        "needs_files": task.needs_files,
+        "needs_text": task.needs_text,
+    }
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    log_action(task, "anbiao.report_task.updated", user=by, data={"changed": changed})
+    return task
+
+
 def _label(task: ReportTask, deadline: dt.date) -> str:
     if task.is_recurring:
         return f"{deadline.year}年{deadline.month}月"
@@ -137,8 +191,10 @@ def period_deadlines(task: ReportTask, now: dt.datetime) -> list[dt.date]:
 def periods_ensure(*, task: ReportTask, now: dt.datetime) -> list[ReportPeriod]:
     """Create the periods that are due to exist (idempotent); newest first."""
     existing = {p.deadline for p in task.periods.all()}
+    months = {(d.year, d.month) for d in existing}
     for d in period_deadlines(task, now):
-        if d not in existing:
+        # a monthly task has one period a month, whatever its day was when that one was made
+        if d not in existing and not (task.is_recurring and (d.year, d.month) in months):
             ReportPeriod.objects.get_or_create(
                 task=task, deadline=d, defaults={"label": _label(task, d)}
             )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.task_list, name="task_list"),
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<uuid:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<uuid:pk>/edit/", views.task_edit, name="task_edit"),
     path("periods/<uuid:pk>/", views.period_detail, name="period_detail"),
     path("periods/<uuid:pk>/zip/", views.period_zip, name="period_zip"),
     path("submissions/<uuid:pk>/return/", views.submission_return, name="submission_return"),

@@ -23,7 +23,7 @@ from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.tasks_reporting import deadlines, selectors, services
-from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskForm
+from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskEditForm, TaskForm
 from anbiao.tasks_reporting.models import ReportSubmission, SubmissionStatus
 
 ISSUERS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
@@ -88,7 +88,29 @@ def task_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     task = selectors.issued_task_get(user=request.user, pk=pk)
     periods = services.periods_ensure(task=task, now=timezone.now())
     rows = [(p, selectors.summary(selectors.period_rows(p))) for p in periods]
-    return render(request, "reporting/task_detail.html", {"task": task, "rows": rows})
+    return render(
+        request,
+        "reporting/task_detail.html",
+        {"task": task, "rows": rows, "can_edit": can_write(request.user)},
+    )
+
+
+@require(kinds=ISSUERS, roles=WRITER_ROLES)
+def task_edit(request: AuthedRequest, pk: str) -> HttpResponse:
+    task = selectors.issued_task_get(user=request.user, pk=pk)
+    form = TaskEditForm(request.POST or None, task=task)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.task_update(by=request.user, task=task, **data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "已保存报送任务的修改。")
+            return redirect("reporting:task_detail", pk=task.pk)
+    return render(
+        request, "reporting/form.html", {"form": form, "title": f"修改报送任务：{task.title}"}
+    )
 
 
 @require(kinds=ISSUERS)

@@ -29,6 +29,10 @@ def task_url(other):  # noqa: ANN001, ANN201
     return lambda w: reverse("reporting:task_detail", args=[_dept_task(w, other).pk])
 
 
+def edit_url(other):  # noqa: ANN001, ANN201
+    return lambda w: reverse("reporting:task_edit", args=[_dept_task(w, other).pk])
+
+
 def period_url(name, other):  # noqa: ANN001, ANN201
     return lambda w: reverse(name, args=[b.period(_dept_task(w, other)).pk])
 
@@ -71,6 +75,8 @@ CASES = [
     ),
     Case("reporting:task_detail", "own", task_url(False), allow(DEPT, BUSINESS)),
     Case("reporting:task_detail", "other", task_url(True), nobody()),
+    Case("reporting:task_edit", "own", edit_url(False), allow(DEPT, WRITERS)),
+    Case("reporting:task_edit", "other", edit_url(True), nobody()),
     Case(
         "reporting:period_detail",
         "own",
