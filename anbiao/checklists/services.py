@@ -14,13 +14,11 @@ someone else saved in between, :class:`AnswerConflict` is raised and nothing is 
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,6 +40,7 @@ from anbiao.checklists.models import (
 )
 from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
+from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
 from anbiao.stats.scope import stat_scope
 
@@ -56,7 +55,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "return": ((ChecklistStatus.SUBMITTED,), ChecklistStatus.RETURNED),
 }
 MAX_PROBLEMS = 30
-MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
 
 
 class AnswerConflict(Exception):  # noqa: N818 — reads as a domain event
@@ -288,20 +286,6 @@ def missing_clauses(checklist: Checklist) -> list[Answer]:
     )
 
 
-def decode_signature(data_url: str) -> SimpleUploadedFile:
-    """A canvas PNG data URL (``data:image/png;base64,…``) as an upload for store_upload."""
-    prefix = "data:image/png;base64,"
-    if not data_url or not data_url.startswith(prefix):
-        raise ValidationError({"signature": "请在签字框内签字。"})
-    try:
-        raw = base64.b64decode(data_url[len(prefix) :], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValidationError({"signature": "签字图片无法识别，请重新签字。"}) from exc
-    if len(raw) > MAX_SIGNATURE_BYTES:
-        raise ValidationError({"signature": "签字图片过大，请清除后重新签字。"})
-    return SimpleUploadedFile("签字.png", raw, content_type="image/png")
-
-
 def _snapshot(checklist: Checklist) -> dict[str, Any]:
     answers = (
         checklist.answers.select_related("clause")
@@ -372,7 +356,7 @@ def checklist_submit(
                 {"signature": "只有主要负责人可以在线签字；填报员请上传签字后的纸质表扫描件。"}
             )
         stored = store_upload(
-            decode_signature(signature_data_url),
+            decode_canvas_signature(signature_data_url),
             by=by,
             organization=checklist.organization,
             purpose="checklist_signature",

@@ -144,7 +144,7 @@ _DECODING = threading.Lock()
 
 
 @contextlib.contextmanager
-def _strict_decoding() -> Iterator[None]:
+def strict_decoding() -> Iterator[None]:
     """Refuse truncated images while we decode an upload.
 
     WeasyPrint sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` when it is
@@ -167,7 +167,7 @@ def _reencode_image(data: bytes, kind: str) -> tuple[bytes, str]:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as opened, _strict_decoding():
+        with Image.open(io.BytesIO(data)) as opened, strict_decoding():
             if opened.width * opened.height > MAX_IMAGE_PIXELS:
                 raise Image.DecompressionBombError("too many pixels")
             opened.load()

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import WRITER_ROLES, enterprises_for_user, own_unit_ids
 from anbiao.core.audit import log_action
+from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
 from anbiao.notices.models import Notice, NoticeDelivery, NoticeKind, SignMethod
 from anbiao.notices.selectors import can_issue
@@ -23,9 +21,6 @@ from anbiao.orgs.models import Enterprise
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
-
-MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
-DATA_URL_PREFIX = "data:image/png;base64,"
 
 
 def _store(upload: UploadedFile, *, by: User, purpose: str, field: str, images_only: bool = False):  # noqa: ANN202
@@ -116,33 +111,6 @@ def _check_can_sign(delivery: NoticeDelivery) -> None:
         raise ValidationError("承诺书已签订。")
 
 
-def decode_signature(data_url: str) -> bytes:
-    """The PNG bytes of a canvas data URL; refuses other types, oversize and blank pictures."""
-    if not data_url or not data_url.startswith(DATA_URL_PREFIX):
-        raise ValidationError({"signature": "请先在签名框内签名。"})
-    encoded = data_url[len(DATA_URL_PREFIX) :]
-    if len(encoded) > MAX_SIGNATURE_BYTES * 4 // 3 + 4:
-        raise ValidationError({"signature": "签名图片过大。"})
-    try:
-        data = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValidationError({"signature": "签名数据已损坏，请重新签名。"}) from exc
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            alpha = img.convert("RGBA").getchannel("A")
-            # A blank canvas is fully transparent: nothing was drawn.
-            if alpha.getbbox() is None:
-                raise ValidationError({"signature": "签名为空，请在签名框内签名。"})
-    except ValidationError:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise ValidationError({"signature": "签名数据已损坏，请重新签名。"}) from exc
-    return data
-
-
 @transaction.atomic
 def delivery_sign_canvas(*, by: User, delivery: NoticeDelivery, data_url: str) -> NoticeDelivery:
     """The principal signs the commitment on screen; the signature is stored as a PNG."""
@@ -150,8 +118,7 @@ def delivery_sign_canvas(*, by: User, delivery: NoticeDelivery, data_url: str) -
         raise ValidationError("只有主要负责人可以在线签名。")
     delivery = _own_delivery(by, delivery)
     _check_can_sign(delivery)
-    png = decode_signature(data_url)
-    upload = SimpleUploadedFile("承诺书签名.png", png, content_type="image/png")
+    upload = decode_canvas_signature(data_url, filename="承诺书签名.png", noun="签名")
     stored = _store(upload, by=by, purpose="承诺书签名", field="signature", images_only=True)
     delivery.signed_at = timezone.now()
     delivery.signed_by = by

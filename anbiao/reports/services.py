@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
+from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
@@ -196,13 +197,11 @@ def _sign(
 @transaction.atomic
 def report_sign_drawn(*, by: User, version: ReportVersion, data_url: str) -> ReportVersion:
     """The 主要负责人 signs on screen (canvas PNG)."""
-    from anbiao.checklists.services import decode_signature
-
     _ensure_writer(by, version.report)
     _ensure_draft(version)
     if not can_sign(by):
         raise ValidationError({"signature": "只有主要负责人可以在线签字；填报员请上传签字扫描件。"})
-    upload = decode_signature(data_url)
+    upload = decode_canvas_signature(data_url)
     stored = store_upload(
         upload,
         by=by,
