@@ -25,12 +25,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_html": ""}
-    key = _nav_key(user.pk, user.organization_id)  # type: ignore[attr-defined]
+    key = _nav_key(user.pk, user.organization_id)
     html = cache.get(key)
     if html is None:
         html = render_to_string("includes/nav.html", {"nav": fold(nav_items(user))})
         cache.set(key, str(html), NAV_CACHE_SECONDS)
-    return {"nav_html": _safe(html), "current_org": user.organization}  # type: ignore[attr-defined]
+    return {"nav_html": _safe(html), "current_org": user.organization}
 
 
 def _safe(html: str) -> SafeString:

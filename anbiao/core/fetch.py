@@ -15,10 +15,10 @@ parameters prepared by :func:`prep`; scoping stays the caller's job (see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, ForeignKey, Model
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def prep(model: type[Model], field_name: str, value: Any) -> Any:
     """``value`` as a query parameter for ``model.field_name`` (a bad value raises
     ``ValidationError``/``ValueError``, as an ORM filter would)."""
     field = model._meta.get_field(field_name)
-    target = getattr(field, "target_field", field)
+    # a concrete field (a foreign key stands for the key it points at), never a reverse relation
+    target = cast(Field[Any, Any], getattr(field, "target_field", field))
     return target.get_db_prep_value(target.to_python(value), connection)
 
 
@@ -68,7 +69,7 @@ def _plan(model: type[Model], related: tuple[str, ...], where: str) -> _Plan:
         pk_index = fields.index(m._meta.pk)
         attnames = [f.attname for f in fields]
         parts.append(_Part(path, m, attnames, len(columns), pk_index, converters))
-        columns.extend(f"{alias}.{q(f.column)}" for f in fields)
+        columns.extend(f"{alias}.{q(_column(f))}" for f in fields)
 
     add((), model)
     for dotted in related:
@@ -78,18 +79,26 @@ def _plan(model: type[Model], related: tuple[str, ...], where: str) -> _Plan:
         for name in path[:-1]:
             owner = owner._meta.get_field(name).related_model  # type: ignore[assignment]
         fk = owner._meta.get_field(path[-1])
-        target: type[Model] = fk.related_model  # type: ignore[assignment]
+        assert isinstance(fk, ForeignKey)  # each related path is a chain of foreign keys
+        target: type[Model] = fk.related_model
         alias = aliases[path] = f"t{len(aliases)}"
         kind = "LEFT JOIN" if fk.null or parent != "t0" else "JOIN"
         joins.append(
             f"{kind} {q(target._meta.db_table)} {alias}"
-            f" ON {alias}.{q(target._meta.pk.column)} = {parent}.{q(fk.column)}"  # type: ignore[union-attr]
+            f" ON {alias}.{q(_column(target._meta.pk))} = {parent}.{q(_column(fk))}"
         )
         add(path, target)
     # only names from the models' metadata and the caller's fixed WHERE text: values are params
     select = ", ".join(columns)
     sql = f"SELECT {select} FROM {q(model._meta.db_table)} t0 {' '.join(joins)} WHERE {where}"  # noqa: S608
     return _Plan(sql, parts)
+
+
+def _column(field: Field[Any, Any]) -> str:
+    """The column of a concrete field (the stubs allow None, which only a non-concrete field has)."""
+    column = field.column
+    assert column is not None
+    return column
 
 
 def _converted(part: _Part, values: tuple[Any, ...]) -> list[Any]:
