@@ -197,7 +197,8 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     with connection.cursor() as cursor:
         cursor.execute(answers_sql, [org, campaign, org, pk, *clause])
         for v in cursor.fetchall():
-            rows[v[0]] = Row(*v[:14], _aware(v[14]), v[15] or v[16] or "")
+            # the query selects Row's first 14 fields in order; mypy cannot count a slice
+            rows[v[0]] = Row(*v[:14], _aware(v[14]), v[15] or v[16] or "")  # type: ignore[call-arg]
             found.has_previous = bool(v[17])
             found.has_notices = bool(v[18])
         if not rows:

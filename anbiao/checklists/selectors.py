@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
@@ -40,6 +40,47 @@ from anbiao.orgs.models import Enterprise, Organization, OrgKind
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
     from anbiao.campaigns.models import Campaign
+
+    # What set_row_values / set_form_values attach to the instances they prepare (for the type
+    # checker only: at run time they are the plain model instances, with these attributes set).
+
+    class TrackedLine(ProblemLine):
+        """A problem line with the state of the rectification problem it is tracked as."""
+
+        track_url: str
+        track_label: str
+        track_status: str
+
+    class ShownEvidence(AnswerEvidence):
+        """An evidence file with its URLs, name and size."""
+
+        download_url: str
+        delete_url: str
+        name: str
+        size_text: str
+
+    class RowAnswer(Answer):
+        """An answer prepared for its compact row (:func:`set_row_values`)."""
+
+        problem_list: list[TrackedLine]
+        problems_html: SafeString
+        evidence_list: list[ShownEvidence]
+        text: str
+        result_label: str
+        result_class: str
+        save_url: str
+        upload_url: str
+        edit_url: str
+        saved_text: str
+        notice_html: str
+
+    class FormAnswer(RowAnswer):
+        """An answer prepared for its edit form (:func:`set_form_values`)."""
+
+        f_result: str
+        f_remarks: str
+        f_problems: list[str]
+
 
 REVIEWER_ROLES = (Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL)
 
@@ -130,12 +171,12 @@ def own_checklist_get(*, user: User, pk: Any) -> Checklist:
                 [fetch.prep(Checklist, "organization", org.pk), ChecklistPurpose.LOOKBACK.value],
             ),
         )
-    return get_in_scope_or_404(
-        checklists_for_user(user).filter(
-            organization_id=org.pk if org else None, purpose=ChecklistPurpose.LOOKBACK
-        ),
-        pk=pk,
+    # Without a unit, IS NULL matches no checklist; the stubs do not take None here.
+    qs = checklists_for_user(user).filter(
+        organization_id=org.pk if org else None,  # type: ignore[misc]
+        purpose=ChecklistPurpose.LOOKBACK,
     )
+    return get_in_scope_or_404(qs, pk=pk)
 
 
 def can_review(user: User, checklist: Checklist) -> bool:
@@ -288,22 +329,24 @@ def problem_prefix() -> str:
     return reverse("rectification:problem_list")
 
 
-def _track(line: ProblemLine, prefix: str) -> None:
+def _track(line: ProblemLine, prefix: str) -> TrackedLine:
     """``track_url`` / ``track_label`` / ``track_status`` of a problem line (prefetched)."""
     from anbiao.rectification.models import ProblemStatus
 
+    shown = cast("TrackedLine", line)
     tracked = getattr(line, "tracked_problem", None)
     if tracked is None:
-        line.track_url = line.track_label = line.track_status = ""  # type: ignore[attr-defined]
-        return
-    line.track_url = f"{prefix}{tracked.pk}/"  # type: ignore[attr-defined]
-    line.track_status = tracked.status  # type: ignore[attr-defined]
-    line.track_label = ProblemStatus(tracked.status).label  # type: ignore[attr-defined]
+        shown.track_url = shown.track_label = shown.track_status = ""
+        return shown
+    shown.track_url = f"{prefix}{tracked.pk}/"
+    shown.track_status = tracked.status
+    shown.track_label = ProblemStatus(tracked.status).label
+    return shown
 
 
 def set_row_values(
     answer: Answer, prefix: str | None = None, problems_prefix: str | None = None
-) -> Answer:
+) -> RowAnswer:
     """Prepare an answer for the compact read-only row (and the parts the form shares).
 
     ``problem_list`` / ``evidence_list``: the prefetched rows, read once, each problem line with
@@ -313,12 +356,10 @@ def set_row_values(
     """
     from django.template.defaultfilters import filesizeformat
 
-    a: Any = answer
+    a = cast("RowAnswer", answer)
     base = prefix or checklist_prefix(answer.checklist_id)
     pprefix = problems_prefix or problem_prefix()
-    a.problem_list = list(answer.problems.all())
-    for line in a.problem_list:
-        _track(line, pprefix)
+    a.problem_list = [_track(line, pprefix) for line in answer.problems.all()]
     a.problems_html = mark_safe(  # noqa: S308 — rows.problems_html escapes every text
         rows.problems_html(
             [
@@ -328,7 +369,7 @@ def set_row_values(
             pprefix,
         )
     )
-    a.evidence_list = list(answer.evidence.all())
+    a.evidence_list = cast("list[ShownEvidence]", list(answer.evidence.all()))
     for e in a.evidence_list:
         e.download_url = f"{base}evidence/{e.pk}/"
         e.delete_url = f"{base}evidence/{e.pk}/delete/"
@@ -346,18 +387,17 @@ def set_row_values(
     )
     if not hasattr(a, "notice_html"):
         a.notice_html = ""
-    return answer
+    return a
 
 
 def set_form_values(
     answer: Answer, typed: dict[str, Any] | None = None, prefix: str | None = None
-) -> Answer:
+) -> FormAnswer:
     """Prepare an answer for the clause edit form (the row values plus ``f_*``).
 
     ``f_*``: what the form shows (the user's typed input when given, else the saved values).
     """
-    set_row_values(answer, prefix)
-    a: Any = answer
+    a = cast("FormAnswer", set_row_values(answer, prefix))
     if typed is not None:
         a.f_result = typed["result"]
         a.f_remarks = typed["remarks"]
@@ -366,7 +406,7 @@ def set_form_values(
         a.f_result = answer.result
         a.f_remarks = answer.remarks
         a.f_problems = [p.text for p in a.problem_list]
-    return answer
+    return a
 
 
 # 附件2 item 1: clause (1) 告知书公示, clause (2) 承诺书签订并公示 — proved by the notices app.
@@ -528,14 +568,13 @@ def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:
 
 def answer_view(
     checklist: Checklist, clause_id: Any, *, user: User, typed: dict[str, Any] | None = None
-) -> Answer:
+) -> FormAnswer:
     """One clause's answer prepared for its edit form (with the notices box on 附件2 1.(1)(2))."""
-    answer = answer_for_clause(checklist, clause_id)
-    set_form_values(answer, typed)
+    answer = set_form_values(answer_for_clause(checklist, clause_id), typed)
     clause = answer.clause
     if _takes_notices(checklist) and _is_notice_clause(clause.item.number, clause.number):
         suggestions = notice_suggestions(checklist, user=user).get(clause.number, [])
-        answer.notice_html = mark_safe(rows.notice_html(clause.pk, suggestions))  # type: ignore[attr-defined]  # noqa: S308
+        answer.notice_html = mark_safe(rows.notice_html(clause.pk, suggestions))  # noqa: S308
     return answer
 
 
@@ -627,6 +666,7 @@ def supervision_rows(
     if org is None:
         return []
     rows: list[Row] = []
+    units: list[tuple[Organization, Enterprise | None]]
     if kind == "enterprise":
         ents = Enterprise.objects.select_related("organization", "town", "department").filter(
             is_closed=False, organization__is_active=True
@@ -637,10 +677,11 @@ def supervision_rows(
             ents = ents.filter(town_id__in=own_unit_ids(user))
         elif org.kind != OrgKind.CITY:
             ents = ents.filter(organization_id=org.pk)
+        # The stubs want a UUID here; Django takes its text form as well.
         if town:
-            ents = ents.filter(town_id=town)
+            ents = ents.filter(town_id=town)  # type: ignore[misc]
         if department:
-            ents = ents.filter(department_id=department)
+            ents = ents.filter(department_id=department)  # type: ignore[misc]
         if size_class:
             ents = ents.filter(size_class=size_class)
         units = [(e.organization, e) for e in ents.order_by("organization__name")]

@@ -6,10 +6,12 @@ organization's checklist, answer or file answers 404.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from anbiao.checklists import selectors, services
 from anbiao.checklists.models import (
     AnswerEvidence,
     AnswerResult,
+    Checklist,
     ChecklistPurpose,
     Signature,
 )
@@ -32,17 +35,29 @@ from anbiao.core.access import (
     get_in_scope_or_404,
     require,
 )
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import ALLOWED_TEXT, stored_file_response
 from anbiao.orgs.models import Organization, OrgKind, SizeClass
 
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from anbiao.checklists.selectors import FormAnswer
+
 REVIEWERS = selectors.REVIEWER_ROLES
+
+
+class HtmxRequest(AuthedRequest):
+    """An ``AuthedRequest`` with ``request.htmx``, which django-htmx's middleware sets."""
+
+    htmx: HtmxDetails
 
 
 # --- the unit's own checklists ----------------------------------------------------------------
 
 
 @require(kinds=ALL_KINDS)
-def my_checklists(request: HttpRequest) -> HttpResponse:
+def my_checklists(request: AuthedRequest) -> HttpResponse:
     """Open campaigns and this unit's checklist in each (start one if none)."""
     org = request.user.organization
     mine = {
@@ -74,7 +89,7 @@ def my_checklists(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def checklist_start(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def checklist_start(request: AuthedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_in_scope_or_404(open_campaigns(), pk=campaign_pk)
     try:
         checklist = services.checklist_start(
@@ -89,14 +104,14 @@ def checklist_start(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 # --- the fill page ----------------------------------------------------------------------------
 
 
-def _export_links(checklist) -> dict[str, str]:  # noqa: ANN001
+def _export_links(checklist: Checklist) -> dict[str, str]:
     return {
         fmt: reverse(f"checklist_exports:{fmt}", args=[checklist.pk])
         for fmt in ("docx", "xlsx", "print")
     }
 
 
-def _page_context(request: HttpRequest, checklist) -> dict:  # noqa: ANN001
+def _page_context(request: AuthedRequest, checklist: Checklist) -> dict[str, Any]:
     user = request.user
     can_fill = selectors.can_fill(user, checklist)
     edit = request.GET.get("edit") if can_fill else None
@@ -125,14 +140,16 @@ def _page_context(request: HttpRequest, checklist) -> dict:  # noqa: ANN001
 
 
 @require(kinds=ALL_KINDS)
-def checklist_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     """The checklist: every clause as a compact row; its own unit's writers open one clause's
     form at a time (htmx, or ``?edit=<clause id>`` without JavaScript) while draft/returned."""
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     return render(request, "checklists/checklist.html", _page_context(request, checklist))
 
 
-def _clause_context(request: HttpRequest, checklist, answer, **extra) -> dict:  # noqa: ANN001
+def _clause_context(
+    request: AuthedRequest, checklist: Checklist, answer: FormAnswer, **extra: Any
+) -> dict[str, Any]:
     return {
         "checklist": checklist,
         "a": answer,
@@ -143,7 +160,9 @@ def _clause_context(request: HttpRequest, checklist, answer, **extra) -> dict:  
     }
 
 
-def _clause_response(request: HttpRequest, checklist, answer, **extra) -> HttpResponse:  # noqa: ANN001
+def _clause_response(
+    request: AuthedRequest, checklist: Checklist, answer: FormAnswer, **extra: Any
+) -> HttpResponse:
     # htmx swaps only 2xx responses: rule violations and conflicts answer 200 with the message.
     ctx = _clause_context(request, checklist, answer, **extra)
     ctx.update({"oob_progress": True, "progress": selectors.progress_summary(checklist)})
@@ -151,7 +170,7 @@ def _clause_response(request: HttpRequest, checklist, answer, **extra) -> HttpRe
 
 
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def clause_edit(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
+def clause_edit(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
     """One clause's edit form (htmx fragment); ``?row=1`` gives its compact row back (收起).
 
     Without htmx: the page with that clause's form open in place.
@@ -174,7 +193,7 @@ def clause_edit(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
 
 @require_POST
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def answer_save(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
+def answer_save(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
     """Save one clause (htmx). A stale version re-renders it with the user's text kept."""
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     answer = selectors.answer_for_clause(checklist, clause_id)
@@ -192,6 +211,7 @@ def answer_save(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
     try:
         answer = services.answer_save(by=user, answer=answer, expected_version=expected, data=data)
     except (services.AnswerConflict, ValidationError) as exc:
+        problem: dict[str, Any]
         if isinstance(exc, services.AnswerConflict):
             problem = {"conflict": exc.message}
         elif hasattr(exc, "error_dict"):
@@ -213,7 +233,7 @@ def answer_save(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
 
 @require_POST
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def evidence_upload(request: HttpRequest, pk: str, clause_id: int) -> HttpResponse:
+def evidence_upload(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     answer = selectors.answer_for_clause(checklist, clause_id)
     upload = request.FILES.get("file")
@@ -245,7 +265,7 @@ def evidence_upload(request: HttpRequest, pk: str, clause_id: int) -> HttpRespon
 
 @require_POST
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def evidence_delete(request: HttpRequest, pk: str, evidence_id: int) -> HttpResponse:
+def evidence_delete(request: HtmxRequest, pk: str, evidence_id: int) -> HttpResponse:
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     evidence = get_in_scope_or_404(
         AnswerEvidence.objects.select_related("answer__checklist", "stored_file"),
@@ -276,7 +296,7 @@ def evidence_delete(request: HttpRequest, pk: str, evidence_id: int) -> HttpResp
 
 
 @require(kinds=ALL_KINDS)
-def evidence_download(request: HttpRequest, pk: str, evidence_id: int) -> HttpResponse:
+def evidence_download(request: AuthedRequest, pk: str, evidence_id: int) -> HttpResponseBase:
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     evidence = get_in_scope_or_404(
         AnswerEvidence.objects.select_related("stored_file"),
@@ -287,7 +307,7 @@ def evidence_download(request: HttpRequest, pk: str, evidence_id: int) -> HttpRe
 
 
 @require(kinds=ALL_KINDS)
-def submission_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse:
+def submission_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     """An evidence file recorded in a submission snapshot (it may since have been detached)."""
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     ids = {
@@ -307,7 +327,7 @@ def submission_file(request: HttpRequest, pk: str, file_id: str) -> HttpResponse
 
 
 @require(kinds=ALL_KINDS)
-def signature_image(request: HttpRequest, pk: str, signature_id: int) -> HttpResponse:
+def signature_image(request: AuthedRequest, pk: str, signature_id: int) -> HttpResponseBase:
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     signature = get_in_scope_or_404(
         Signature.objects.select_related("stored_file"), pk=signature_id, checklist=checklist
@@ -319,7 +339,7 @@ def signature_image(request: HttpRequest, pk: str, signature_id: int) -> HttpRes
 
 
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def checklist_submit(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_submit(request: AuthedRequest, pk: str) -> HttpResponse:
     """Sign (主要负责人 on screen, or a signed paper scan) and submit."""
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     if not checklist.is_editable:
@@ -367,7 +387,7 @@ def _lock_version(request: HttpRequest) -> int | None:
 
 @require_POST
 @require(kinds=GOV_KINDS, roles=REVIEWERS)
-def checklist_accept(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_accept(request: AuthedRequest, pk: str) -> HttpResponse:
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     if not selectors.can_review(request.user, checklist):
         raise Http404("对象不存在或无权访问")
@@ -383,7 +403,7 @@ def checklist_accept(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=REVIEWERS)
-def checklist_return(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_return(request: AuthedRequest, pk: str) -> HttpResponse:
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     if not selectors.can_review(request.user, checklist):
         raise Http404("对象不存在或无权访问")
@@ -403,7 +423,7 @@ def checklist_return(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=ALL_KINDS)
-def submission_detail(request: HttpRequest, pk: str, number: int) -> HttpResponse:
+def submission_detail(request: AuthedRequest, pk: str, number: int) -> HttpResponse:
     """One submitted version, rendered from its snapshot."""
     checklist = selectors.checklist_get(user=request.user, pk=pk)
     submission = get_in_scope_or_404(
@@ -432,7 +452,7 @@ def submission_detail(request: HttpRequest, pk: str, number: int) -> HttpRespons
 
 
 @require(kinds=GOV_KINDS)
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedRequest) -> HttpResponse:
     """Who has submitted, not submitted, been returned or accepted; overdue marked red."""
     campaigns = list(campaign_list().exclude(status="draft"))
     campaign = None

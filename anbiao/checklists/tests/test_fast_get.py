@@ -83,6 +83,7 @@ def test_the_plain_fetch_reads_no_more_than_one_query(django_assert_num_queries)
     user.organization  # noqa: B018 — loaded as the middleware has it
     with django_assert_num_queries(1):
         got = selectors.checklist_get(user=user, pk=checklist.pk)
+        assert got.campaign is not None
         assert got.organization.name and got.campaign.name and got.template_version.template.kind
 
 

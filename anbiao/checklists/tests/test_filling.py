@@ -345,7 +345,7 @@ def test_the_built_clause_urls_equal_the_named_routes(checklist, filler) -> None
     a = first_answer(checklist)
     services.evidence_attach(by=filler, answer=a, upload=helpers.png_upload())
     # set_form_values attaches the URLs and the evidence list to the answer it returns.
-    shown: Any = selectors.set_form_values(selectors.answer_for_clause(checklist, a.clause_id))
+    shown = selectors.set_form_values(selectors.answer_for_clause(checklist, a.clause_id))
     e = shown.evidence_list[0]
     assert shown.save_url == reverse("checklists:answer_save", args=[checklist.pk, a.clause_id])
     assert shown.upload_url == reverse(
