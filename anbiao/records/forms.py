@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -100,4 +100,4 @@ class RecordFilterForm(forms.Form):
             del self.fields["scope"]
             del self.fields["org"]
         else:
-            self.fields["org"].choices = [("", "全部"), *(orgs or [])]
+            cast(forms.ChoiceField, self.fields["org"]).choices = [("", "全部"), *(orgs or [])]

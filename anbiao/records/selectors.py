@@ -102,11 +102,13 @@ class RecordFilter:
 
 def record_list(*, user: User, filters: RecordFilter) -> RecordQuerySet:
     qs = records_for_user(user)
-    if filters.scope != "all" or user.organization.kind == OrgKind.ENTERPRISE:
-        qs = qs.filter(organization_id=user.organization_id)
+    org = user.organization
+    assert org is not None  # callers pass a member of a unit (@require, or the API's rule)
+    if filters.scope != "all" or org.kind == OrgKind.ENTERPRISE:
+        qs = qs.filter(organization_id=org.pk)
     else:
         # Drafts of other units are theirs until submitted.
-        qs = qs.filter(Q(organization_id=user.organization_id) | Q(status=RecordStatus.SUBMITTED))
+        qs = qs.filter(Q(organization_id=org.pk) | Q(status=RecordStatus.SUBMITTED))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.category:

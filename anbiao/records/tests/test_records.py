@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -109,7 +111,7 @@ def test_records_counted_splits_enterprise_and_government_by_scope_and_period(wo
     services.record_submit(by=dept_user, record=mech)
     start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
     everyone = None
-    kw = {"start": start, "end": end}
+    kw: dict[str, Any] = {"start": start, "end": end}
     assert (
         selectors.records_counted(
             scope_org_ids=everyone, kind="experience", author_kind="enterprise", **kw
@@ -195,7 +197,7 @@ def test_only_the_supervising_unit_marks_a_selected_case(world, persona, allowed
 
 def test_a_co_supervising_department_cannot_select_an_enterprises_case(world) -> None:  # noqa: ANN001
     record = _submitted(world)
-    co_dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="测试住建局")
+    co_dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="测试住建局")
     world.ent.other_departments.add(co_dept)
     co_user = make_user(co_dept, Role.ORG_ADMIN)
     assert selectors.records_for_user(co_user).filter(pk=record.pk).exists()  # may see it
@@ -239,6 +241,7 @@ def test_creating_with_evidence_through_the_form_stores_the_files(world) -> None
     f = record.evidence.get(original_name="b.pdf")
     download = c.get(reverse("records:file", args=[record.pk, f.pk]))
     assert download["Content-Disposition"].startswith("attachment")
+    assert isinstance(download, FileResponse)
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
@@ -277,7 +280,7 @@ def test_a_bad_evidence_file_is_refused_naming_the_field(world) -> None:  # noqa
 def test_supervisors_see_submitted_records_in_scope_but_not_other_units_drafts(world) -> None:  # noqa: ANN001
     submitted = _submitted(world)
     draft = experience(world.users["enterprise:filler"], title="草稿经验")
-    other_ent = EnterpriseFactory(town=world.town_other, department=world.dept_other)
+    other_ent = EnterpriseFactory.create(town=world.town_other, department=world.dept_other)
     other_user = make_user(other_ent.organization, Role.FILLER)
     outside = experience(other_user, evidence=True, title="外辖区经验")
     services.record_submit(by=other_user, record=outside)
