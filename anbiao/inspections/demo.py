@@ -156,6 +156,7 @@ def _seed_checklist_inspection(orgs: dict[str, Organization], today: dt.date, ca
         campaign=campaign,
     )
     insp = services.inspection_checklist_start(by=by, inspection=insp)
+    assert insp.checklist is not None  # inspection_checklist_start has given it one
     answers = list(insp.checklist.answers.order_by("clause__position"))
     data = {}
     for i, answer in enumerate(answers[:8]):

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from anbiao.orgs.models import SizeClass
+from anbiao.orgs.models import Organization, SizeClass
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -87,8 +87,13 @@ def _label(o: Any) -> str:
     return o.name if o.kind == "enterprise" else f"{o.name}（{o.get_kind_display()}）"
 
 
+class TargetField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return _label(obj)
+
+
 class InspectionForm(forms.Form):
-    target = forms.ModelChoiceField(
+    target = TargetField(
         label="被检查单位",
         queryset=None,
         widget=TargetPicker,
@@ -118,9 +123,8 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args: Any, targets: Any, query: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["target"]
+        field = cast(TargetField, self.fields["target"])
         field.queryset = targets
-        field.label_from_instance = _label
         if not self.is_bound and "date" not in self.initial:
             self.initial["date"] = timezone.localdate()
         if query is None:
@@ -199,7 +203,9 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspector"].choices = [("", "全部")] + [(str(u.pk), u.name) for u in units]
+        cast(forms.ChoiceField, self.fields["inspector"]).choices = [("", "全部")] + [
+            (str(u.pk), u.name) for u in units
+        ]
 
 
 class NeverFilterForm(forms.Form):
@@ -212,7 +218,9 @@ class NeverFilterForm(forms.Form):
 
     def __init__(self, *args: Any, towns: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].choices = [("", "全部")] + [(str(o.pk), o.name) for o in towns]
-        self.fields["department"].choices = [("", "全部")] + [
+        cast(forms.ChoiceField, self.fields["town"]).choices = [("", "全部")] + [
+            (str(o.pk), o.name) for o in towns
+        ]
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", "全部")] + [
             (str(o.pk), o.name) for o in departments
         ]

@@ -20,8 +20,16 @@ from anbiao.inspections.models import Inspection, InspectionStatus
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
     from anbiao.accounts.models import User
     from anbiao.campaigns.models import Campaign
+
+    class FindingCount(TypedDict):
+        finding_count: int
+
 
 RECORDER_ROLES = frozenset({*WRITER_ROLES, Role.GRID})
 
@@ -99,12 +107,15 @@ class InspectionFilter:
     target_kind: str = ""  # enterprise | government
 
 
-def inspection_list(*, user: User, filters: InspectionFilter) -> QuerySet[Inspection]:
+def inspection_list(
+    *, user: User, filters: InspectionFilter
+) -> QuerySet[WithAnnotations[Inspection, FindingCount]]:
     """The user's inspections, filtered, with the number of findings."""
     qs = inspections_for_user(user)
     f = filters
     if f.inspector:
-        qs = qs.filter(inspector_id=f.inspector)
+        # The stubs want a UUID here; Django takes its text form as well.
+        qs = qs.filter(inspector_id=f.inspector)  # type: ignore[misc]
     if f.q:
         qs = qs.filter(target__name__icontains=f.q)
     if f.date_from:
@@ -149,10 +160,11 @@ def never_inspected(
         done = done.filter(campaign=campaign)
     qs = enterprises_for_user(user).exclude(organization_id__in=done.values("target_id"))
     f = filters
+    # The stubs want a UUID here; Django takes its text form as well.
     if f.town:
-        qs = qs.filter(town_id=f.town)
+        qs = qs.filter(town_id=f.town)  # type: ignore[misc]
     if f.department:
-        qs = qs.filter(department_id=f.department)
+        qs = qs.filter(department_id=f.department)  # type: ignore[misc]
     if f.size_class:
         qs = qs.filter(size_class=f.size_class)
     if f.q:

@@ -361,13 +361,12 @@ def inspection_checklist_save(
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _check_recorder(by)
     _ensure_draft(inspection)
-    if inspection.checklist_id is None:
+    checklist = inspection.checklist
+    if checklist is None:
         raise ValidationError("请先开始按细则检查。")
     answers = {
         a.pk: a
-        for a in inspection.checklist.answers.select_related("clause__item").order_by(
-            "clause__position"
-        )
+        for a in checklist.answers.select_related("clause__item").order_by("clause__position")
     }
     errors = checklist_validate(answers, data)
     if errors:

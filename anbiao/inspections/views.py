@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from anbiao.accounts.models import Role
 from anbiao.campaigns.selectors import current_campaign
 from anbiao.core.access import ALL_KINDS, GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.inspections import selectors, services
@@ -27,8 +28,20 @@ from anbiao.inspections.forms import (
     NeverFilterForm,
     PhotoForm,
 )
-from anbiao.inspections.models import Inspection
+from anbiao.inspections.models import Finding, Inspection
 from anbiao.orgs.models import Organization, OrgKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from anbiao.inspections.selectors import FindingCount
+    from anbiao.rectification.models import Problem
+
+    class ShownFinding(Finding):
+        """A finding with the rectification problem it became (set by inspection_detail)."""
+
+        problem: Problem | None
+
 
 RECORDERS = frozenset({*WRITER_ROLES, Role.GRID})
 
@@ -44,7 +57,9 @@ def _add_errors(form: object, exc: ValidationError) -> None:
             form.add_error(None, error)  # type: ignore[attr-defined]
 
 
-def _filtered(request: HttpRequest) -> tuple[ListFilterForm, QuerySet[Inspection]]:
+def _filtered(
+    request: AuthedRequest,
+) -> tuple[ListFilterForm, QuerySet[WithAnnotations[Inspection, FindingCount]]]:
     form = ListFilterForm(request.GET or None, units=selectors.inspector_units(request.user))
     f = selectors.InspectionFilter()
     if form.is_bound and form.is_valid():
@@ -61,7 +76,7 @@ def _filtered(request: HttpRequest) -> tuple[ListFilterForm, QuerySet[Inspection
 
 
 @require(kinds=ALL_KINDS)
-def inspection_list(request: HttpRequest) -> HttpResponse:
+def inspection_list(request: AuthedRequest) -> HttpResponse:
     """Inspections by unit, target and date (an enterprise: the completed ones of itself)."""
     form, qs = _filtered(request)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -79,7 +94,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=ALL_KINDS)
-def inspection_export(request: HttpRequest) -> HttpResponse:
+def inspection_export(request: AuthedRequest) -> HttpResponse:
     _, qs = _filtered(request)
     rows = (
         (
@@ -116,7 +131,7 @@ def inspection_export(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
-def inspection_create(request: HttpRequest) -> HttpResponse:
+def inspection_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not selectors.can_record(user):  # a department's 网格员 (no such role there) etc.
         raise Http404("页面不存在")
@@ -143,7 +158,9 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/form.html", {"form": form, "title": "记录督导检查"})
 
 
-def _bound_or_search(request: HttpRequest, targets: Any, initial: dict[str, Any]) -> InspectionForm:
+def _bound_or_search(
+    request: AuthedRequest, targets: Any, initial: dict[str, Any]
+) -> InspectionForm:
     """The inspection form; after “查找” (no JavaScript) the same form again, unbound, keeping
     what was typed and listing the targets that match the search box."""
     if request.method == "POST" and request.POST.get("find"):
@@ -157,7 +174,7 @@ def _bound_or_search(request: HttpRequest, targets: Any, initial: dict[str, Any]
 
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
-def target_options(request: HttpRequest) -> HttpResponse:
+def target_options(request: AuthedRequest) -> HttpResponse:
     """The target list of the inspection form for what is typed in its search box (htmx)."""
     user = request.user
     if not selectors.can_record(user):
@@ -186,15 +203,15 @@ def _is_uuid(value: str) -> bool:
 
 
 @require(kinds=ALL_KINDS)
-def inspection_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def inspection_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     editable = selectors.can_edit(request.user, inspection)
-    findings = list(inspection.findings.prefetch_related("photos"))
+    findings = cast("list[ShownFinding]", list(inspection.findings.prefetch_related("photos")))
     links = {x.finding_id: x.problem for x in inspection.problem_links.select_related("problem")}
     for f in findings:
         f.problem = links.get(f.pk)
     checklist = None
-    if inspection.checklist_id:
+    if inspection.checklist is not None:  # no query without one, as for the id
         answers = inspection.checklist.answers
         checklist = {
             "title": inspection.checklist.template_version.title,
@@ -220,7 +237,7 @@ def inspection_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
-def inspection_edit(request: HttpRequest, pk: str) -> HttpResponse:
+def inspection_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     user = request.user
     inspection = selectors.editable_inspection_get(user=user, pk=pk)
     if not inspection.is_draft:
@@ -250,7 +267,7 @@ def inspection_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
-def finding_add(request: HttpRequest, pk: str) -> HttpResponse:
+def finding_add(request: AuthedRequest, pk: str) -> HttpResponse:
     user = request.user
     inspection = selectors.editable_inspection_get(user=user, pk=pk)
     if request.method != "POST":
@@ -277,7 +294,7 @@ def finding_add(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
 @require_POST
-def finding_remove(request: HttpRequest, pk: str, finding_id: int) -> HttpResponse:
+def finding_remove(request: AuthedRequest, pk: str, finding_id: int) -> HttpResponse:
     inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
     finding = inspection.findings.filter(pk=finding_id).first()
     if finding is None:  # removed already (a second click)
@@ -294,7 +311,7 @@ def finding_remove(request: HttpRequest, pk: str, finding_id: int) -> HttpRespon
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
 @require_POST
-def photo_add(request: HttpRequest, pk: str) -> HttpResponse:
+def photo_add(request: AuthedRequest, pk: str) -> HttpResponse:
     inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -312,7 +329,7 @@ def photo_add(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=ALL_KINDS)
-def photo_file(request: HttpRequest, pk: str, photo_id: int) -> HttpResponse:
+def photo_file(request: AuthedRequest, pk: str, photo_id: int) -> HttpResponseBase:
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     photo = inspection.photos.select_related("stored_file").filter(pk=photo_id).first()
     if photo is None:
@@ -322,7 +339,7 @@ def photo_file(request: HttpRequest, pk: str, photo_id: int) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
 @require_POST
-def inspection_complete(request: HttpRequest, pk: str) -> HttpResponse:
+def inspection_complete(request: AuthedRequest, pk: str) -> HttpResponse:
     inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
     try:
         links = services.inspection_complete(by=request.user, inspection=inspection)
@@ -340,7 +357,7 @@ def inspection_complete(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def never_inspected(request: HttpRequest) -> HttpResponse:
+def never_inspected(request: AuthedRequest) -> HttpResponse:
     """Enterprises in scope not yet inspected in the open campaign."""
     user = request.user
     in_scope = enterprises_for_user(user)
@@ -376,7 +393,7 @@ def never_inspected(request: HttpRequest) -> HttpResponse:
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
 @require_POST
-def checklist_start(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_start(request: AuthedRequest, pk: str) -> HttpResponse:
     inspection = selectors.editable_inspection_get(user=request.user, pk=pk)
     try:
         services.inspection_checklist_start(by=request.user, inspection=inspection)
@@ -388,6 +405,7 @@ def checklist_start(request: HttpRequest, pk: str) -> HttpResponse:
 
 def _clause_rows(inspection: Inspection, post: Any = None) -> list[dict[str, Any]]:
     drafts = {d.answer_id: d for d in inspection.checklist_drafts.all()}
+    assert inspection.checklist is not None  # checklist_fill answers 404 without one
     rows = []
     for a in inspection.checklist.answers.select_related("clause__item__section").order_by(
         "clause__position"
@@ -415,7 +433,7 @@ def _clause_rows(inspection: Inspection, post: Any = None) -> list[dict[str, Any
 
 
 @require(kinds=ALL_KINDS)
-def checklist_fill(request: HttpRequest, pk: str) -> HttpResponse:
+def checklist_fill(request: AuthedRequest, pk: str) -> HttpResponse:
     """The inspection checklist: answered by the inspecting unit, read only for the others."""
     user = request.user
     inspection = selectors.inspection_get(user=user, pk=pk)

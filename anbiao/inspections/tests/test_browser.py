@@ -34,10 +34,14 @@ def login(page, live_server, username):  # noqa: ANN001, ANN201
 def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa: ANN001
     page, browser, live_server, tmp_path
 ) -> None:
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
-    ent = EnterpriseFactory(town=town, department=dept, organization__name="南安市测试石材有限公司")
-    EnterpriseFactory(town=town, department=dept, organization__name="南安市测试纺织有限公司")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
+    ent = EnterpriseFactory.create(
+        town=town, department=dept, organization__name="南安市测试石材有限公司"
+    )
+    EnterpriseFactory.create(
+        town=town, department=dept, organization__name="南安市测试纺织有限公司"
+    )
     make_user(town, Role.GRID, username="grid1")
     make_user(ent.organization, Role.FILLER, username="efiller")
     photo = tmp_path / "现场照片.png"
@@ -113,9 +117,11 @@ def test_a_department_answers_the_inspection_checklist_on_a_phone(  # noqa: ANN0
     from anbiao.checklists.tests.helpers import campaign
 
     campaign()
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
-    ent = EnterpriseFactory(town=town, department=dept, organization__name="南安市测试机械有限公司")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
+    ent = EnterpriseFactory.create(
+        town=town, department=dept, organization__name="南安市测试机械有限公司"
+    )
     make_user(dept, Role.FILLER, username="dfiller")
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -28,18 +28,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def w(db: Any) -> dict[str, Any]:
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
-    dept2 = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="住建局")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-    town2 = OrganizationFactory(kind=OrgKind.TOWN, name="水头镇")
-    ent = EnterpriseFactory(
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    dept2 = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="住建局")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    town2 = OrganizationFactory.create(kind=OrgKind.TOWN, name="水头镇")
+    ent = EnterpriseFactory.create(
         town=town, department=dept, organization__name="鑫源石材", size_class=SizeClass.SMALL
     )
-    ent2 = EnterpriseFactory(
+    ent2 = EnterpriseFactory.create(
         town=town, department=dept, organization__name="宏达机械", size_class=SizeClass.ABOVE
     )
-    far = EnterpriseFactory(town=town2, department=dept2, organization__name="远方建材")
+    far = EnterpriseFactory.create(town=town2, department=dept2, organization__name="远方建材")
     users = {
         "city": make_user(city, Role.FILLER, username="city_filler"),
         "dept": make_user(dept, Role.FILLER, username="dept_filler"),
@@ -198,6 +198,7 @@ def test_completing_turns_each_finding_into_a_tracked_problem_of_the_enterprise(
         assert p.recorded_by == grid and p.recorded_org == w["town"]
         assert list(p.inspections.all()) == [insp]
         link = InspectionProblem.objects.get(problem=p)
+        assert link.finding is not None
         assert link.finding.description == p.description
         # the on-site photo is the problem's 整改前 evidence
         ev = ProblemEvidence.objects.get(problem=p)
@@ -271,8 +272,10 @@ def test_the_list_filters_by_unit_target_and_date_and_exports_xlsx(w: dict) -> N
     c = client_for(w["u"]["city"])
     html = c.get(reverse("inspections:inspection_list")).content.decode()
     assert "共 3 次检查" in html
-    html = c.get(reverse("inspections:inspection_list"), {"inspector": w["town"].pk}).content
-    assert "共 1 次检查" in html.decode() and "宏达机械" in html.decode()
+    html = c.get(
+        reverse("inspections:inspection_list"), {"inspector": w["town"].pk}
+    ).content.decode()
+    assert "共 1 次检查" in html and "宏达机械" in html
     html = c.get(reverse("inspections:inspection_list"), {"q": "鑫源"}).content.decode()
     assert "共 1 次检查" in html
     html = c.get(
@@ -286,8 +289,8 @@ def test_the_list_filters_by_unit_target_and_date_and_exports_xlsx(w: dict) -> N
     got = sorted((row[1], row[2], row[6]) for row in rows[1:])
     assert got == [("住建局", "远方建材", 0), ("溪美街道", "宏达机械", 2)]
     # a department sees only its own unit's inspections
-    html = client_for(w["u"]["dept"]).get(reverse("inspections:inspection_list")).content
-    assert "共 1 次检查" in html.decode() and "远方建材" not in html.decode()
+    html = client_for(w["u"]["dept"]).get(reverse("inspections:inspection_list")).content.decode()
+    assert "共 1 次检查" in html and "远方建材" not in html
 
 
 def test_the_never_inspected_list_counts_enterprises_in_scope_without_a_completed_inspection(
@@ -348,7 +351,10 @@ def test_statistics_columns_7_to_10_count_completed_inspections_and_their_proble
     # the city office: everything (2 distinct enterprises, 4 problems; 2 units, 3 problems)
     assert stats.unit_table(unit=w["city"], period=period).values[6:10] == [2, 4, 2, 3]
     t = stats.city_table(period=period)
-    by_unit = {r.unit.pk: r.values[6:10] for r in t.departments + t.towns}
+    by_unit = {}
+    for r in t.departments + t.towns:
+        assert r.unit is not None
+        by_unit[r.unit.pk] = r.values[6:10]
     assert by_unit[w["town"].pk] == [1, 3, 0, 0]
     assert by_unit[w["dept"].pk] == [1, 1, 0, 0]
     assert t.total.values[6:10] == [2, 4, 2, 3]
@@ -377,10 +383,12 @@ def test_an_enterprise_inspection_uses_attachment_2_and_a_department_one_attachm
 
     insp = _checklist_inspection(w["u"]["dept"], w["ent"].organization)
     cl = insp.checklist
+    assert cl is not None
     assert cl.purpose == ChecklistPurpose.INSPECTION and cl.organization == w["ent"].organization
     assert cl.template_version.template.code == "fujian2_2024"
     assert cl.answers.count() == 51
     gov = _checklist_inspection(w["u"]["city"], w["town"])
+    assert gov.checklist is not None
     assert gov.checklist.template_version.template.code == "fujian1_2024"
     assert gov.checklist.answers.count() == 22
 
@@ -390,6 +398,7 @@ def test_checklist_problems_reach_the_enterprise_only_when_the_inspection_comple
 ) -> None:
     grid = w["u"]["grid"]
     insp = _checklist_inspection(grid, w["ent"].organization)
+    assert insp.checklist is not None
     first, second = list(insp.checklist.answers.order_by("clause__position")[:2])
     c = client_for(grid)
     url = reverse("inspections:checklist_fill", args=[insp.pk])
