@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.apps import apps
@@ -114,6 +114,11 @@ class Roots:
     departments: list[Organization]
     towns: list[Organization]
     city: Organization | None
+
+    @cached_property
+    def root_ints(self) -> dict[int, int]:
+        """:attr:`root_of` by the integers of the UUIDs."""
+        return {o.int: root.int for o, root in self.root_of.items()}
 
     def with_sub_units(self) -> list[Any]:
         """The units that have sub-units, and those sub-units (whose rows roll up)."""

@@ -32,11 +32,19 @@ that the queries read (PostgreSQL plans, each over the period's rows):
   reads its range; ``*_stats_town_idx`` for a town's table (migration ``stats/0002``);
 * inspections: ``inspection_stats_actor_idx`` (inspector, target, date) — distinct targets per
   inspector in index order; ``inspection_stats_target_idx`` (target, date) — distinct targets
-  over the city.
+  over the city in index order.
+
+The SQL of a table depends only on its inputs (period, unit, the government units, which
+sources exist), never on the data: it is compiled from the sources' querysets once per inputs
+and process (:func:`_statements`). On PostgreSQL its values are written into it as literals, so
+that a statement run again on the same connection is planned once (prepared by psycopg, see
+docs/adr/0003) while still planned with its values — the partial indexes' conditions are values.
 """
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -54,7 +62,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.utils import timezone
 
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.stats import columns as c
@@ -62,54 +70,163 @@ from anbiao.stats.columns import Availability, Period, Roots, Scope
 
 Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n}, city total)
 
-# NULL as an organization id (typed, so that a UNION matches it with the ids of another arm)
-_NONE = Cast(Value(None), output_field=UUIDField())
+# NULL as an organization id; not grouped by, so that a UNION types it from its other arm
+_NONE = Value(None, output_field=UUIDField())
+UNSTAMPED = Q(scope_department__isnull=True, scope_town__isnull=True)
+
+LOOKBACK_AGGREGATES = {
+    "_c": Count("*"),
+    "_n": Sum("problem_count"),
+    "_p": Count("problem_count"),
+    "_lo": Min("campaign"),
+    "_hi": Max("campaign"),
+    "_k": Count("campaign"),
+}
 
 
 class _Acc:
-    """Adds counts to the rows of top-level units and to the city total."""
+    """Adds counts to the rows of top-level units and to the city total.
+
+    Units are keyed by the integer of their UUID while adding (hashing a ``uuid.UUID`` runs in
+    Python, an ``int`` in C: a few thousand rows per table)."""
+
+    __slots__ = ("by_unit", "root_of", "total")
 
     def __init__(self, roots: Roots) -> None:
-        self.root_of = roots.root_of
-        self.by_unit: dict[Any, int] = {}
+        self.root_of = roots.root_ints
+        self.by_unit: dict[int, int] = {}
         self.total = 0
 
-    def _add(self, unit: Any, n: int) -> None:
-        if unit is not None:
-            root = self.root_of.get(unit, unit)
-            self.by_unit[root] = self.by_unit.get(root, 0) + n
-
-    def enterprise(self, dept: Any, town: Any, n: int) -> None:
-        self._add(dept, n)
-        self._add(town, n)
+    def enterprise(self, dept: uuid.UUID | None, town: uuid.UUID | None, n: int) -> None:
+        by_unit, root_of = self.by_unit, self.root_of
+        if dept is not None:
+            key = dept.int
+            root = root_of.get(key, key)
+            by_unit[root] = by_unit.get(root, 0) + n
+        if town is not None:
+            key = town.int
+            root = root_of.get(key, key)
+            by_unit[root] = by_unit.get(root, 0) + n
         self.total += n
 
-    def government(self, unit: Any, n: int) -> None:
-        self._add(unit, n)
+    def government(self, unit: uuid.UUID | None, n: int) -> None:
+        if unit is not None:
+            key = unit.int
+            root = self.root_of.get(key, key)
+            self.by_unit[root] = self.by_unit.get(root, 0) + n
         self.total += n
 
     def result(self) -> tuple[dict[Any, int], int]:
-        return self.by_unit, self.total
+        return {uuid.UUID(int=k): n for k, n in self.by_unit.items()}, self.total
+
+
+# --- the statements --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stmt:
+    part: str  # which part of the table it reads ("" — a planner setting)
+    sql: str
+    params: tuple[Any, ...]
+
+
+_STATEMENTS: dict[tuple[Any, ...], tuple[_Stmt, ...]] = {}
+_STATEMENTS_KEPT = 64
+
+
+def _statements(
+    period: Period, roots: Roots, avail: Availability, scope: Scope | None
+) -> tuple[_Stmt, ...]:
+    """The statements of one table, compiled once per inputs (everything the SQL depends on
+    is in the key; the data is not)."""
+    key = (
+        connection.alias,
+        connection.vendor,
+        period.start,
+        period.end,
+        timezone.get_current_timezone_name(),
+        None if scope is None else (scope.unit.pk, scope.kind, scope.unit_ids),
+        tuple(roots.root_of.items()),
+        tuple(sorted(avail.ok.items())),
+    )
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _compile(period, roots, avail, scope)
+        if len(_STATEMENTS) >= _STATEMENTS_KEPT:
+            _STATEMENTS.pop(next(iter(_STATEMENTS)))
+        _STATEMENTS[key] = found
+    return found
+
+
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    return sql, tuple(params)
+
+
+def _compile(
+    period: Period, roots: Roots, avail: Availability, scope: Scope | None
+) -> tuple[_Stmt, ...]:
+    pg = connection.vendor == "postgresql"
+    city = scope is None or scope.is_city
+    out: list[_Stmt] = []
+    if pg:
+        # a reporting read over ~10^5 rows: hash its joins and groups in memory instead of
+        # spilling sorts to disk (default work_mem 4MB), and do not pay JIT compilation nor the
+        # start of parallel workers (each query reads its index range in a few ms)
+        settings = {"work_mem": "64MB", "jit": "off", "max_parallel_workers_per_gather": "0"}
+        if city:
+            # the whole city's look-backs and reports are read from their (department, town,
+            # …) index in that order and aggregated pair by pair: PostgreSQL would rather hash
+            # the pairs (16-byte keys), which costs it twice as much
+            settings["enable_hashagg"] = "off"
+        out.append(_settings(settings))
+    if avail.ok[1]:
+        out.append(_Stmt("looks", *_by_scope(c._lookbacks(period), scope, LOOKBACK_AGGREGATES)))
+    if avail.ok[5]:
+        fn = c._report_source()
+        reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
+        out.append(_Stmt("reports", *_by_scope(reports, scope, {"_c": Count("*")})))
+    if pg and city:
+        out.append(_settings({"enable_hashagg": "on"}))
+    if avail.ok[11]:
+        from anbiao.records.models import Record
+
+        recs = Record.objects.counted().in_period(period.start, period.end)
+        out.append(_Stmt("records", *_by_scope(recs, scope, {"_c": Count("*")}, _k=F("kind"))))
+    if avail.ok[7]:
+        out += _inspection_statements(period, roots, scope)
+    if avail.ok[14]:
+        out += _enforcement_statements(period, roots, scope)
+    if pg:  # values as literals: see the module's docstring
+        out = [
+            _Stmt(s.part, connection.ops.compose_sql(s.sql, s.params), ()) if s.params else s
+            for s in out
+        ]
+    return tuple(out)
+
+
+def _settings(settings: dict[str, str]) -> _Stmt:
+    """PostgreSQL's planner settings for the rest of the transaction, in one statement."""
+    calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+    return _Stmt("", f"SELECT {calls}", tuple(v for kv in settings.items() for v in kv))
 
 
 def _stamped_in(scope: Scope | None) -> Q:
-    """Rows that carry a stamped scope — for one unit, those whose department (or town) is the
-    unit or one of its sub-units."""
+    """The unit's stamped rows: whose department (or town) is the unit or one of its sub-units
+    (the city: every row)."""
     if scope is None or scope.is_city:
-        return Q(scope_department__isnull=False) | Q(scope_town__isnull=False)
+        return Q()
     link = "scope_department" if scope.kind == OrgKind.DEPARTMENT else "scope_town"
     return Q(**{f"{link}__in": list(scope.unit_ids)})
 
 
-UNSTAMPED = Q(scope_department__isnull=True, scope_town__isnull=True)
-
-
 def _by_scope(
     qs: QuerySet[Any], scope: Scope | None, aggregates: dict[str, Any], **keys: Any
-) -> list[tuple[Any, ...]]:
-    """``qs`` grouped in ONE query: rows ``(department, town, None, *keys, *aggregates)`` for the
-    stamped rows (of the unit), ``(None, None, organization, *keys, *aggregates)`` for the rows
-    without a stamp (every one of them: they are placed in Python)."""
+) -> tuple[str, tuple[Any, ...]]:
+    """``qs`` grouped in ONE query: ``(department, town, NULL, *keys, *aggregates)`` per stamped
+    pair (of the unit; for the city every row, the unstamped ones in a (NULL, NULL) pair that
+    the reader skips), and ``(NULL, NULL, organization, *keys, *aggregates)`` per organization
+    for every row without a stamp (placed in Python)."""
     qs = qs.order_by()
     names = ["_d", "_t", "_g", *keys, *aggregates]
     stamped = (
@@ -124,25 +241,175 @@ def _by_scope(
         .annotate(**aggregates)
         .values_list(*names)
     )
-    return list(stamped.union(unstamped, all=True).order_by())
+    return _sql(stamped.union(unstamped, all=True).order_by())
+
+
+def _inspection_statements(period: Period, roots: Roots, scope: Scope | None) -> list[_Stmt]:
+    """Columns 7–10 in two statements: the distinct targets of the counted inspections by
+    top-level inspector and over the whole city (rows ``(unit or NULL, of government targets
+    only, n)``), and their counted problems by inspector (``(inspector, of government targets
+    only, n)``). See :func:`_inspections`."""
+    actor, target = c.INSPECTION_ACTOR, c.INSPECTION_TARGET
+    insp = c._inspections(period).filter(_act(scope, actor)).order_by()
+    gov = insp.filter(**{f"{target}__in": list(roots.root_of)})
+    # (top-level inspector, or None: the whole city; inspections; of government targets only)
+    arms: list[tuple[Any, QuerySet[Any], int]] = [(None, insp, 0), (None, gov, 1)]
+    if scope is None:
+        # inspectors without sub-units are grouped as they are, in the order of the index on
+        # (inspector, target); the units with sub-units (few) through their top-level unit
+        family = roots.with_sub_units()
+        alone = insp.exclude(**{f"{actor}__in": family}) if family else insp
+        arms.append((F(actor), alone, 0))
+        if family:
+            arms.append((roots.expr(actor), insp.filter(**{f"{actor}__in": family}), 0))
+        arms.append((roots.expr(actor), gov, 1))
+    null_id = f"CAST(NULL AS {UUIDField().db_type(connection)})"  # typed for the UNION
+    sql, params = [], []
+    for unit, qs, of_gov in arms:
+        try:
+            sub, sub_params = _sql(
+                qs.values(_t=F(target)) if unit is None else qs.values(_u=unit, _t=F(target))
+            )
+        except EmptyResultSet:  # no government unit at all
+            continue
+        if unit is None:  # the distinct targets, grouped in the order of the (target) index
+            sql.append(
+                f'SELECT {null_id}, {of_gov}, COUNT(*) FROM (SELECT x."_t" FROM ({sub}) x '  # noqa: S608
+                'GROUP BY x."_t") y'
+            )
+        else:
+            sql.append(
+                f'SELECT x."_u", {of_gov}, COUNT(DISTINCT x."_t") FROM ({sub}) x '  # noqa: S608
+                'GROUP BY x."_u"'
+            )
+        params += sub_params
+    targets = _Stmt("targets", " UNION ALL ".join(sql), tuple(params))
+    return [targets, _inspection_problems(insp, gov)]
+
+
+def _inspection_problems(insp: QuerySet[Any], gov: QuerySet[Any]) -> _Stmt:
+    """The counted problems of the inspections ``insp`` — and of ``gov``, those of them of a
+    government unit — by inspector. The links (problem ↔ inspection) are joined ONCE to the
+    inspections; those of a problem that does not count (withdrawn) are left out by an
+    anti-join on the few such problems."""
+    _, prob = c.inspection_models()  # type: ignore[misc]
+    link = prob._meta.get_field(c.PROBLEM_INSPECTION).through
+    to_insp = next(f for f in link._meta.fields if f.related_model is insp.model)
+    to_prob = next(f for f in link._meta.fields if f.related_model is prob)
+    w_sql, w_params = _sql(c.problems_not_counted().order_by().values(_w=F("pk")))
+    q = connection.ops.quote_name
+    sql, params = [], []
+    for of_gov, qs in ((0, insp), (1, gov)):
+        try:
+            i_sql, i_params = _sql(qs.values(_i=F("pk"), _a=F(c.INSPECTION_ACTOR)))
+        except EmptyResultSet:  # no government unit at all
+            continue
+        # only ORM-compiled SQL, table and column names are pasted; every value is a parameter
+        sql.append(
+            f'SELECT i."_a", {of_gov}, COUNT(*) FROM {q(link._meta.db_table)} l '  # noqa: S608
+            f'INNER JOIN ({i_sql}) i ON i."_i" = l.{q(to_insp.column)} '
+            f'WHERE NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w."_w" = l.{q(to_prob.column)}) '
+            "GROUP BY 1"
+        )
+        params += [*i_params, *w_params]
+    return _Stmt("problems", " UNION ALL ".join(sql), tuple(params))
+
+
+def _enforcement_statements(period: Period, roots: Roots, scope: Scope | None) -> list[_Stmt]:
+    """Columns 14–15: published batches by publisher, and the distinct enterprises exposed in
+    them over the whole city and (the city table) by top-level publisher."""
+    from anbiao.enforcement.models import ExposureBatch
+
+    batches = c._batches(period).filter(_act(scope, "department")).order_by()
+    by_publisher = batches.values_list("department").annotate(n=Count("pk"))
+    exposed = ExposureBatch.cases.through.objects.filter(
+        exposurebatch__in=batches.values("pk")
+    ).order_by()
+    enterprise = F("enforcementcase__enterprise")
+    arms = [(None, exposed.values(_e=enterprise))]
+    if scope is None:
+        unit = roots.expr("exposurebatch__department")
+        arms.append(("_u", exposed.values(_u=unit, _e=enterprise)))
+    sql, params = [], []
+    for unit, qs in arms:
+        sub, sub_params = _sql(qs)
+        # COUNT(DISTINCT …) skips a case without an enterprise
+        if unit is None:
+            sql.append(f'SELECT NULL, COUNT(DISTINCT x."_e") FROM ({sub}) x')  # noqa: S608
+        else:
+            sql.append(
+                f'SELECT x."_u", COUNT(DISTINCT x."_e") FROM ({sub}) x GROUP BY x."_u"'  # noqa: S608
+            )
+        params += sub_params
+    return [
+        _Stmt("batches", *_sql(by_publisher)),
+        _Stmt("exposed", " UNION ALL ".join(sql), tuple(params)),
+    ]
+
+
+# --- reading the rows ------------------------------------------------------------------------
+
+
+def consolidated(
+    period: Period, roots: Roots, avail: Availability, scope: Scope | None = None
+) -> Result:
+    """Every available column: the number per top-level unit, and the city-wide total.
+
+    With ``scope`` (one reporting unit), only the records that unit counts are read (each query
+    filtered first by the unit's stamped scope, itself and its sub-units), and the "city-wide
+    total" is that unit's number: this is one unit's table in the same few queries.
+    """
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    out: Result = {}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for stmt in _statements(period, roots, avail, scope):
+                cursor.execute(stmt.sql, stmt.params or None)
+                if stmt.part:
+                    rows[stmt.part] = cursor.fetchall()
+        if connection.vendor != "postgresql":  # SQLite: ids as hex text
+            rows = {part: [_ids(part, row) for row in rs] for part, rs in rows.items()}
+        _owner_columns(period, roots, avail, scope, rows, out)
+        if avail.ok[7]:
+            _inspections(roots, rows, out)
+        if avail.ok[14]:
+            _enforcement(roots, rows, out)
+    return out
+
+
+# the columns of each part's rows that are organization ids
+_ID_COLUMNS = {"looks": 3, "reports": 3, "records": 3, "targets": 1, "problems": 1}
+
+
+def _ids(part: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row read from SQLite, with its organization ids (hex text) as UUIDs."""
+    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]
+    n = _ID_COLUMNS.get(part, 1)
+    return tuple(as_pk(v) for v in row[:n]) + row[n:]
 
 
 def _owner_columns(
-    period: Period, roots: Roots, avail: Availability, out: Result, scope: Scope | None
+    period: Period,
+    roots: Roots,
+    avail: Availability,
+    scope: Scope | None,
+    rows: dict[str, list[tuple[Any, ...]]],
+    out: Result,
 ) -> None:
-    """The owner columns (1–6, 11–13): each source grouped by its stamped (primary department,
-    town) for enterprises and by organization for the rows without a stamp, one query per source.
+    """The owner columns (1–6, 11–13) from each source's rows grouped by its stamped (primary
+    department, town) pair and, for the rows without a stamp, by organization.
 
     Each source's rules stay in its own queryset (``_lookbacks``, ``finalized_reports``,
     ``Record.objects.counted()``). An organization is a government unit when it is one of
     ``roots`` (every government unit); any other organization without a registry entry counts,
     like an enterprise, in the city total only. Irregular data costs one more query each, never
     a wrong number: rows of an enterprise written without the stamp are placed through the
-    registry; look-backs not all of one campaign are made distinct per organization.
+    registry; look-backs not all of one campaign are made distinct per organization; look-backs
+    without a frozen problem count have their lines counted.
     """
     acc = {n: _Acc(roots) for n in (1, 2, 3, 4, 5, 6, 11, 12, 13)}
     gov_col = {1: 2, 3: 4, 5: 6, 11: 12, 13: 13}
-    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
+    root_of = roots.root_of
     unit_ids = None if scope is None or scope.is_city else scope.unit_ids
     by_town = scope is not None and scope.kind == OrgKind.TOWN
     unstamped: list[tuple[int, Any, int]] = []  # (column, enterprise, n): placed by the registry
@@ -150,86 +417,61 @@ def _owner_columns(
     def add(col: int, dept: Any, town: Any, org: Any, n: int) -> None:
         if org is None:  # a stamped (department, town) pair, already the unit's in SQL
             acc[col].enterprise(dept, town, n)
-            return
-        org = as_pk(org)
-        if org in roots.root_of:  # a government unit
+        elif org in root_of:  # a government unit
             if unit_ids is None or org in unit_ids:
                 acc[gov_col[col]].government(org, n)
         else:  # an enterprise's row without the stamp
             unstamped.append((col, org, n))
 
     if avail.ok[1]:
-        looks = c._lookbacks(period)
-        grouped = _by_scope(
-            looks,
-            scope,
-            {
-                "_c": Count("*"),
-                "_n": Sum("problem_count"),
-                "_p": Count("problem_count"),
-                "_lo": Min("campaign"),
-                "_hi": Max("campaign"),
-                "_k": Count("campaign"),
-            },
-        )
+        looks = rows["looks"]
         # one look-back per organization and campaign (a unique constraint): when every counted
         # look-back is of the same campaign, the rows are the organizations; otherwise make them
         # distinct per organization first
-        campaigns = {row[6] for row in grouped} | {row[7] for row in grouped}
-        rows = [(d, t, g, n, lines, n - p) for d, t, g, n, lines, p, _, _, _ in grouped]
-        if len(campaigns) > 1 or any(row[3] != row[8] for row in grouped):
+        campaigns = {r[6] for r in looks} | {r[7] for r in looks}
+        if len(campaigns) > 1 or any(r[3] != r[8] for r in looks):
             per_org = (
-                looks.filter(_stamped_in(scope) | UNSTAMPED)
+                c._lookbacks(period)
+                .filter(_own_rows(scope))
                 .order_by()
                 .values("organization", "scope_department", "scope_town")
                 .annotate(_n=Sum("problem_count"), _p=Count("problem_count"), _c=Count("*"))
                 .values_list("scope_department", "scope_town", "organization", "_n", "_p", "_c")
             )
-            rows = []
-            for dept, town, org, lines, p, n in per_org:
-                g = org if dept is None and town is None else None
-                rows.append((dept, town, g, 1, lines, n - p))
+            # each organization counts once; all its look-backs' lines count
+            counted = [
+                (d, t, org if d is None and t is None else None, 1, lines, n - p)
+                for d, t, org, lines, p, n in per_org
+            ]
+        else:
+            counted = [(d, t, g, n, lines, n - p) for d, t, g, n, lines, p, *_ in looks]
+        # (department, town, organization, counted, problem lines, look-backs without frozen count)
+        e1, e3 = acc[1].enterprise, acc[3].enterprise
         unfrozen = 0
-        for dept, town, org, n, lines, u in rows:
-            add(1, dept, town, org, n)
-            add(3, dept, town, org, int(lines or 0))
-            unfrozen += int(u or 0)
+        for dept, town, org, n, lines, u in counted:
+            if org is None:  # a stamped pair; (NULL, NULL): the city's unstamped rows, listed apart
+                if dept is not None or town is not None:
+                    e1(dept, town, n)
+                    e3(dept, town, lines or 0)
+                    unfrozen += u
+            else:
+                add(1, dept, town, org, n)
+                add(3, dept, town, org, lines or 0)
+                unfrozen += u
         if unfrozen:  # look-backs marked submitted without the submit service: count their lines
-            lines_qs = c.unfrozen_lines(looks.filter(_stamped_in(scope) | UNSTAMPED)).order_by()
-            checklist = "answer__checklist__"
-            for dept, town, org, n in (
-                lines_qs.values(
-                    _d=F(f"{checklist}scope_department"),
-                    _t=F(f"{checklist}scope_town"),
-                    _g=Case(
-                        When(
-                            **{
-                                f"{checklist}scope_department__isnull": True,
-                                f"{checklist}scope_town__isnull": True,
-                            },
-                            then=F(f"{checklist}organization"),
-                        ),
-                        default=_NONE,
-                        output_field=UUIDField(),
-                    ),
-                )
-                .annotate(n=Count("pk"))
-                .values_list("_d", "_t", "_g", "n")
-            ):
-                add(3, dept, town, org, n)
+            _unfrozen_lines(c._lookbacks(period).filter(_own_rows(scope)), add)
     if avail.ok[5]:
-        fn = c._report_source()
-        reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
-        for dept, town, org, n in _by_scope(reports, scope, {"_c": Count("*")}):
-            add(5, dept, town, org, n)
-    if scope is None or scope.is_city:
-        _planner(enable_hashagg="on")  # off for the look-backs and reports only (see consolidated)
+        e5 = acc[5].enterprise
+        for dept, town, org, n in rows["reports"]:
+            if org is None:
+                if dept is not None or town is not None:
+                    e5(dept, town, n)
+            else:
+                add(5, dept, town, org, n)
     if avail.ok[11]:
-        from anbiao.records.models import Record
-
-        recs = Record.objects.counted().in_period(period.start, period.end)
-        for dept, town, org, kind, n in _by_scope(recs, scope, {"_c": Count("*")}, _k=F("kind")):
-            add(11 if kind == "experience" else 13, dept, town, org, n)
+        for dept, town, org, kind, n in rows["records"]:
+            if dept is not None or town is not None or org is not None:
+                add(11 if kind == "experience" else 13, dept, town, org, n)
     if unstamped:  # rows of enterprises written without the stamp: placed by the registry
         from anbiao.orgs.models import Enterprise
 
@@ -248,175 +490,79 @@ def _owner_columns(
             out.update({n: acc[n].result() for n in cols})
 
 
-def _inspections(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
-    """Columns 7–10 in two queries: the distinct targets of the counted inspections by
-    top-level inspector (sub-units mapped to their unit inside SQL, so "distinct" holds across a
-    unit's sub-units) and over the whole city (an enterprise inspected by several units counts
-    once); and their counted problems by inspector (a problem belongs to one inspection, so the
-    total of problems is the sum). One unit's table reads only the unit's inspections and needs
-    its total only.
+def _own_rows(scope: Scope | None) -> Q:
+    """The unit's stamped rows, and every row without a stamp (placed in Python)."""
+    return Q() if scope is None or scope.is_city else _stamped_in(scope) | UNSTAMPED
+
+
+def _unfrozen_lines(looks: QuerySet[Any], add: Any) -> None:
+    """Column 3's lines of the counted look-backs without a frozen count, grouped like them."""
+    lines = c.unfrozen_lines(looks).order_by()
+    checklist = "answer__checklist__"
+    unstamped = {
+        f"{checklist}scope_department__isnull": True,
+        f"{checklist}scope_town__isnull": True,
+    }
+    for dept, town, org, n in (
+        lines.values(
+            _d=F(f"{checklist}scope_department"),
+            _t=F(f"{checklist}scope_town"),
+            _g=Case(
+                When(**unstamped, then=F(f"{checklist}organization")),
+                default=None,
+                output_field=UUIDField(),
+            ),
+        )
+        .annotate(n=Count("pk"))
+        .values_list("_d", "_t", "_g", "n")
+    ):
+        add(3, dept, town, org, n)
+
+
+def _inspections(roots: Roots, rows: dict[str, list[tuple[Any, ...]]], out: Result) -> None:
+    """Columns 7–10: the distinct targets of the counted inspections by top-level inspector
+    (sub-units mapped to their unit inside SQL, so "distinct" holds across a unit's sub-units)
+    and over the whole city (an enterprise inspected by several units counts once), and their
+    counted problems by inspector (a problem belongs to one inspection, so the total of problems
+    is the sum). One unit's table reads only the unit's inspections and needs its total only.
 
     Every number is read for ALL targets and for the government targets (one of ``roots``:
     their few inspections through the (target, date) index); the enterprises' number is the
     difference, since a target either is a government unit or is not. So no row is tested for
     the kind of its target."""
-    actor, target = c.INSPECTION_ACTOR, c.INSPECTION_TARGET
-    insp = c._inspections(period).filter(_act(scope, actor)).order_by()
-    gov = insp.filter(**{f"{target}__in": list(roots.root_of)})
-    distinct = Count(target, distinct=True)
-    arms = [  # (top-level inspector, or None: the whole city; government targets only; n)
-        insp.values(_u=_NONE, _s=Value(False)).annotate(n=distinct),
-        gov.values(_u=_NONE, _s=Value(True)).annotate(n=distinct),
-    ]
-    if scope is None:
-        # inspectors without sub-units are grouped as they are, in the order of the index on
-        # (inspector, target); the units with sub-units (few) through their top-level unit
-        family = roots.with_sub_units()
-        arms.append(
-            insp.exclude(**{f"{actor}__in": family})
-            .values(_u=F(actor), _s=Value(False))
-            .annotate(n=distinct)
-        )
-        if family:
-            arms.append(
-                insp.filter(**{f"{actor}__in": family})
-                .values(_u=roots.expr(actor), _s=Value(False))
-                .annotate(n=distinct)
-            )
-        arms.append(gov.values(_u=roots.expr(actor), _s=Value(True)).annotate(n=distinct))
-    first, *rest = (a.values_list("_u", "_s", "n") for a in arms)
-    targets: dict[tuple[Any, bool], int] = {}  # (unit or None, of government only) → n
-    for unit, on_gov, n in first.union(*rest, all=True).order_by():
-        targets[unit, bool(on_gov)] = targets.get((unit, bool(on_gov)), 0) + n
-    out[7], out[9] = _split(targets)
-    problems = _inspection_problems(insp, gov)
+    targets: dict[tuple[Any, bool], int] = {}  # (unit or None: the city, of government only) → n
+    for unit, of_gov, n in rows["targets"]:
+        targets[unit, bool(of_gov)] = targets.get((unit, bool(of_gov)), 0) + n
+    ent: dict[Any, int] = {}
+    gov: dict[Any, int] = {}
+    for (unit, of_gov), n in targets.items():
+        if unit is not None and of_gov:
+            gov[unit] = n
+        elif unit is not None:
+            ent[unit] = n - targets.get((unit, True), 0)
+    total_gov = targets.get((None, True), 0)
+    out[7] = ({u: n for u, n in ent.items() if n}, targets.get((None, False), 0) - total_gov)
+    out[9] = ({u: n for u, n in gov.items() if n}, total_gov)
+    problems = {(a, bool(of_gov)): n for a, of_gov, n in rows["problems"]}
     a8, a10 = _Acc(roots), _Acc(roots)
-    for (unit, on_gov), n in problems.items():
-        if on_gov:
+    for (unit, of_gov), n in problems.items():
+        if of_gov:
             a10.government(unit, n)
         else:
             a8.government(unit, n - problems.get((unit, True), 0))
     out[8], out[10] = a8.result(), a10.result()
 
 
-def _split(
-    counts: dict[tuple[Any, bool], int],
-) -> tuple[tuple[dict[Any, int], int], tuple[dict[Any, int], int]]:
-    """``{(unit or None, of government only): n}`` → (enterprises, government units), each as
-    ({unit: n}, city total): the enterprises' number is all targets' less the government's."""
-    ent: dict[Any, int] = {}
-    gov: dict[Any, int] = {}
-    for (unit, on_gov), n in counts.items():
-        if unit is None:
-            continue
-        if on_gov:
-            gov[unit] = n
-        else:
-            ent[unit] = n - counts.get((unit, True), 0)
-    total_gov = counts.get((None, True), 0)
-    total_ent = counts.get((None, False), 0) - total_gov
-    return (
-        ({u: n for u, n in ent.items() if n}, total_ent),
-        ({u: n for u, n in gov.items() if n}, total_gov),
-    )
-
-
-def _inspection_problems(insp: QuerySet[Any], gov: QuerySet[Any]) -> dict[tuple[Any, bool], int]:
-    """The counted problems of the inspections ``insp`` — and of ``gov``, those of them of a
-    government unit — by inspector: ``{(inspector, of government only): n}``. The links
-    (problem ↔ inspection) are joined ONCE to the inspections; those of a problem that does not
-    count (withdrawn) are left out by an anti-join on the few such problems."""
-    _, prob = c.inspection_models()  # type: ignore[misc]
-    link = prob._meta.get_field(c.PROBLEM_INSPECTION).through
-    to_insp = next(f for f in link._meta.fields if f.related_model is insp.model)
-    to_prob = next(f for f in link._meta.fields if f.related_model is prob)
-    w_sql, w_params = c.problems_not_counted().order_by().values(_w=F("pk")).query.sql_with_params()
-    q = connection.ops.quote_name
-    sql, params = [], []
-    for flag, qs in ((0, insp), (1, gov)):
-        try:
-            i_sql, i_params = qs.values(
-                _i=F("pk"), _a=F(c.INSPECTION_ACTOR)
-            ).query.sql_with_params()
-        except EmptyResultSet:  # no government unit at all
-            continue
-        # only ORM-compiled SQL, table and column names are pasted; every value is a parameter
-        sql.append(
-            f'SELECT i."_a", {flag}, COUNT(*) FROM {q(link._meta.db_table)} l '  # noqa: S608
-            f'INNER JOIN ({i_sql}) i ON i."_i" = l.{q(to_insp.column)} '
-            f'WHERE NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w."_w" = l.{q(to_prob.column)}) '
-            "GROUP BY 1"
-        )
-        params += [*i_params, *w_params]
-    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]  # SQLite: hex text
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(sql), params)
-        return {(as_pk(unit), bool(flag)): n for unit, flag, n in cursor.fetchall()}
-
-
-def _enforcement(period: Period, roots: Roots, out: Result, scope: Scope | None) -> None:
-    """Columns 14–15 in two queries: published batches by publisher (a batch has one publisher,
-    so the city total is the sum), and the distinct enterprises exposed by each top-level
-    publisher (its sub-units' batches with its own) and over the whole city."""
-    from anbiao.enforcement.models import ExposureBatch
-
-    batches = c._batches(period).filter(_act(scope, "department"))
+def _enforcement(roots: Roots, rows: dict[str, list[tuple[Any, ...]]], out: Result) -> None:
+    """Columns 14–15: published batches by publisher (a batch has one publisher, so the city
+    total is the sum); the distinct enterprises exposed by each top-level publisher (its
+    sub-units' batches with its own) and over the whole city."""
     a14 = _Acc(roots)
-    for unit, n in batches.order_by().values_list("department").annotate(n=Count("pk")):
+    for unit, n in rows["batches"]:
         a14.government(unit, n)
-    exposed = ExposureBatch.cases.through.objects.filter(
-        exposurebatch__in=batches.values("pk")
-    ).order_by()
-    enterprises = Count("enforcementcase__enterprise", distinct=True)
-    arms = exposed.values(_u=_NONE).annotate(n=enterprises).values_list("_u", "n")
-    if scope is None:  # the city table: also each top-level publisher's
-        arms = arms.union(
-            exposed.values(_u=roots.expr("exposurebatch__department"))
-            .annotate(n=enterprises)
-            .values_list("_u", "n"),
-            all=True,
-        ).order_by()
-    by_unit = dict(arms)
+    by_unit = dict(rows["exposed"])
     n15 = by_unit.pop(None, 0)
     out[14], out[15] = a14.result(), ({u: n for u, n in by_unit.items() if n}, n15)
-
-
-def consolidated(
-    period: Period, roots: Roots, avail: Availability, scope: Scope | None = None
-) -> Result:
-    """Every available column: the number per top-level unit, and the city-wide total.
-
-    With ``scope`` (one reporting unit), only the records that unit counts are read (each query
-    filtered first by the unit's stamped scope, itself and its sub-units), and the "city-wide
-    total" is that unit's number: this is one unit's table in the same few queries.
-    """
-    out: Result = {}
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # a reporting read over ~10^5 rows: hash its joins and groups in memory instead of
-            # spilling sorts to disk (default work_mem 4MB), and do not pay JIT compilation nor
-            # the start of parallel workers (each query reads its index range in a few ms)
-            settings = {"work_mem": "64MB", "jit": "off", "max_parallel_workers_per_gather": "0"}
-            if scope is None or scope.is_city:
-                # the whole city's look-backs and reports are read from their (department, town,
-                # …) index in that order and aggregated pair by pair: PostgreSQL would rather
-                # hash the pairs (16-byte keys), which costs it twice as much
-                settings["enable_hashagg"] = "off"
-            _planner(**settings)
-        _owner_columns(period, roots, avail, out, scope)
-        if avail.ok[7]:
-            _inspections(period, roots, out, scope)
-        if avail.ok[14]:
-            _enforcement(period, roots, out, scope)
-    return out
-
-
-def _planner(**settings: str) -> None:
-    """Set PostgreSQL's planner settings for the rest of this transaction, in one statement."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
-            cursor.execute(f"SELECT {calls}", [v for kv in settings.items() for v in kv])
 
 
 def _act(scope: Scope | None, path: str) -> Q:

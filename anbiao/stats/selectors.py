@@ -73,7 +73,12 @@ def unit_for_user(user: User, unit_id: Any = None) -> Organization:
     return get_in_scope_or_404(reporting_units(), pk=unit_id)
 
 
-def scope_for(unit: Organization) -> Scope:
+def scope_for(unit: Organization, roots: Roots | None = None) -> Scope:
+    """The unit and its sub-units; for a top-level unit, read from ``roots`` when given (every
+    government unit with its top-level unit) instead of walking the tree in queries."""
+    if roots is not None and unit.parent_id is None and unit.pk in roots.root_of:
+        ids = frozenset(o for o, root in roots.root_of.items() if root == unit.pk)
+        return Scope(unit=unit, unit_ids=ids)
     return Scope(unit=unit, unit_ids=frozenset(descendant_ids(unit)))
 
 
@@ -111,9 +116,10 @@ def unit_table(*, unit: Organization, period: Period, roots: Roots | None = None
     the unit's records (a few queries, each filtered first by the unit's enterprises and units).
     The drill-down lists (``column_records``) are the independent reading of the same numbers.
     """
-    scope = scope_for(unit)
+    roots = roots or roots_load()
+    scope = scope_for(unit, roots)
     avail = Availability.now()
-    result = consolidated(period, roots or roots_load(), avail, scope)
+    result = consolidated(period, roots, avail, scope)
     cells = []
     for col in COLUMNS:
         if avail.ok[col.no]:
