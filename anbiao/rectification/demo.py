@@ -105,7 +105,7 @@ def _track_lines() -> int:
         recorded = now - timedelta(days=rng.randint(8, 42), hours=rng.randint(0, 8))
         major = rng.random() < 0.1
         roll = rng.random() if checklist.status != "draft" else rng.random() * 0.6
-        status = (
+        status: str = (
             ProblemStatus.PENDING
             if roll < 0.3
             else ProblemStatus.IN_PROGRESS
@@ -131,7 +131,9 @@ def _track_lines() -> int:
             recorded_at=recorded,
             status=status,
         )
-        events = [("record", "", ProblemStatus.PENDING, recorded, None)]
+        events: list[tuple[str, str, str, Any, Any]] = [
+            ("record", "", ProblemStatus.PENDING, recorded, None)
+        ]
         if status != ProblemStatus.PENDING or rng.random() < 0.5 or line.pk in forced:
             p.measures = rng.choice(MEASURES)
             p.responsible_person = rng.choice(PERSONS)

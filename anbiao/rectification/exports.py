@@ -49,7 +49,7 @@ def department_name(problem: Problem) -> str:
 
 
 def clause_code(problem: Problem) -> str:
-    return problem.clause.code if problem.clause_id else ""
+    return problem.clause.code if problem.clause is not None else ""
 
 
 def ledger_rows(problems: Iterable[Problem]) -> Iterator[list[Any]]:
@@ -69,7 +69,7 @@ def ledger_rows(problems: Iterable[Problem]) -> Iterator[list[Any]]:
             float(p.funds) if p.funds is not None else "",
             p.deadline.isoformat() if p.deadline else "",
             p.get_status_display(),
-            p.verified_by.display_name if p.verified_by_id else "",
+            p.verified_by.display_name if p.verified_by is not None else "",
             timezone.localtime(p.closed_at).date().isoformat() if p.closed_at else "",
             "是" if p.is_overdue else "否",
         ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -30,10 +30,10 @@ class ProblemFilterForm(forms.Form):
     source = forms.ChoiceField(
         label="来源", choices=[("", "全部"), *ProblemSource.choices], required=False
     )
-    town = forms.ModelChoiceField(
+    town: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label="乡镇/街道", queryset=Organization.objects.none(), required=False, empty_label="全部"
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label="主管部门", queryset=Organization.objects.none(), required=False, empty_label="全部"
     )
     size_class = forms.ChoiceField(
@@ -46,8 +46,10 @@ class ProblemFilterForm(forms.Form):
 
     def __init__(self, *args: Any, supervisor: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns()
-        self.fields["department"].queryset = departments()
+        cast("forms.ModelChoiceField[Organization]", self.fields["town"]).queryset = towns()
+        cast(
+            "forms.ModelChoiceField[Organization]", self.fields["department"]
+        ).queryset = departments()
         if not supervisor:
             for name in ("town", "department", "size_class"):
                 del self.fields[name]

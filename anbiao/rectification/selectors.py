@@ -261,6 +261,7 @@ def problems_by_section(
         qs = qs.filter(campaign=campaign)
     groups: dict[Any, SectionProblems] = {}
     for p in qs:
+        assert p.clause is not None  # clause__isnull=False
         section = p.clause.item.section
         groups.setdefault(section.pk, SectionProblems(section=section)).problems.append(p)
     return sorted(groups.values(), key=lambda g: g.section.position)

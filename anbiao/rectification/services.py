@@ -332,6 +332,7 @@ def problem_plan_save(
         and problem.grade == ProblemGrade.MAJOR
         and data.grade == ProblemGrade.GENERAL
     ):
+        assert problem.recorded_org is not None  # recorded_elsewhere: its id is set
         errors["grade"] = (
             f"该问题由{problem.recorded_org.name}登记为重大问题，责任单位不能降低等级。"
         )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import workbook_response
 from anbiao.orgs.models import OrgKind
@@ -31,7 +32,7 @@ from anbiao.rectification.models import (
 PAGE_SIZE = 50
 
 
-def _filters(request: HttpRequest) -> tuple[ProblemFilterForm, selectors.ProblemFilter]:
+def _filters(request: AuthedRequest) -> tuple[ProblemFilterForm, selectors.ProblemFilter]:
     supervisor = request.user.organization.kind in GOV_KINDS
     form = ProblemFilterForm(request.GET or None, supervisor=supervisor)
     data = form.cleaned_data if form.is_valid() else {}
@@ -49,7 +50,7 @@ def _filters(request: HttpRequest) -> tuple[ProblemFilterForm, selectors.Problem
     return form, f
 
 
-def _list(request: HttpRequest, *, mode: str) -> HttpResponse:
+def _list(request: AuthedRequest, *, mode: str) -> HttpResponse:
     form, f = _filters(request)
     today = local_today()
     base = selectors.problem_filter(selectors.problems_for_user(request.user), f, today=today)
@@ -85,19 +86,19 @@ def _list(request: HttpRequest, *, mode: str) -> HttpResponse:
 
 
 @require()
-def problem_list(request: HttpRequest) -> HttpResponse:
+def problem_list(request: AuthedRequest) -> HttpResponse:
     """隐患清单: every active problem in scope (登记的隐患), with counts per state."""
     return _list(request, mode="hazards")
 
 
 @require()
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthedRequest) -> HttpResponse:
     """整改清单: the rectification ledger with the 五定 columns; supervisors bulk-verify here."""
     return _list(request, mode="ledger")
 
 
 @require()
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: AuthedRequest) -> HttpResponse:
     _, f = _filters(request)
     qs = selectors.problem_list(user=request.user, filters=f)
     log_action(None, "anbiao.problem.exported", request=request, data={"filters": f.__dict__})
@@ -106,7 +107,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
 
 @require()
-def problem_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def problem_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
     user = request.user
     evidence = list(problem.evidence.select_related("stored_file", "added_by"))
@@ -143,7 +144,7 @@ def problem_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require(roles=WRITER_ROLES)
-def problem_plan(request: HttpRequest, pk: str) -> HttpResponse:
+def problem_plan(request: AuthedRequest, pk: str) -> HttpResponse:
     """五定 form for the responsible unit's writers (待整改/整改中)."""
     problem = selectors.problem_get(user=request.user, pk=pk)
     if not services.is_owner_writer(request.user, problem):
@@ -183,7 +184,7 @@ def _add_errors(form: PlanForm, exc: ValidationError) -> None:
 
 @require(roles=WRITER_ROLES)
 @require_POST
-def problem_transition(request: HttpRequest, pk: str) -> HttpResponse:
+def problem_transition(request: AuthedRequest, pk: str) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -209,14 +210,14 @@ def problem_transition(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(roles=WRITER_ROLES)
 @require_POST
-def evidence_add(request: HttpRequest, pk: str) -> HttpResponse:
+def evidence_add(request: AuthedRequest, pk: str) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for e in errors:
-                messages.error(request, f"{label}：{e}" if label else e)
+                messages.error(request, f"{label}：{e}" if label else str(e))
         return redirect("rectification:problem_detail", pk=problem.pk)
     try:
         services.problem_evidence_add(
@@ -235,7 +236,7 @@ def evidence_add(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require(roles=WRITER_ROLES)
 @require_POST
-def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     scoped = ProblemEvidence.objects.filter(
         problem__in=selectors.problems_for_user(request.user).values("pk")
     ).select_related("stored_file")
@@ -251,7 +252,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require()
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Serve a before/after file after checking the scope of its problem."""
     scoped = ProblemEvidence.objects.filter(
         problem__in=selectors.problems_for_user(request.user, include_withdrawn=True).values("pk")
@@ -261,14 +262,14 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require()
-def contingency_download(request: HttpRequest, pk: str) -> HttpResponse:
+def contingency_download(request: AuthedRequest, pk: str) -> HttpResponseBase:
     problem = selectors.problem_get(user=request.user, pk=pk)
-    if not problem.contingency_file_id:
+    if problem.contingency_file is None:  # no query without one, as for the id
         raise Http404("没有应急预案文件")
     return stored_file_response(problem.contingency_file, inline=True)
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
+def _safe_next(request: AuthedRequest, fallback: str) -> str:
     target = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -277,7 +278,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @require(kinds=GOV_KINDS, roles=WRITER_ROLES)
 @require_POST
-def bulk_verify(request: HttpRequest) -> HttpResponse:
+def bulk_verify(request: AuthedRequest) -> HttpResponse:
     """验收通过并销号 several problems: all or nothing, failing ones named."""
     from django.urls import reverse
 
@@ -304,7 +305,7 @@ def bulk_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS)
-def zeroing(request: HttpRequest) -> HttpResponse:
+def zeroing(request: AuthedRequest) -> HttpResponse:
     """动态清零: open problems by town/department/unit, overdue first, and the trend to zero."""
     by = request.GET.get("by") or (
         "enterprise" if request.user.organization.kind != OrgKind.CITY else "town"

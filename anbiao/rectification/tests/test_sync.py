@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -63,8 +64,10 @@ def assert_problems_equal_lines(answer) -> None:  # noqa: ANN001
     edits=st.lists(st.lists(st.sampled_from(TEXTS), max_size=5), min_size=1, max_size=6),
     advance=st.lists(st.booleans(), min_size=6, max_size=6),
 )
-def test_for_any_sequence_of_edits_the_active_problems_equal_the_lines(camp, edits, advance):  # noqa: ANN001
-    ent = EnterpriseFactory()
+def test_for_any_sequence_of_edits_the_active_problems_equal_the_lines(
+    camp: Any, edits: list[list[str]], advance: list[bool]
+) -> None:
+    ent = EnterpriseFactory.create()
     filler = make_user(ent.organization, Role.FILLER)
     checklist = start(ent.organization, filler, camp)
     answer = checklist.answers.order_by("clause__position").first()
