@@ -288,16 +288,16 @@ def _inspection_statements(period: Period, roots: Roots, scope: Scope | None) ->
 
 
 def _inspection_problems(insp: QuerySet[Any], gov: QuerySet[Any]) -> _Stmt:
-    """The counted problems of the inspections ``insp`` — and of ``gov``, those of them of a
-    government unit — by inspector. The links (problem ↔ inspection) are joined ONCE to the
-    inspections; those of a problem that does not count (withdrawn) are left out by an
-    anti-join on the few such problems."""
+    """The problems of the inspections ``insp`` — and of ``gov``, those of them of a government
+    unit — by inspector: rows ``(inspector, of government targets only, withdrawn, n)``. All the
+    links (problem ↔ inspection) joined ONCE to the inspections, and apart the links of the few
+    problems that do not count (withdrawn): the counted ones are the difference."""
     _, prob = c.inspection_models()  # type: ignore[misc]
     link = prob._meta.get_field(c.PROBLEM_INSPECTION).through
-    to_insp = next(f for f in link._meta.fields if f.related_model is insp.model)
-    to_prob = next(f for f in link._meta.fields if f.related_model is prob)
+    to_insp = _q(next(f for f in link._meta.fields if f.related_model is insp.model).column)
+    to_prob = _q(next(f for f in link._meta.fields if f.related_model is prob).column)
     w_sql, w_params = _sql(c.problems_not_counted().order_by().values(_w=F("pk")))
-    q = connection.ops.quote_name
+    links = _q(link._meta.db_table)
     sql, params = [], []
     for of_gov, qs in ((0, insp), (1, gov)):
         try:
@@ -306,13 +306,20 @@ def _inspection_problems(insp: QuerySet[Any], gov: QuerySet[Any]) -> _Stmt:
             continue
         # only ORM-compiled SQL, table and column names are pasted; every value is a parameter
         sql.append(
-            f'SELECT i."_a", {of_gov}, COUNT(*) FROM {q(link._meta.db_table)} l '  # noqa: S608
-            f'INNER JOIN ({i_sql}) i ON i."_i" = l.{q(to_insp.column)} '
-            f'WHERE NOT EXISTS (SELECT 1 FROM ({w_sql}) w WHERE w."_w" = l.{q(to_prob.column)}) '
-            "GROUP BY 1"
+            f'SELECT i."_a", {of_gov}, 0, COUNT(*) FROM {links} l '  # noqa: S608
+            f'INNER JOIN ({i_sql}) i ON i."_i" = l.{to_insp} GROUP BY 1'
         )
-        params += [*i_params, *w_params]
+        sql.append(
+            f'SELECT i."_a", {of_gov}, 1, COUNT(*) FROM ({w_sql}) w '  # noqa: S608
+            f'INNER JOIN {links} l ON l.{to_prob} = w."_w" '
+            f'INNER JOIN ({i_sql}) i ON i."_i" = l.{to_insp} GROUP BY 1'
+        )
+        params += [*i_params, *w_params, *i_params]
     return _Stmt("problems", " UNION ALL ".join(sql), tuple(params))
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _enforcement_statements(period: Period, roots: Roots, scope: Scope | None) -> list[_Stmt]:
@@ -543,7 +550,10 @@ def _inspections(roots: Roots, rows: dict[str, list[tuple[Any, ...]]], out: Resu
     total_gov = targets.get((None, True), 0)
     out[7] = ({u: n for u, n in ent.items() if n}, targets.get((None, False), 0) - total_gov)
     out[9] = ({u: n for u, n in gov.items() if n}, total_gov)
-    problems = {(a, bool(of_gov)): n for a, of_gov, n in rows["problems"]}
+    problems: dict[tuple[Any, bool], int] = {}  # (inspector, of government only) → counted
+    for a, of_gov, withdrawn, n in rows["problems"]:
+        key = (a, bool(of_gov))
+        problems[key] = problems.get(key, 0) + (-n if withdrawn else n)
     a8, a10 = _Acc(roots), _Acc(roots)
     for (unit, of_gov), n in problems.items():
         if of_gov:
