@@ -40,17 +40,9 @@ from anbiao.core.uploads import ALLOWED_TEXT, stored_file_response
 from anbiao.orgs.models import Organization, OrgKind, SizeClass
 
 if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
     from anbiao.checklists.selectors import FormAnswer
 
 REVIEWERS = selectors.REVIEWER_ROLES
-
-
-class HtmxRequest(AuthedRequest):
-    """An ``AuthedRequest`` with ``request.htmx``, which django-htmx's middleware sets."""
-
-    htmx: HtmxDetails
 
 
 # --- the unit's own checklists ----------------------------------------------------------------
@@ -170,7 +162,7 @@ def _clause_response(
 
 
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def clause_edit(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
+def clause_edit(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse:
     """One clause's edit form (htmx fragment); ``?row=1`` gives its compact row back (收起).
 
     Without htmx: the page with that clause's form open in place.
@@ -193,7 +185,7 @@ def clause_edit(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
 
 @require_POST
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def answer_save(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
+def answer_save(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse:
     """Save one clause (htmx). A stale version re-renders it with the user's text kept."""
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     answer = selectors.answer_for_clause(checklist, clause_id)
@@ -233,7 +225,7 @@ def answer_save(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
 
 @require_POST
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def evidence_upload(request: HtmxRequest, pk: str, clause_id: int) -> HttpResponse:
+def evidence_upload(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse:
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     answer = selectors.answer_for_clause(checklist, clause_id)
     upload = request.FILES.get("file")
@@ -265,7 +257,7 @@ def evidence_upload(request: HtmxRequest, pk: str, clause_id: int) -> HttpRespon
 
 @require_POST
 @require(kinds=ALL_KINDS, roles=WRITER_ROLES)
-def evidence_delete(request: HtmxRequest, pk: str, evidence_id: int) -> HttpResponse:
+def evidence_delete(request: AuthedRequest, pk: str, evidence_id: int) -> HttpResponse:
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     evidence = get_in_scope_or_404(
         AnswerEvidence.objects.select_related("answer__checklist", "stored_file"),

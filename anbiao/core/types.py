@@ -16,6 +16,8 @@ from django.http import HttpRequest
 if TYPE_CHECKING:
     from uuid import UUID
 
+    from django_htmx.middleware import HtmxDetails
+
     from anbiao.accounts.models import User
     from anbiao.orgs.models import Organization
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 
 class AuthedRequest(HttpRequest):
-    """An ``HttpRequest`` that has passed :func:`anbiao.core.access.require`."""
+    """An ``HttpRequest`` that has passed :func:`anbiao.core.access.require` (and django-htmx's
+    middleware, which runs on every request and sets ``request.htmx``)."""
 
     user: MemberUser
+    htmx: HtmxDetails
