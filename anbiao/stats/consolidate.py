@@ -43,6 +43,7 @@ docs/adr/0003) while still planned with its values — the partial indexes' cond
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -132,6 +133,7 @@ class _Stmt:
 
 _STATEMENTS: dict[tuple[Any, ...], tuple[_Stmt, ...]] = {}
 _STATEMENTS_KEPT = 64
+_STATEMENTS_LOCK = threading.Lock()
 
 
 def _statements(
@@ -152,9 +154,10 @@ def _statements(
     found = _STATEMENTS.get(key)
     if found is None:
         found = _compile(period, roots, avail, scope)
-        if len(_STATEMENTS) >= _STATEMENTS_KEPT:
-            _STATEMENTS.pop(next(iter(_STATEMENTS)))
-        _STATEMENTS[key] = found
+        with _STATEMENTS_LOCK:
+            while len(_STATEMENTS) >= _STATEMENTS_KEPT:
+                _STATEMENTS.pop(next(iter(_STATEMENTS)))
+            _STATEMENTS[key] = found
     return found
 
 

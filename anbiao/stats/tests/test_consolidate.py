@@ -1,0 +1,119 @@
+"""How the consolidated computation reads the database: its compiled statements follow their
+inputs, one unit's scope read from the government units is the tree's, and on PostgreSQL the
+statements can read the statistics indexes (whose conditions are values: a condition that no
+longer matches the counting rules would leave them unused, silently)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+
+from anbiao.core.access import descendant_ids
+from anbiao.orgs.models import OrgKind
+from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
+from anbiao.stats import consolidate, selectors
+from anbiao.stats.columns import Availability, Period, roots_load
+from anbiao.stats.tests import builders as b
+
+pytestmark = pytest.mark.django_db
+PERIOD = Period(b.PERIOD_START, b.PERIOD_END)
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    tv = b.template_version("enterprise")
+    office = OrganizationFactory(kind=OrgKind.CITY)
+    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    squad = OrganizationFactory(kind=OrgKind.DEPARTMENT, parent=dept)
+    post = OrganizationFactory(kind=OrgKind.DEPARTMENT, parent=squad)  # two levels down
+    town = OrganizationFactory(kind=OrgKind.TOWN)
+    e1 = EnterpriseFactory(department=dept, town=town)
+    e2 = EnterpriseFactory(department=post, town=town)
+    for ent, when, problems in ((e1, "in", 2), (e2, "after", 3)):
+        b.lookback(
+            ent.organization, status="submitted", when=b.TIMES[when], problems=problems,
+            tv=tv[0], clause=tv[1],
+        )  # fmt: skip
+    b.inspection(squad, e2.organization, completed=True, date=b.DATES["in"], problems=1)
+    b.inspection(office, town, completed=True, date=b.DATES["in"], problems=2)
+    return {"office": office, "dept": dept, "squad": squad, "post": post, "town": town}
+
+
+def test_a_top_level_units_scope_from_the_government_units_is_its_tree(world: dict) -> None:
+    roots = roots_load()
+    for unit in (world["office"], world["dept"], world["town"]):
+        assert selectors.scope_for(unit, roots).unit_ids == frozenset(descendant_ids(unit))
+    assert selectors.scope_for(world["dept"], roots).unit_ids == {
+        world["dept"].pk, world["squad"].pk, world["post"].pk,
+    }  # fmt: skip
+    # a sub-unit's own scope is walked in the tree (roots only know the top-level units)
+    assert selectors.scope_for(world["squad"], roots).unit_ids == {
+        world["squad"].pk, world["post"].pk,
+    }  # fmt: skip
+
+
+def test_the_compiled_statements_follow_the_period_the_unit_and_the_government_units(
+    world: dict,
+) -> None:
+    later = Period(b.PERIOD_START, b.DATES["after"])
+    dept, town = world["dept"], world["town"]
+    # the same unit in two periods: the late look-back (3 problems) only in the longer one
+    assert selectors.unit_table(unit=dept, period=PERIOD).values[:3] == [1, 0, 2]
+    assert selectors.unit_table(unit=dept, period=later).values[:3] == [2, 0, 5]
+    assert selectors.unit_table(unit=dept, period=PERIOD).values[:3] == [1, 0, 2]
+    # a town after a department: its own statements
+    assert selectors.unit_table(unit=town, period=later).values[:3] == [2, 0, 5]
+    assert selectors.unit_table(unit=town, period=PERIOD).values[6:10] == [0, 0, 0, 0]
+    assert selectors.unit_table(unit=dept, period=PERIOD).values[6:10] == [1, 1, 0, 0]
+    office = selectors.unit_table(unit=world["office"], period=PERIOD).values
+    assert office[6:10] == [1, 1, 1, 2]
+    # a new department: the government units changed, so did the statements (its row appears,
+    # the enterprise moved under it counts there)
+    before = selectors.city_table(period=PERIOD)
+    new = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    from anbiao.orgs.services import enterprise_update
+
+    e1 = dept.supervised_enterprises.get(town=town, department=dept)
+    enterprise_update(by=None, enterprise=e1, department=new)
+    after = selectors.city_table(period=PERIOD)
+    assert {r.unit for r in after.departments} == {*(r.unit for r in before.departments), new}
+    rows = {r.unit.pk: r.values[:3] for r in after.departments}
+    assert rows[new.pk] == [1, 0, 2] and rows[dept.pk] == [0, 0, 0]
+    assert after.total.values == before.total.values
+
+
+def _plans(scope: Any) -> dict[str, str]:
+    """EXPLAIN of each statement of the table, planned as it runs (its planner settings), with
+    sequential and bitmap scans off: what remains is an index that can serve it."""
+    roots, avail = roots_load(), Availability.now()
+    out = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for stmt in consolidate._statements(PERIOD, roots, avail, scope):
+            if not stmt.part:
+                cursor.execute(stmt.sql, stmt.params or None)
+                continue
+            cursor.execute("EXPLAIN " + stmt.sql, stmt.params or None)
+            out[stmt.part] = "\n".join(row[0] for row in cursor.fetchall())
+    return out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL 的执行计划")
+def test_the_statements_can_read_the_statistics_indexes(world: dict) -> None:
+    """A partial index serves a query only when its condition follows from the query's: these
+    indexes' conditions repeat the counting rules (migration stats/0002, the inspections'
+    model), so a rule changed without them would make the table scan its tables."""
+    for scope in (None, *(selectors.scope_for(world[u]) for u in ("office", "dept", "town"))):
+        plans = _plans(scope)
+        assert "checklist_stats_dept_idx" in plans["looks"] or (
+            "checklist_stats_town_idx" in plans["looks"]
+        ), plans["looks"]
+        assert "report_stats_dept_idx" in plans["reports"] or (
+            "report_stats_town_idx" in plans["reports"]
+        ), plans["reports"]
+        assert "inspection_stats_" in plans["targets"], plans["targets"]
+    city = _plans(None)["targets"]
+    assert "inspection_stats_actor_idx" in city and "inspection_stats_target_idx" in city
