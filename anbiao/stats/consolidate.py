@@ -169,6 +169,8 @@ def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
 def _compile(
     period: Period, roots: Roots, avail: Availability, scope: Scope | None
 ) -> tuple[_Stmt, ...]:
+    """The table's statements in the order they run, from the sources' querysets: the owner
+    columns' (look-backs, reports, records), the inspections' and the enforcement's."""
     pg = connection.vendor == "postgresql"
     city = scope is None or scope.is_city
     out: list[_Stmt] = []
