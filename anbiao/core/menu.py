@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
+
+from django.urls import Resolver404, resolve
 
 from anbiao.core.discovery import app_modules
 
@@ -43,8 +46,21 @@ def _collect(hook: str, user: Any) -> list[Any]:
     for module in _menu_modules():
         fn = getattr(module, hook, None)
         if fn is not None:
-            items.extend(fn(user))
+            items.extend(item for item in fn(user) if opens_for(user, item.url))
     return sorted(items, key=lambda item: item.order)
+
+
+def opens_for(user: Any, url: str) -> bool:
+    """Whether the view at ``url`` lets ``user`` in by its declared rule (``@require``): a menu
+    never offers a link that would answer 404 by rule. No link (a card without one) passes."""
+    if not url:
+        return True
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    rule = getattr(match.func, "access_rule", None)
+    return rule is not None and rule.allows(user)
 
 
 def nav_items(user: Any) -> list[NavItem]:

@@ -25,3 +25,36 @@ def test_items_fold_into_groups_in_menu_order_and_single_items_stay_flat():
     assert entries[2].badge == 3
     # The 系统 group holds a single item here, so it shows as that item.
     assert isinstance(entries[3], NavItem)
+
+
+def test_no_persona_is_offered_a_menu_link_or_card_its_rule_refuses(db) -> None:  # noqa: ANN001
+    from django.urls import resolve
+
+    from anbiao.core.menu import home_cards, nav_items
+    from anbiao.core.tests.world import build_world
+
+    world = build_world()
+    checked = 0
+    for persona, user in world.users.items():
+        if user is None or not user.is_active:
+            continue
+        for item in [*nav_items(user), *home_cards(user)]:
+            if item.url:
+                rule = resolve(item.url.split("?")[0]).func.access_rule
+                assert rule.allows(user), (persona, item)
+                checked += 1
+    assert checked > 50
+
+
+def test_the_three_admins_are_not_offered_business_messages(db) -> None:  # noqa: ANN001
+    from anbiao.accounts.models import Role
+    from anbiao.core.menu import nav_items
+    from anbiao.core.tests.world import build_world
+
+    world = build_world()
+    for role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
+        urls = [i.url for i in nav_items(world.users[f"city:{role}"])]
+        assert reverse("notifications:list") not in urls, role
+    assert reverse("notifications:list") in [
+        i.url for i in nav_items(world.users["enterprise:filler"])
+    ]
