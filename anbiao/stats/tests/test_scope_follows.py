@@ -220,3 +220,21 @@ def test_an_enterprise_moved_in_the_django_admin_takes_its_counts_along(u: dict,
     assert response.status_code == 302, response.content.decode()[:2000]
     assert scopes(e.organization) == {(u["jt"].pk, u["st"].pk)}
     assert counted(u["yj"]) == [0, 0, 0, 0, 0] and counted(u["jt"]) == [1, 3, 1, 1, 1]
+
+
+def test_the_migration_stamps_the_records_written_before_it(u: dict) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("anbiao.records.migrations.0002_record_stat_scope")
+    Record.objects.update(scope_department=None, scope_town=None)
+    gov = b.record(u["yj"], kind="mechanism", submitted=True, evidence=True, date=b.DATES["in"])
+    migration.fill_scope(apps, None)
+    assert set(
+        Record.objects.filter(organization=u["ent"].organization).values_list(
+            "scope_department", "scope_town"
+        )
+    ) == {(u["yj"].pk, u["xm"].pk)}
+    gov.refresh_from_db()
+    assert (gov.scope_department_id, gov.scope_town_id) == (None, None)
