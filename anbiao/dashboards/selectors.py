@@ -290,7 +290,9 @@ def case_report_chart(*, user: User, today: date) -> tuple[Chart, list[str]]:
         ).values_list("department_id", flat=True)
     )
     missing = [name for pk, name in depts if pk not in reported]
-    url = reverse("enforcement:report_overview")
+    # the city office's overview of every department; a department's own list of its reports
+    own = org is not None and org.kind == OrgKind.DEPARTMENT
+    url = reverse("enforcement:report_list" if own else "enforcement:report_overview")
     chart = Chart(
         "case_reports", f"典型案例月报（{month:%Y年%m月}，每月25日前）", "pie", "情况", ["部门数"]
     )

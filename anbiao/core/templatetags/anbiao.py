@@ -27,3 +27,17 @@ def query_replace(context: template.Context, **kwargs: object) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def opens(user: object, url_name: str) -> bool:
+    """``{% if user|opens:"orgs:enterprise_list" %}``: whether that page's rule lets the user in
+    (as the menu checks its items), so that a page never shows a link that answers 404."""
+    from django.urls import NoReverseMatch, reverse
+
+    from anbiao.core.menu import opens_for
+
+    try:
+        return opens_for(user, reverse(url_name))
+    except NoReverseMatch:
+        return False
