@@ -198,10 +198,16 @@ def _compile(
 
         recs = Record.objects.counted().in_period(period.start, period.end)
         out.append(_Stmt("records", *_by_scope(recs, scope, {"_c": Count("*")}, _k=F("kind"))))
-    if avail.ok[7]:
-        out += _inspection_statements(period, roots, scope)
+    inspections = _inspection_statements(period, roots, scope) if avail.ok[7] else []
+    out += inspections[:1]  # the distinct targets
     if avail.ok[14]:
         out += _enforcement_statements(period, roots, scope)
+    if inspections:  # the problems, last
+        if pg and city:
+            # the city's counted inspections in the order of their id (an index) merged with the
+            # problem links in the order of theirs: cheaper than hashing either
+            out.append(_settings({"enable_hashjoin": "off"}))
+        out += inspections[1:]
     if pg:  # values as literals: see the module's docstring
         out = [
             _Stmt(s.part, connection.ops.compose_sql(s.sql, s.params), ()) if s.params else s
