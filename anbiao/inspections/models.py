@@ -130,8 +130,7 @@ class Inspection(models.Model):
             # columns 8 and 10: the counted inspections in the order of their id, merged with the
             # problem links in the order of theirs (PostgreSQL: read from the index alone)
             models.Index(
-                fields=["id"],
-                include=["inspector", "date"],
+                fields=["id", "inspector", "date"],
                 condition=models.Q(status=InspectionStatus.COMPLETED),
                 name="inspection_stats_id_idx",
             ),

@@ -550,6 +550,9 @@ RULES: tuple[str, ...] = (
 )
 
 
+_SOURCE_CHECKED: dict[tuple[Any, ...], bool] = {}
+
+
 @dataclass
 class Availability:
     """Which columns can be computed now (one introspection query, cached per process)."""
@@ -558,7 +561,14 @@ class Availability:
 
     @classmethod
     def now(cls) -> Availability:
-        by_source = {name: fn() for name, fn in SOURCE_AVAILABLE.items()}
+        db = (connection.alias, connection.settings_dict["NAME"])
+        by_source = {}
+        for name, fn in SOURCE_AVAILABLE.items():
+            # like the table list, each check's answer is kept per process and database
+            key = (fn, *db)
+            if key not in _SOURCE_CHECKED:
+                _SOURCE_CHECKED[key] = fn()
+            by_source[name] = _SOURCE_CHECKED[key]
         return cls(ok={c.no: by_source[c.source] for c in COLUMNS})
 
     def note(self, no: int) -> str:

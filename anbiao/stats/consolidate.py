@@ -27,9 +27,9 @@ the unit's index range: its number is the total.
 The number of queries depends on neither the number of units nor of enterprises. The indexes
 that the queries read (PostgreSQL plans, each over the period's rows):
 
-* look-backs and reports: ``*_stats_dept_idx`` (department, town, date, …) — the city table
+* look-backs and reports: ``*_stats_dept_idx`` (department, town, date[, count]) — the city table
   reads it in (department, town) order and aggregates without hashing, a department's table
-  reads its range; ``*_stats_town_idx`` for a town's table (migration ``stats/0002``);
+  reads its range; ``*_stats_town_idx`` for a town's table (migrations ``stats/0002``–``0004``);
 * inspections: ``inspection_stats_actor_idx`` (inspector, target, date) — distinct targets per
   inspector in index order; ``inspection_stats_target_idx`` (target, date) — distinct targets
   over the city in index order.
@@ -53,9 +53,9 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
-    Max,
-    Min,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -75,14 +75,7 @@ Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n
 _NONE = Value(None, output_field=UUIDField())
 UNSTAMPED = Q(scope_department__isnull=True, scope_town__isnull=True)
 
-LOOKBACK_AGGREGATES = {
-    "_c": Count("*"),
-    "_n": Sum("problem_count"),
-    "_p": Count("problem_count"),
-    "_lo": Min("campaign"),
-    "_hi": Max("campaign"),
-    "_k": Count("campaign"),
-}
+LOOKBACK_AGGREGATES = {"_c": Count("*"), "_n": Sum("problem_count")}
 
 
 class _Acc:
@@ -186,6 +179,7 @@ def _compile(
             settings["enable_hashagg"] = "off"
         out.append(_settings(settings))
     if avail.ok[1]:
+        out.append(_lookback_checks(period))
         out.append(_Stmt("looks", *_by_scope(c._lookbacks(period), scope, LOOKBACK_AGGREGATES)))
     if avail.ok[5]:
         fn = c._report_source()
@@ -253,6 +247,29 @@ def _by_scope(
         .values_list(*names)
     )
     return _sql(stamped.union(unstamped, all=True).order_by())
+
+
+def _lookback_checks(period: Period) -> _Stmt:
+    """What the look-backs' grouped sums rely on, over the whole city (a unit's look-backs are
+    among them): rows ``("c", campaign)`` for each campaign with counted look-backs in the
+    period, ``("n", NULL)`` if some have no campaign, ``("u", NULL)`` if some have no frozen
+    problem count. Each one seek in a small partial index (migration ``stats/0003``)."""
+    looks = c._lookbacks(period).order_by()
+    campaign = looks.model._meta.get_field("campaign").related_model
+    present = campaign.objects.filter(Exists(looks.filter(campaign=OuterRef("pk")))).order_by()
+    arms = [
+        _sql(present.values(_k=F("pk"))),
+        _sql(looks.filter(campaign__isnull=True).values("pk")),
+        _sql(looks.filter(problem_count__isnull=True).values("pk")),
+    ]
+    (campaigns, _), (no_campaign, _), (unfrozen, _) = arms
+    # only ORM-compiled SQL and constants are pasted; every value is a parameter
+    sql = (
+        f"SELECT 'c', x.\"_k\" FROM ({campaigns}) x "  # noqa: S608
+        f"UNION ALL SELECT 'n', NULL WHERE EXISTS ({no_campaign}) "
+        f"UNION ALL SELECT 'u', NULL WHERE EXISTS ({unfrozen})"
+    )
+    return _Stmt("looks_checks", sql, tuple(p for a in arms for p in a[1]))
 
 
 def _inspection_statements(period: Period, roots: Roots, scope: Scope | None) -> list[_Stmt]:
@@ -396,7 +413,7 @@ def consolidated(
 
 
 # the columns of each part's rows that are organization ids
-_ID_COLUMNS = {"looks": 3, "reports": 3, "records": 3, "targets": 1, "problems": 1}
+_ID_COLUMNS = {"looks": 3, "reports": 3, "records": 3, "looks_checks": 0}
 
 
 def _ids(part: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -442,41 +459,33 @@ def _owner_columns(
             unstamped.append((col, org, n))
 
     if avail.ok[1]:
+        # (department, town, organization, look-backs counted, their frozen problem lines)
         looks = rows["looks"]
+        checks = rows["looks_checks"]
         # one look-back per organization and campaign (a unique constraint): when every counted
         # look-back is of the same campaign, the rows are the organizations; otherwise make them
         # distinct per organization first
-        campaigns = {r[6] for r in looks} | {r[7] for r in looks}
-        if len(campaigns) > 1 or any(r[3] != r[8] for r in looks):
+        if sum(1 for kind, _ in checks if kind in ("c", "n")) > 1 or ("n", None) in checks:
             per_org = (
                 c._lookbacks(period)
                 .filter(_own_rows(scope))
                 .order_by()
                 .values("organization", "scope_department", "scope_town")
-                .annotate(_n=Sum("problem_count"), _p=Count("problem_count"), _c=Count("*"))
-                .values_list("scope_department", "scope_town", "organization", "_n", "_p", "_c")
+                .annotate(_n=Sum("problem_count"))
+                .values_list("scope_department", "scope_town", "organization", "_n")
             )
             # each organization counts once; all its look-backs' lines count
-            counted = [
-                (d, t, org if d is None and t is None else None, 1, lines, n - p)
-                for d, t, org, lines, p, n in per_org
-            ]
-        else:
-            counted = [(d, t, g, n, lines, n - p) for d, t, g, n, lines, p, *_ in looks]
-        # (department, town, organization, counted, problem lines, look-backs without frozen count)
+            looks = [(d, t, g if d is None and t is None else None, 1, n) for d, t, g, n in per_org]
         e1, e3 = acc[1].enterprise, acc[3].enterprise
-        unfrozen = 0
-        for dept, town, org, n, lines, u in counted:
+        for dept, town, org, n, lines in looks:
             if org is None:  # a stamped pair; (NULL, NULL): the city's unstamped rows, listed apart
                 if dept is not None or town is not None:
                     e1(dept, town, n)
                     e3(dept, town, lines or 0)
-                    unfrozen += u
             else:
                 add(1, dept, town, org, n)
                 add(3, dept, town, org, lines or 0)
-                unfrozen += u
-        if unfrozen:  # look-backs marked submitted without the submit service: count their lines
+        if ("u", None) in checks:  # look-backs marked submitted without the submit service
             _unfrozen_lines(c._lookbacks(period).filter(_own_rows(scope)), add)
     if avail.ok[5]:
         e5 = acc[5].enterprise
@@ -487,8 +496,12 @@ def _owner_columns(
             else:
                 add(5, dept, town, org, n)
     if avail.ok[11]:
+        e11, e13 = acc[11].enterprise, acc[13].enterprise
         for dept, town, org, kind, n in rows["records"]:
-            if dept is not None or town is not None or org is not None:
+            if org is None:
+                if dept is not None or town is not None:
+                    (e11 if kind == "experience" else e13)(dept, town, n)
+            else:
                 add(11 if kind == "experience" else 13, dept, town, org, n)
     if unstamped:  # rows of enterprises written without the stamp: placed by the registry
         from anbiao.orgs.models import Enterprise

@@ -19,8 +19,7 @@ class Migration(migrations.Migration):
             model_name="inspection",
             index=models.Index(
                 condition=models.Q(("status", "completed")),
-                fields=["id"],
-                include=("inspector", "date"),
+                fields=["id", "inspector", "date"],
                 name="inspection_stats_id_idx",
             ),
         ),
