@@ -174,8 +174,9 @@ def _compile(
         settings = {"work_mem": "64MB", "jit": "off", "max_parallel_workers_per_gather": "0"}
         if city:
             # the whole city's look-backs and reports are read from their (department, town,
-            # …) index in that order and aggregated pair by pair: PostgreSQL would rather hash
-            # the pairs (16-byte keys), which costs it twice as much
+            # …) index in that order and aggregated pair by pair, the distinct targets of the
+            # inspections in the order of their indexes: PostgreSQL would rather hash the
+            # pairs or the targets (16-byte keys), which costs it up to twice as much
             settings["enable_hashagg"] = "off"
         out.append(_settings(settings))
     if avail.ok[1]:
@@ -185,6 +186,8 @@ def _compile(
         fn = c._report_source()
         reports = fn(start=period.start, end=period.end)  # type: ignore[misc]
         out.append(_Stmt("reports", *_by_scope(reports, scope, {"_c": Count("*")})))
+    inspections = _inspection_statements(period, roots, scope) if avail.ok[7] else []
+    out += inspections[:1]  # the distinct targets
     if pg and city:
         out.append(_settings({"enable_hashagg": "on"}))
     if avail.ok[11]:
@@ -192,8 +195,6 @@ def _compile(
 
         recs = Record.objects.counted().in_period(period.start, period.end)
         out.append(_Stmt("records", *_by_scope(recs, scope, {"_c": Count("*")}, _k=F("kind"))))
-    inspections = _inspection_statements(period, roots, scope) if avail.ok[7] else []
-    out += inspections[:1]  # the distinct targets
     if avail.ok[14]:
         out += _enforcement_statements(period, roots, scope)
     if inspections:  # the problems, last
