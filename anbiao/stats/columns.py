@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeIs, cast
 
 from django.apps import apps
 from django.db import connection
@@ -36,6 +36,9 @@ from django.db.models import Case, F, Model, Q, QuerySet, UUIDField, Value, When
 from django.utils import timezone
 
 from anbiao.orgs.models import Organization, OrgKind
+
+if TYPE_CHECKING:
+    from anbiao.records.models import RecordQuerySet
 
 GOV_KIND_VALUES = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN)
 
@@ -147,7 +150,7 @@ def roots_load() -> Roots:
     govs = list(
         Organization.objects.filter(kind__in=GOV_KIND_VALUES).order_by("sort_order", "name")
     )
-    parent = {o.pk: o.parent_id for o in govs}
+    parent: dict[Any, Any] = {o.pk: o.parent_id for o in govs}
     root_of: dict[Any, Any] = {}
     for o in govs:
         cur, seen = o.pk, set()
@@ -185,7 +188,7 @@ def _model(label: str) -> type[Model] | None:
     return model if table_exists(model) else None
 
 
-def _has_fields(model: type[Model] | None, *names: str) -> bool:
+def _has_fields(model: type[Model] | None, *names: str) -> TypeIs[type[Model]]:
     if model is None:
         return False
     for n in names:
@@ -220,17 +223,23 @@ def inspection_models() -> tuple[type[Model], type[Model]] | None:
     if not _has_fields(prob, PROBLEM_INSPECTION):
         return None
     if not (
-        _points_to(insp, INSPECTION_TARGET, Organization)  # type: ignore[arg-type]
-        and _points_to(insp, INSPECTION_ACTOR, Organization)  # type: ignore[arg-type]
-        and _points_to(prob, PROBLEM_INSPECTION, insp)  # type: ignore[arg-type]
+        _points_to(insp, INSPECTION_TARGET, Organization)
+        and _points_to(insp, INSPECTION_ACTOR, Organization)
+        and _points_to(prob, PROBLEM_INSPECTION, insp)
     ):
         return None
-    return insp, prob  # type: ignore[return-value]
+    return insp, prob
+
+
+def inspection_pair() -> tuple[Any, Any]:
+    """:func:`inspection_models` where the caller runs only when they exist (the inspection
+    columns are available); typed ``Any`` as the models are looked up by label."""
+    return cast("tuple[Any, Any]", inspection_models())
 
 
 def _inspections(period: Period) -> QuerySet[Any]:
     """Inspections dated in the period; only those the app counts (completed) if it says so."""
-    insp, _ = inspection_models()  # type: ignore[misc]
+    insp, _ = inspection_pair()
     counted = getattr(insp.objects, "counted", None)
     qs = counted() if callable(counted) else insp.objects.all()
     return qs.filter(
@@ -241,7 +250,7 @@ def _inspections(period: Period) -> QuerySet[Any]:
 def _report_source() -> Callable[..., QuerySet[Any]] | None:
     """``anbiao.reports.selectors.finalized_reports(start=, end=)`` (model with ``organization``)."""
     try:
-        from anbiao.reports import selectors as report_selectors  # type: ignore[attr-defined]
+        from anbiao.reports import selectors as report_selectors
     except ImportError:
         return None
     fn = getattr(report_selectors, "finalized_reports", None)
@@ -368,7 +377,7 @@ def _insp(period: Period, *, enterprise: bool) -> QuerySet[Any]:
 
 def _insp_problems_all(period: Period) -> QuerySet[Any]:
     """Counted (not withdrawn) problems of the counted inspections in the period."""
-    _, prob = inspection_models()  # type: ignore[misc]
+    _, prob = inspection_pair()
     qs = prob.objects.all()
     if callable(getattr(qs, "active", None)):  # withdrawn (已撤销) problems never count
         qs = qs.active()
@@ -382,12 +391,12 @@ PROBLEM_NOT_COUNTED = {"status": "withdrawn"}
 def problems_not_counted() -> QuerySet[Any]:
     """Problems that never count (withdrawn): few, so the counted problems of an inspection are
     its links less these (an anti-join) instead of a join to every problem of the city."""
-    _, prob = inspection_models()  # type: ignore[misc]
+    _, prob = inspection_pair()
     return prob.objects.filter(**PROBLEM_NOT_COUNTED)
 
 
 def _insp_problems(period: Period, *, enterprise: bool) -> QuerySet[Any]:
-    _, prob = inspection_models()  # type: ignore[misc]
+    _, prob = inspection_pair()
     qs = prob.objects.all()
     if callable(getattr(qs, "active", None)):  # withdrawn (已撤销) problems never count
         qs = qs.active()
@@ -422,7 +431,7 @@ def c10_records(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
-def _records_counted(period: Period, kind: str) -> QuerySet[Any]:
+def _records_counted(period: Period, kind: str) -> RecordQuerySet:
     from anbiao.records.models import Record
 
     return Record.objects.filter(kind=kind).counted().in_period(period.start, period.end)

@@ -205,7 +205,10 @@ def _compile(
         out += inspections[1:]
     if pg:  # values as literals: see the module's docstring
         out = [
-            _Stmt(s.part, connection.ops.compose_sql(s.sql, s.params), ()) if s.params else s
+            # compose_sql is PostgreSQL's DatabaseOperations' own (not in the base class's stub)
+            _Stmt(s.part, connection.ops.compose_sql(s.sql, s.params), ())  # type: ignore[attr-defined]
+            if s.params
+            else s
             for s in out
         ]
     return tuple(out)
@@ -293,7 +296,8 @@ def _inspection_statements(period: Period, roots: Roots, scope: Scope | None) ->
             arms.append((roots.expr(actor), insp.filter(**{f"{actor}__in": family}), 0))
         arms.append((roots.expr(actor), gov, 1))
     null_id = f"CAST(NULL AS {UUIDField().db_type(connection)})"  # typed for the UNION
-    sql, params = [], []
+    sql: list[str] = []
+    params: list[Any] = []
     for unit, qs, of_gov in arms:
         try:
             sub, sub_params = _sql(
@@ -321,13 +325,14 @@ def _inspection_problems(insp: QuerySet[Any], gov: QuerySet[Any]) -> _Stmt:
     unit — by inspector: rows ``(inspector, of government targets only, withdrawn, n)``. All the
     links (problem ↔ inspection) joined ONCE to the inspections, and apart the links of the few
     problems that do not count (withdrawn): the counted ones are the difference."""
-    _, prob = c.inspection_models()  # type: ignore[misc]
+    _, prob = c.inspection_pair()
     link = prob._meta.get_field(c.PROBLEM_INSPECTION).through
     to_insp = _q(next(f for f in link._meta.fields if f.related_model is insp.model).column)
     to_prob = _q(next(f for f in link._meta.fields if f.related_model is prob).column)
     w_sql, w_params = _sql(c.problems_not_counted().order_by().values(_w=F("pk")))
     links = _q(link._meta.db_table)
-    sql, params = [], []
+    sql: list[str] = []
+    params: list[Any] = []
     for of_gov, qs in ((0, insp), (1, gov)):
         try:
             i_sql, i_params = _sql(qs.values(_i=F("pk"), _a=F(c.INSPECTION_ACTOR)))
@@ -362,11 +367,12 @@ def _enforcement_statements(period: Period, roots: Roots, scope: Scope | None) -
         exposurebatch__in=batches.values("pk")
     ).order_by()
     enterprise = F("enforcementcase__enterprise")
-    arms = [(None, exposed.values(_e=enterprise))]
+    arms: list[tuple[str | None, QuerySet[Any]]] = [(None, exposed.values(_e=enterprise))]
     if scope is None:
         unit = roots.expr("exposurebatch__department")
         arms.append(("_u", exposed.values(_u=unit, _e=enterprise)))
-    sql, params = [], []
+    sql: list[str] = []
+    params: list[Any] = []
     for unit, qs in arms:
         sub, sub_params = _sql(qs)
         # COUNT(DISTINCT …) skips a case without an enterprise
@@ -419,7 +425,7 @@ _ID_COLUMNS = {"looks": 3, "reports": 3, "records": 3, "looks_checks": 0}
 
 def _ids(part: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A row read from SQLite, with its organization ids (hex text) as UUIDs."""
-    as_pk = Organization._meta.pk.to_python  # type: ignore[union-attr]
+    as_pk = Organization._meta.pk.to_python
     n = _ID_COLUMNS.get(part, 1)
     return tuple(as_pk(v) for v in row[:n]) + row[n:]
 

@@ -32,7 +32,7 @@ def seed(stdout: Any = None) -> None:
             ).exists()
         ):
             continue
-        adjustments = {}
+        adjustments: dict[int, tuple[int | None, str]] = {}
         if adjust:
             computed = unit_table(unit=unit, period=period).values[ADJUST_COLUMN - 1] or 0
             adjustments = {ADJUST_COLUMN: (computed + 1, ADJUST_REASON)}

@@ -88,7 +88,9 @@ def unit_sheet(
 
 
 def city_sheet(table: CityTable, *, city_name: str, today: dt.date | None = None) -> Sheet:
-    rows = [(r.label, [_cell(v) for v in r.values]) for r in table.all_rows]
+    rows: list[tuple[str | None, list[Any]]] = [
+        (r.label, [_cell(v) for v in r.values]) for r in table.all_rows
+    ]
     return Sheet(
         unit_name=city_name,
         date=today,
@@ -231,7 +233,7 @@ def render_docx(sheet: Sheet) -> bytes:
         run.font.size = Pt(size)
         run.bold = bold
         run.font.name = FONT
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
         if center:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 

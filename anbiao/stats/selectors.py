@@ -64,7 +64,7 @@ def unit_for_user(user: User, unit_id: Any = None) -> Organization:
     if org is None or org.kind not in REPORTING_KINDS:
         raise Http404("页面不存在")
     own = org
-    while own.parent_id is not None and own.parent.kind != OrgKind.ENTERPRISE:
+    while own.parent is not None and own.parent.kind != OrgKind.ENTERPRISE:
         own = own.parent
     if not unit_id or str(unit_id) == str(own.pk):
         return own

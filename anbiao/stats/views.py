@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
+from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 from anbiao.orgs.models import OrgKind
@@ -29,7 +30,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 FORMATS = {"xlsx": XLSX_MIME, "docx": DOCX_MIME, "pdf": "application/pdf"}
 
 
-def _unit_and_period(request: HttpRequest) -> tuple[Any, Period, Any]:
+def _unit_and_period(request: AuthedRequest) -> tuple[Any, Period, Any]:
     unit = selectors.unit_for_user(request.user, request.GET.get("unit"))
     period, form = period_from(request.GET, selectors.default_period())
     return unit, period, form
@@ -51,7 +52,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
-def table(request: HttpRequest) -> HttpResponse:
+def table(request: AuthedRequest) -> HttpResponse:
     """One unit's live table; the city office may pick any reporting unit."""
     unit, period, form = _unit_and_period(request)
     live = selectors.unit_table(unit=unit, period=period)
@@ -165,7 +166,7 @@ def _list_view(kind: str, qs: Any) -> tuple[list[str], Any, Any]:
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
-def drill(request: HttpRequest, no: int) -> HttpResponse:
+def drill(request: AuthedRequest, no: int) -> HttpResponse:
     """The records behind one number; the list's length equals the number."""
     unit, period, _ = _unit_and_period(request)
     col = COLUMN_BY_NO.get(no)
@@ -191,7 +192,7 @@ def drill(request: HttpRequest, no: int) -> HttpResponse:
 
 
 @require(kinds=CITY, roles=BUSINESS_ROLES)
-def city(request: HttpRequest) -> HttpResponse:
+def city(request: AuthedRequest) -> HttpResponse:
     """The consolidated city table (one row per unit, subtotals, plain sum, city total)."""
     period, form = period_from(request.GET, selectors.default_period())
     t = selectors.city_table(period=period)
@@ -224,7 +225,7 @@ def _export(sheet: exports.Sheet, fmt: str, filename: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: AuthedRequest, fmt: str) -> HttpResponse:
     """The unit's table in the official layout: its submission if submitted, else live."""
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
@@ -244,7 +245,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require(kinds=CITY, roles=BUSINESS_ROLES)
-def city_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def city_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
     period, _ = period_from(request.GET, selectors.default_period())
@@ -266,7 +267,7 @@ def city_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=WRITER_ROLES)
-def submit(request: HttpRequest) -> HttpResponse:
+def submit(request: AuthedRequest) -> HttpResponse:
     """填报: freeze the own unit's numbers for the period (adjust only with a reason)."""
     unit = selectors.unit_for_user(request.user)
     period, _ = period_from(request.GET, selectors.default_period())
@@ -307,7 +308,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=CITY, roles=BUSINESS_ROLES)
-def submissions(request: HttpRequest) -> HttpResponse:
+def submissions(request: AuthedRequest) -> HttpResponse:
     """Which units submitted for the period; frozen against live values, differences marked."""
     period, form = period_from(request.GET, selectors.default_period())
     rows = selectors.submission_overview(period=period)
@@ -326,7 +327,7 @@ def submissions(request: HttpRequest) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
-def submission_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def submission_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
     sub = selectors.submission_get(user=request.user, pk=pk)
     period = Period(sub.period_start, sub.period_end)
     live = selectors.unit_table(unit=sub.unit, period=period)
@@ -350,7 +351,7 @@ def submission_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require(kinds=CITY, roles=WRITER_ROLES)
 @require_POST
-def submission_return(request: HttpRequest, pk: Any) -> HttpResponse:
+def submission_return(request: AuthedRequest, pk: Any) -> HttpResponse:
     sub = selectors.submission_get(user=request.user, pk=pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -368,7 +369,7 @@ def submission_return(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
-def submission_stamp(request: HttpRequest, pk: Any) -> HttpResponse:
+def submission_stamp(request: AuthedRequest, pk: Any) -> HttpResponseBase:
     sub = selectors.submission_get(user=request.user, pk=pk)
     if sub.stamp is None:
         raise Http404("没有盖章扫描件")

@@ -43,11 +43,13 @@ def test_a_department_submits_with_an_adjustment_and_the_city_returns_it(
     browser: Any, live_server: Any
 ) -> None:
     tv = b.template_version("enterprise")
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办本级")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局（测试）")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办本级")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局（测试）")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
     for i in range(3):
-        e = EnterpriseFactory(department=dept, town=town, organization__name=f"测试企业{i}有限公司")
+        e = EnterpriseFactory.create(
+            department=dept, town=town, organization__name=f"测试企业{i}有限公司"
+        )
         b.lookback(
             e.organization,
             status="submitted",

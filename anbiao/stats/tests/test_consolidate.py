@@ -24,13 +24,13 @@ PERIOD = Period(b.PERIOD_START, b.PERIOD_END)
 @pytest.fixture
 def world() -> dict[str, Any]:
     tv = b.template_version("enterprise")
-    office = OrganizationFactory(kind=OrgKind.CITY)
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT)
-    squad = OrganizationFactory(kind=OrgKind.DEPARTMENT, parent=dept)
-    post = OrganizationFactory(kind=OrgKind.DEPARTMENT, parent=squad)  # two levels down
-    town = OrganizationFactory(kind=OrgKind.TOWN)
-    e1 = EnterpriseFactory(department=dept, town=town)
-    e2 = EnterpriseFactory(department=post, town=town)
+    office = OrganizationFactory.create(kind=OrgKind.CITY)
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
+    squad = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, parent=dept)
+    post = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, parent=squad)  # two levels down
+    town = OrganizationFactory.create(kind=OrgKind.TOWN)
+    e1 = EnterpriseFactory.create(department=dept, town=town)
+    e2 = EnterpriseFactory.create(department=post, town=town)
     for ent, when, problems in ((e1, "in", 2), (e2, "after", 3)):
         b.lookback(
             ent.organization, status="submitted", when=b.TIMES[when], problems=problems,
@@ -72,15 +72,15 @@ def test_the_compiled_statements_follow_the_period_the_unit_and_the_government_u
     # a new department: the government units changed, so did the statements (its row appears,
     # the enterprise moved under it counts there)
     before = selectors.city_table(period=PERIOD)
-    new = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    new = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
     from anbiao.orgs.services import enterprise_update
 
     e1 = dept.supervised_enterprises.get(town=town, department=dept)
     enterprise_update(by=None, enterprise=e1, department=new)
     after = selectors.city_table(period=PERIOD)
     assert {r.unit for r in after.departments} == {*(r.unit for r in before.departments), new}
-    rows = {r.unit.pk: r.values[:3] for r in after.departments}
-    assert rows[new.pk] == [1, 0, 2] and rows[dept.pk] == [0, 0, 0]
+    rows = {r.unit: r.values[:3] for r in after.departments}
+    assert rows[new] == [1, 0, 2] and rows[dept] == [0, 0, 0]
     assert after.total.values == before.total.values
 
 

@@ -43,10 +43,10 @@ def _problems(checklist: object, by: object, lines: list[str]) -> None:
 
 
 def test_submit_freezes_the_problem_count_return_clears_it_and_resubmit_recounts() -> None:
-    OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-    ent = EnterpriseFactory(department=dept, town=town).organization
+    OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    ent = EnterpriseFactory.create(department=dept, town=town).organization
     filler = make_user(ent, "filler")
     reviewer = make_user(dept, "org_admin")
 
@@ -76,10 +76,10 @@ def test_submit_freezes_the_problem_count_return_clears_it_and_resubmit_recounts
 
 
 def test_a_lookback_submitted_without_a_frozen_count_still_counts_its_lines() -> None:
-    OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局")
-    town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-    ent = EnterpriseFactory(department=dept, town=town).organization
+    OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    ent = EnterpriseFactory.create(department=dept, town=town).organization
     filler = make_user(ent, "filler")
     checklist = h.start(ent, filler)
     h.fill_all(checklist)

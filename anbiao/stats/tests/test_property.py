@@ -80,17 +80,17 @@ city_st = st.fixed_dictionaries(
 
 
 def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
-    city = OrganizationFactory(kind=OrgKind.CITY, name="市安委办")
-    depts = [OrganizationFactory(kind=OrgKind.DEPARTMENT) for _ in range(spec["n_depts"])]
-    towns = [OrganizationFactory(kind=OrgKind.TOWN) for _ in range(spec["n_towns"])]
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    depts = [OrganizationFactory.create(kind=OrgKind.DEPARTMENT) for _ in range(spec["n_depts"])]
+    towns = [OrganizationFactory.create(kind=OrgKind.TOWN) for _ in range(spec["n_towns"])]
     parent: dict[Any, Any] = {}
     dept_units, town_units = list(depts), list(towns)
     if spec["dept_sub"]:
-        sub = OrganizationFactory(kind=OrgKind.DEPARTMENT, parent=depts[0])
+        sub = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, parent=depts[0])
         parent[sub.pk] = depts[0].pk
         dept_units.append(sub)
     if spec["town_sub"]:
-        sub = OrganizationFactory(kind=OrgKind.TOWN, parent=towns[-1])
+        sub = OrganizationFactory.create(kind=OrgKind.TOWN, parent=towns[-1])
         parent[sub.pk] = towns[-1].pk
         town_units.append(sub)
     govs = [city, *dept_units, *town_units]
@@ -108,7 +108,7 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
 
     ents = []
     for di, ti, lb in spec["ents"]:
-        e = EnterpriseFactory(
+        e = EnterpriseFactory.create(
             department=dept_units[di % len(dept_units)], town=town_units[ti % len(town_units)]
         )
         ents.append(e)
@@ -227,7 +227,7 @@ def expected(w: dict[str, Any], unit: Any) -> list[int | None]:
                 n13 += 1
         out[10], out[11], out[12] = n11, n12, n13
     if avail.ok[14]:
-        n14, exposed = 0, set()
+        n14, exposed = 0, set[Any]()
         for pub, counted, ents in w["batches"]:
             if counted and (is_city or root(pub.pk) == unit.pk):
                 n14 += 1
@@ -263,7 +263,7 @@ def test_every_column_for_every_unit_matches_a_plain_count(tvs: Any, spec: dict)
         w = build(spec, tv_e, tv_g)
         avail = Availability.now()
         city_t = selectors.city_table(period=period)
-        rows = {r.unit.pk: r.values for r in [*city_t.departments, *city_t.towns]}
+        rows = {r.unit: r.values for r in [*city_t.departments, *city_t.towns]}
         for unit in [w["city"], *w["depts"], *w["towns"]]:
             want = expected(w, unit)
             got = selectors.unit_table(unit=unit, period=period).values
@@ -277,12 +277,13 @@ def test_every_column_for_every_unit_matches_a_plain_count(tvs: Any, spec: dict)
                 scope = selectors.scope_for(unit)
                 assert len(list(col.records(scope, period))) == want[i]
             if unit.kind != OrgKind.CITY:
-                assert [v for v in rows[unit.pk]] == got, unit.name
+                assert [v for v in rows[unit]] == got, unit.name
         assert city_t.total.values == [
             None if not avail.ok[c.no] else v
             for c, v in zip(COLUMNS, expected(w, w["city"]), strict=True)
         ]
         # the city total counts each enterprise once: never more than the enterprises there are
+        assert city_t.total.values[0] is not None
         assert city_t.total.values[0] <= len(w["ents"])
         assert city_t.total.values[0] == sum(
             1 for e in w["ents"] if w["looks"].get(e.organization_id, (False, 0))[0]

@@ -37,7 +37,7 @@ def counted(unit: Any) -> list[int | None]:
 
 def city_row(unit: Any) -> list[int | None]:
     table = selectors.city_table(period=PERIOD)
-    row = next(r for r in [*table.departments, *table.towns] if r.unit.pk == unit.pk)
+    row = next(r for r in [*table.departments, *table.towns] if r.unit == unit)
     return [row.values[0], row.values[2], row.values[4], row.values[10], row.values[12]]
 
 
@@ -55,7 +55,7 @@ def scopes(org: Any) -> set[tuple[Any, Any]]:
 @pytest.fixture
 def u() -> dict[str, Any]:
     units = nanan_units()
-    ent = EnterpriseFactory(credit_code=CODE, department=units["yj"], town=units["xm"])
+    ent = EnterpriseFactory.create(credit_code=CODE, department=units["yj"], town=units["xm"])
     tv = b.template_version("enterprise")
     b.lookback(
         ent.organization, status="submitted", when=b.TIMES["in"], problems=3, tv=tv[0], clause=tv[1]
@@ -126,7 +126,7 @@ def test_rows_written_without_the_stamp_still_count_under_the_registrys_units(u:
         model.objects.filter(organization=u["ent"].organization).update(
             scope_department=None, scope_town=None
         )
-    other = OrganizationFactory(kind=OrgKind.DEPARTMENT)
+    other = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
     assert counted(u["yj"]) == counted(u["xm"]) == [1, 3, 1, 1, 1]
     assert city_row(u["yj"]) == city_row(u["xm"]) == [1, 3, 1, 1, 1]
     assert counted(other) == counted(u["jt"]) == counted(u["st"]) == [0, 0, 0, 0, 0]
@@ -165,7 +165,7 @@ def test_look_backs_of_one_campaign_count_each_enterprise_once_and_two_campaigns
     tv = b.template_version("enterprise")
     camp = b.campaign(tv[0], b.template_version("government")[0])
     Checklist.objects.update(campaign=camp)
-    other = EnterpriseFactory(department=u["yj"], town=u["st"])
+    other = EnterpriseFactory.create(department=u["yj"], town=u["st"])
     b.lookback(
         other.organization, status="accepted", when=b.TIMES["last"], problems=2, tv=tv[0],
         clause=tv[1],

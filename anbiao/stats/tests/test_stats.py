@@ -32,15 +32,17 @@ def city(db: Any) -> dict[str, Any]:
     """A city office, two departments, two towns, four enterprises with look-backs and records."""
     tv_e = b.template_version("enterprise")
     tv_g = b.template_version("government")
-    office = OrganizationFactory(kind=OrgKind.CITY, name="南安市安委办")
-    d1 = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="应急管理局", contact_phone="0595-1")
-    d2 = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="住建局")
-    t1 = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道")
-    t2 = OrganizationFactory(kind=OrgKind.TOWN, name="水头镇")
-    e1 = EnterpriseFactory(department=d1, town=t1, organization__name="甲石材有限公司")
-    e2 = EnterpriseFactory(department=d1, town=t2, organization__name="乙陶瓷有限公司")
-    e3 = EnterpriseFactory(department=d2, town=t1, organization__name="丙建设有限公司")
-    e4 = EnterpriseFactory(department=d2, town=t2, organization__name="丁物流有限公司")
+    office = OrganizationFactory.create(kind=OrgKind.CITY, name="南安市安委办")
+    d1 = OrganizationFactory.create(
+        kind=OrgKind.DEPARTMENT, name="应急管理局", contact_phone="0595-1"
+    )
+    d2 = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="住建局")
+    t1 = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    t2 = OrganizationFactory.create(kind=OrgKind.TOWN, name="水头镇")
+    e1 = EnterpriseFactory.create(department=d1, town=t1, organization__name="甲石材有限公司")
+    e2 = EnterpriseFactory.create(department=d1, town=t2, organization__name="乙陶瓷有限公司")
+    e3 = EnterpriseFactory.create(department=d2, town=t1, organization__name="丙建设有限公司")
+    e4 = EnterpriseFactory.create(department=d2, town=t2, organization__name="丁物流有限公司")
     lb = b.lookback
     lb(
         e1.organization,
@@ -223,7 +225,7 @@ def test_the_city_office_sees_differences_and_returns_a_submission(city: dict) -
     sub = _submit(city["users"]["d1"], city["d1"])
     # the live numbers move after the submission
     tv = b.template_version("enterprise")
-    e5 = EnterpriseFactory(department=city["d1"], town=city["t1"])
+    e5 = EnterpriseFactory.create(department=city["d1"], town=city["t1"])
     b.lookback(
         e5.organization, status="submitted", when=b.TIMES["in"], problems=1, tv=tv[0], clause=tv[1]
     )
@@ -415,11 +417,11 @@ def test_the_city_tables_query_count_does_not_grow_with_the_city(
         selectors.city_table(period=PERIOD)
     tv = b.template_version("enterprise")
     for _ in range(12):
-        d = OrganizationFactory(kind=OrgKind.DEPARTMENT)
-        t = OrganizationFactory(kind=OrgKind.TOWN)
-        OrganizationFactory(kind=OrgKind.DEPARTMENT, parent=d)
+        d = OrganizationFactory.create(kind=OrgKind.DEPARTMENT)
+        t = OrganizationFactory.create(kind=OrgKind.TOWN)
+        OrganizationFactory.create(kind=OrgKind.DEPARTMENT, parent=d)
         for _ in range(3):
-            e = EnterpriseFactory(department=d, town=t)
+            e = EnterpriseFactory.create(department=d, town=t)
             b.lookback(
                 e.organization,
                 status="submitted",
@@ -433,8 +435,8 @@ def test_the_city_tables_query_count_does_not_grow_with_the_city(
             )
         b.batch(d, published=True, date=b.DATES["in"], enterprises=[e])
     with django_assert_num_queries(len(small.captured_queries)):
-        t = selectors.city_table(period=PERIOD)
-    assert len(t.departments) == 14
+        table = selectors.city_table(period=PERIOD)
+    assert len(table.departments) == 14
 
 
 def test_a_unit_table_uses_one_query_per_column(
