@@ -43,11 +43,11 @@ def escape(value: Any) -> str:
     return html.escape(str(value))
 
 
-@dataclass
-class Row:
-    """One clause of the page with what its row shows."""
+@dataclass(frozen=True)
+class ClauseInfo:
+    """A clause of a template version with its item and section, and their escaped HTML: the
+    same for every checklist of that version (a version never changes once loaded)."""
 
-    answer_id: int
     clause_id: int
     clause_number: int
     clause_text: str
@@ -58,6 +58,17 @@ class Row:
     section_position: int
     section_title: str
     clause_position: int
+    text_html: str  # "（n）text", escaped
+    item_html: str  # escaped
+    section_html: str  # escaped
+
+
+@dataclass
+class Row:
+    """One clause of the page with what its row shows."""
+
+    info: ClauseInfo
+    answer_id: int
     result: str
     remarks: str
     version: int
@@ -69,12 +80,23 @@ class Row:
     notice_html: str = ""
     extra_html: str = ""  # last campaign's answer, linked work records (see ``extras_html``)
 
+    clause_id = property(lambda self: self.info.clause_id)
+    clause_number = property(lambda self: self.info.clause_number)
+    clause_text = property(lambda self: self.info.clause_text)
+    item_id = property(lambda self: self.info.item_id)
+    item_number = property(lambda self: self.info.item_number)
+    item_text = property(lambda self: self.info.item_text)
+    section_id = property(lambda self: self.info.section_id)
+    section_position = property(lambda self: self.info.section_position)
+    section_title = property(lambda self: self.info.section_title)
+    clause_position = property(lambda self: self.info.clause_position)
+
     @property
     def text(self) -> str:
         return f"（{self.clause_number}）{self.clause_text}"
 
 
-def _sql(*, one_clause: bool) -> tuple[str, str]:
+def _sql(*, one_clause: bool) -> tuple[str, str, str]:
     """The two queries of :func:`read_rows`, with table and column names from the models.
 
     Plain SQL (portable: PostgreSQL and SQLite) because compiling the equivalent ORM queries
@@ -118,18 +140,20 @@ def _sql(*, one_clause: bool) -> tuple[str, str]:
     }
     # Only table and column names from the models' metadata are formatted in, never input.
     answers = (  # noqa: S608
-        "SELECT a.id, a.clause_id, c.number, c.text, i.id, i.number, i.text, s.id, s.position,"
-        " s.title, c.position, a.result, a.remarks, a.version, a.updated_at, u.full_name,"
+        "SELECT a.id, a.clause_id, a.result, a.remarks, a.version, a.updated_at, u.full_name,"
         " u.username,"
         ' (SELECT 1 FROM "{cl}" pcl JOIN "{cm}" pcm ON pcm.id = pcl.campaign_id'
         "   WHERE pcl.organization_id = %s AND pcl.purpose = 'lookback'"
         '   AND pcm.period_start < (SELECT cm.period_start FROM "{cm}" cm WHERE cm.id = %s)'
         "   LIMIT 1),"
         ' (SELECT 1 FROM "{nd}" nd WHERE nd."{nd_ent}" = %s LIMIT 1)'
-        ' FROM "{a}" a JOIN "{c}" c ON c.id = a.clause_id JOIN "{i}" i ON i.id = c.item_id'
-        ' JOIN "{s}" s ON s.id = i.section_id LEFT JOIN "{u}" u ON u.id = a.updated_by_id'
+        ' FROM "{a}" a LEFT JOIN "{u}" u ON u.id = a.updated_by_id'
         " WHERE a.checklist_id = %s{one}"
-        " ORDER BY c.position"
+    ).format(**t)
+    structure = (  # noqa: S608
+        "SELECT c.id, c.number, c.text, i.id, i.number, i.text, s.id, s.position, s.title,"
+        ' c.position FROM "{c}" c JOIN "{i}" i ON i.id = c.item_id'
+        ' JOIN "{s}" s ON s.id = i.section_id WHERE c.version_id = %s ORDER BY c.position'
     ).format(**t)
     # kind 0: a problem line (position, text, tracked problem id, its status); 1: an evidence
     # file (id, name, size); 2: a linked work record (id, title, kind; by date, entry time)
@@ -150,7 +174,7 @@ def _sql(*, one_clause: bool) -> tuple[str, str]:
         " WHERE a.checklist_id = %s{one}"
         " ORDER BY 1, 2, 3, 8, 9"
     ).format(**t)
-    return answers, lines
+    return answers, lines, structure
 
 
 @dataclass
@@ -162,7 +186,28 @@ class Rows:
     has_notices: bool = False
 
 
-_SQL: dict[bool, tuple[str, str]] = {}
+_SQL: dict[bool, tuple[str, str, str]] = {}
+# (template version id, its file's SHA-256, its first clause id) → {clause id: ClauseInfo}
+_STRUCTURE: dict[tuple[Any, str, int], dict[int, ClauseInfo]] = {}
+
+
+def _structure(cursor: Any, sql: str, version: Any, clause_ids: list[int]) -> dict[int, ClauseInfo]:
+    """The clauses of a template version, read once per process: a version is never changed
+    once loaded (a changed data file makes a new version), so its texts are cached with their
+    escaped HTML. The key holds the file's hash and the first clause id as well as the version
+    id, so that a test database that reuses ids for another file never reads a stale entry."""
+    key = (version.pk, version.sha256, min(clause_ids))
+    found = _STRUCTURE.get(key)
+    if found is None or any(c not in found for c in clause_ids):
+        cursor.execute(sql, [version.pk])
+        found = {}
+        for cid, number, text, iid, inum, itext, sid, spos, stitle, cpos in cursor.fetchall():
+            found[cid] = ClauseInfo(
+                cid, number, text, iid, inum, itext, sid, spos, stitle, cpos,
+                escape(f"（{number}）{text}"), escape(itext), escape(stitle),
+            )  # fmt: skip
+        _STRUCTURE[key] = found
+    return found
 
 
 def _aware(value: Any) -> Any:
@@ -181,7 +226,7 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     one = clause_id is not None
     if one not in _SQL:  # built once per process from the models' metadata
         _SQL[one] = _sql(one_clause=one)
-    answers_sql, lines_sql = _SQL[one]
+    answers_sql, lines_sql, structure_sql = _SQL[one]
     from anbiao.checklists.models import Answer
     from anbiao.worklog.models import RecordKind
 
@@ -196,13 +241,35 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     found = Rows([])
     with connection.cursor() as cursor:
         cursor.execute(answers_sql, [org, campaign, org, pk, *clause])
-        for v in cursor.fetchall():
-            # the query selects Row's first 14 fields in order; mypy cannot count a slice
-            rows[v[0]] = Row(*v[:14], _aware(v[14]), v[15] or v[16] or "")  # type: ignore[call-arg]
-            found.has_previous = bool(v[17])
-            found.has_notices = bool(v[18])
-        if not rows:
+        answers = cursor.fetchall()
+        if not answers:
             return found
+        info = _structure(
+            cursor, structure_sql, checklist.template_version, [v[1] for v in answers]
+        )
+        answers.sort(key=lambda v: info[v[1]].clause_position)
+        for (
+            aid,
+            cid,
+            result,
+            remarks,
+            version,
+            updated,
+            full_name,
+            username,
+            prev,
+            notes,
+        ) in answers:
+            rows[aid] = Row(
+                info[cid],
+                aid,
+                result,
+                remarks,
+                version,
+                _aware(updated),
+                full_name or username or "",
+            )
+            found.has_previous, found.has_notices = bool(prev), bool(notes)
         cursor.execute(lines_sql, [pk, *clause] * 3)
         kinds = _labels(RecordKind)
         for kind, answer_id, sort, name, ref, status, size, day, _ in cursor.fetchall():
@@ -278,7 +345,7 @@ def row_html(row: Row, *, base: str, problem_prefix: str, can_fill: bool) -> Saf
         )
     parts = [
         f'<article class="clause clause-row{"" if result else " is-open"}" id="c{cid}">'
-        f'<div class="row-head"><p class="clause-text">{escape(row.text)}</p>'
+        f'<div class="row-head"><p class="clause-text">{row.info.text_html}</p>'
         f'<p class="row-state">{state}</p></div>',
         problems_html(row.problems, problem_prefix),
     ]

@@ -9,7 +9,6 @@ a department for its primary enterprises (:func:`can_review`).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
@@ -35,6 +34,7 @@ from anbiao.checklists.models import (
 )
 from anbiao.core import fetch
 from anbiao.core.access import get_in_scope_or_404, own_unit_ids
+from anbiao.core.links import link
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 
 if TYPE_CHECKING:
@@ -320,13 +320,13 @@ def answers_with_content(checklist: Checklist) -> QuerySet[Answer]:
 
 
 def checklist_prefix(checklist_id: Any) -> str:
-    """The checklist's URL prefix; per-clause URLs are built from it (one reverse per page)."""
-    return reverse("checklists:detail", args=[checklist_id])
+    """The checklist's URL prefix; per-clause URLs are built from it (no reverse per page)."""
+    return link("checklists:detail", checklist_id)
 
 
 def problem_prefix() -> str:
     """The rectification problem URL prefix (``rectification:problem_detail`` = prefix + pk/)."""
-    return reverse("rectification:problem_list")
+    return link("rectification:problem_list")
 
 
 def _track(line: ProblemLine, prefix: str) -> TrackedLine:
@@ -495,7 +495,7 @@ def checklist_page(
             view = sections[r.section_id] = SectionView(r.section_position, r.section_title)
             section_id = r.section_id
         if r.item_id != item_id:
-            chunk.append(f'<h3 class="cl-item">{rows.escape(r.item_text)}</h3>')
+            chunk.append(f'<h3 class="cl-item">{r.info.item_html}</h3>')
             item_id = r.item_id
         view.total += 1
         total += 1
@@ -552,14 +552,10 @@ def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
     previous = previous_answers(checklist) if found.has_previous else {}
     if not previous and not any(r.records for r in found.rows):
         return
-    url = reverse("worklog:record_detail", args=[_PLACEHOLDER])  # one reverse() per page
     for r in found.rows:
         prev = previous.get(r.clause_position)
-        records = [(url.replace(str(_PLACEHOLDER), str(pk)), label) for pk, label in r.records]
+        records = [(link("worklog:record_detail", pk), label) for pk, label in r.records]
         r.extra_html = rows.extras_html(prev, records)
-
-
-_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:

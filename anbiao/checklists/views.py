@@ -35,6 +35,7 @@ from anbiao.core.access import (
     get_in_scope_or_404,
     require,
 )
+from anbiao.core.links import link
 from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import ALLOWED_TEXT, stored_file_response
 from anbiao.orgs.models import Organization, OrgKind, SizeClass
@@ -97,10 +98,13 @@ def checklist_start(request: AuthedRequest, campaign_pk: int) -> HttpResponse:
 
 
 def _export_links(checklist: Checklist) -> dict[str, str]:
-    return {
-        fmt: reverse(f"checklist_exports:{fmt}", args=[checklist.pk])
-        for fmt in ("docx", "xlsx", "print")
+    links = {
+        fmt: link(f"checklist_exports:{fmt}", checklist.pk) for fmt in ("docx", "xlsx", "print")
     }
+    links["submit"] = link("checklists:submit", checklist.pk)
+    links["compare"] = link("dashboards:compare", checklist.pk)
+    links["mine"] = link("checklists:mine")
+    return links
 
 
 def _page_context(request: AuthedRequest, checklist: Checklist) -> dict[str, Any]:

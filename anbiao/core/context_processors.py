@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from anbiao.core.links import link
 from anbiao.core.menu import nav_items
 from anbiao.core.navigation import fold
 
@@ -23,14 +24,19 @@ def _nav_key(user_id: Any, organization_id: Any) -> str:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
+    links = {
+        "home": link("core:home"),
+        "password_change": link("accounts:password_change"),
+        "logout": link("accounts:logout"),
+    }
     if not user.is_authenticated:
-        return {"nav_html": ""}
+        return {"nav_html": "", "links": links}
     key = _nav_key(user.pk, user.organization_id)
     html = cache.get(key)
     if html is None:
         html = render_to_string("includes/nav.html", {"nav": fold(nav_items(user))})
         cache.set(key, str(html), NAV_CACHE_SECONDS)
-    return {"nav_html": _safe(html), "current_org": user.organization}
+    return {"nav_html": _safe(html), "current_org": user.organization, "links": links}
 
 
 def _safe(html: str) -> SafeString:

@@ -32,7 +32,8 @@ def test_no_link_a_demo_user_can_follow_answers_404_or_500() -> None:
         session = client.session
         session["anbiao_2fa_ok"] = True  # the admins' second factor, as after its check
         session.save()
-        todo, done = deque([("/", 0)]), set()
+        todo: deque[tuple[str, int]] = deque([("/", 0)])
+        done: set[str] = set()
         while todo and len(done) < PER_USER:
             path, depth = todo.popleft()
             if path in done:
