@@ -38,6 +38,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from anbiao.core.models import StatScoped
+
 
 class TemplateKind(models.TextChoices):
     GOVERNMENT = "government", "政府部门（附件1）"
@@ -184,7 +186,7 @@ SUBMITTED_STATUSES = (ChecklistStatus.SUBMITTED, ChecklistStatus.ACCEPTED)
 EDITABLE_STATUSES = (ChecklistStatus.DRAFT, ChecklistStatus.RETURNED)
 
 
-class Checklist(models.Model):
+class Checklist(StatScoped):
     """One unit's filled checklist in one campaign (look-back), or an inspection record."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -234,26 +236,6 @@ class Checklist(models.Model):
         blank=True,
         editable=False,
         help_text="提交时冻结的存在问题条数（统计表第3、4列据此求和）；退回时清空，重新提交时重算",
-    )
-    # the statistical scope (附件3): the enterprise's primary department and town, stamped on
-    # submission and kept in step with the registry (anbiao.stats.scope); null for government units
-    scope_department = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计主管部门",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    scope_town = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计所在乡镇",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 
+from anbiao.core.models import StatScoped
+
 
 class RecordKind(models.TextChoices):
     EXPERIENCE = "experience", "经验做法"
@@ -68,7 +70,7 @@ class RecordQuerySet(models.QuerySet["Record"]):
         return qs
 
 
-class Record(models.Model):
+class Record(StatScoped):
     """One good experience or work mechanism of one organization."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -120,26 +122,6 @@ class Record(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    # the statistical scope (附件3): the enterprise's primary department and town, stamped on
-    # submission and kept in step with the registry (anbiao.stats.scope); null for government
-    scope_department = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计主管部门",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    scope_town = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计所在乡镇",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = RecordQuerySet.as_manager()
 

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from anbiao.core.models import StatScoped
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -37,7 +39,7 @@ class SignatureMethod(models.TextChoices):
     SCAN = "scan", "上传签字纸质件扫描件"
 
 
-class Report(models.Model):
+class Report(StatScoped):
     """One unit's 自查自纠报告 in one campaign."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -63,26 +65,6 @@ class Report(models.Model):
     )
     first_finalized_at = models.DateTimeField("首次定稿时间", null=True, blank=True, db_index=True)
     finalized_at = models.DateTimeField("最近定稿时间", null=True, blank=True)
-    # the statistical scope (附件3): the enterprise's primary department and town, stamped on
-    # finalization and kept in step with the registry (anbiao.stats.scope); null for government
-    scope_department = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计主管部门",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    scope_town = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计所在乡镇",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
