@@ -45,7 +45,7 @@ demo: builtin
 	$(PY) manage.py seed_demo --quiet-logins
 
 run: demo
-	@$(PY) manage.py shell -c "from anbiao.orgs.demo import print_logins; import sys; print_logins(sys.stdout)" 2>/dev/null | grep -v "objects imported"
+	@$(PY) manage.py shell -c "import sys; from django.core.management.base import OutputWrapper; from anbiao.orgs.demo import print_logins; print_logins(OutputWrapper(sys.stdout))" 2>/dev/null | grep -v "objects imported"
 	@echo "服务地址：http://$(HOST):$(PORT)/   （按 Ctrl+C 停止）"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

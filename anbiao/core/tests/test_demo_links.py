@@ -51,3 +51,21 @@ def test_no_link_a_demo_user_can_follow_answers_404_or_500() -> None:
                         todo.append((link, depth + 1))
     assert fetched > 500
     assert bad == []
+    _make_run_prints_one_login_a_line()
+
+
+def _make_run_prints_one_login_a_line() -> None:
+    """The Python that `make run` gives `manage.py shell -c` to print the demo logins."""
+    import contextlib
+    import io
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[3] / "Makefile").read_text(encoding="utf-8")
+    snippet = re.search(r'manage\.py shell -c "([^"]*print_logins[^"]*)"', makefile)
+    assert snippet is not None
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(snippet.group(1), {})  # noqa: S102 — our own Makefile's command
+    lines = out.getvalue().splitlines()
+    assert any(line.split()[:2] == ["city_admin", "13800000001"] for line in lines), lines[:5]
+    assert sum("Anbiao@2024" in line for line in lines) == 1
