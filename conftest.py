@@ -95,12 +95,17 @@ def _fast_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Each test starts with an empty cache (cached menus are keyed by user ids, which repeat)."""
+    """Each test starts with empty caches (cached menus are keyed by user ids and template
+    versions by their ids, which repeat from one test database to the next)."""
     from django.core.cache import cache
 
+    from anbiao.checklists.rows import forget_structures
+
     cache.clear()
+    forget_structures()
     yield
     cache.clear()
+    forget_structures()
 
 
 @pytest.fixture(autouse=True)

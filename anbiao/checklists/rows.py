@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 
 from anbiao.checklists.models import AnswerEvidence, AnswerResult, ProblemLine
+from anbiao.core.fetch import prep
 
 if TYPE_CHECKING:
     from anbiao.checklists.models import Checklist
@@ -60,7 +61,6 @@ class ClauseInfo:
     clause_position: int
     text_html: str  # "（n）text", escaped
     item_html: str  # escaped
-    section_html: str  # escaped
 
 
 @dataclass
@@ -97,7 +97,8 @@ class Row:
 
 
 def _sql(*, one_clause: bool) -> tuple[str, str, str]:
-    """The two queries of :func:`read_rows`, with table and column names from the models.
+    """The queries of :func:`read_rows` (answers, their lines, and a template version's
+    clauses), with table and column names from the models.
 
     Plain SQL (portable: PostgreSQL and SQLite) because compiling the equivalent ORM queries
     cost more CPU than the rest of the page's own work; the page is measured by
@@ -187,16 +188,20 @@ class Rows:
 
 
 _SQL: dict[bool, tuple[str, str, str]] = {}
-# (template version id, its file's SHA-256, its first clause id) → {clause id: ClauseInfo}
-_STRUCTURE: dict[tuple[Any, str, int], dict[int, ClauseInfo]] = {}
+# (template version id, its file's SHA-256) → {clause id: ClauseInfo}
+_STRUCTURE: dict[tuple[Any, str], dict[int, ClauseInfo]] = {}
+
+
+def forget_structures() -> None:
+    """Empty the per-process cache of template versions (tests: their databases reuse ids)."""
+    _STRUCTURE.clear()
 
 
 def _structure(cursor: Any, sql: str, version: Any, clause_ids: list[int]) -> dict[int, ClauseInfo]:
     """The clauses of a template version, read once per process: a version is never changed
-    once loaded (a changed data file makes a new version), so its texts are cached with their
-    escaped HTML. The key holds the file's hash and the first clause id as well as the version
-    id, so that a test database that reuses ids for another file never reads a stale entry."""
-    key = (version.pk, version.sha256, min(clause_ids))
+    once loaded (a changed data file makes a new version) and its id is never reused, so its
+    texts are cached with their escaped HTML. A clause missing from the entry reads it again."""
+    key = (version.pk, version.sha256)
     found = _STRUCTURE.get(key)
     if found is None or any(c not in found for c in clause_ids):
         cursor.execute(sql, [version.pk])
@@ -204,7 +209,7 @@ def _structure(cursor: Any, sql: str, version: Any, clause_ids: list[int]) -> di
         for cid, number, text, iid, inum, itext, sid, spos, stitle, cpos in cursor.fetchall():
             found[cid] = ClauseInfo(
                 cid, number, text, iid, inum, itext, sid, spos, stitle, cpos,
-                escape(f"（{number}）{text}"), escape(itext), escape(stitle),
+                escape(f"（{number}）{text}"), escape(itext),
             )  # fmt: skip
         _STRUCTURE[key] = found
     return found
@@ -222,16 +227,14 @@ def _aware(value: Any) -> Any:
 def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
     number of clauses, problem lines, files and linked records (answers; problem lines UNION
-    ALL evidence UNION ALL work records)."""
+    ALL evidence UNION ALL work records), and the template version's clauses the first time
+    the process meets that version."""
     one = clause_id is not None
     if one not in _SQL:  # built once per process from the models' metadata
         _SQL[one] = _sql(one_clause=one)
     answers_sql, lines_sql, structure_sql = _SQL[one]
     from anbiao.checklists.models import Answer
     from anbiao.worklog.models import RecordKind
-
-    def prep(model: Any, name: str, value: Any) -> Any:
-        return model._meta.get_field(name).target_field.get_db_prep_value(value, connection)
 
     pk = prep(Answer, "checklist", checklist.pk)
     org = prep(type(checklist), "organization", checklist.organization_id)

@@ -115,7 +115,8 @@ def fetch_one[M: Model](
 ) -> M | None:
     """The single row matching ``where`` as a ``model`` instance with the ``related`` foreign
     keys (``"a"``, ``"a__b"``: each path's parent listed before it) loaded, or None."""
-    key = (model, related, where, connection.vendor)
+    # per database alias: the converters are the ones its backend gives
+    key = (model, related, where, connection.alias)
     plan = _PLANS.get(key)
     if plan is None:
         plan = _PLANS[key] = _plan(model, related, where)
