@@ -68,19 +68,21 @@ def target_choices(targets: Any, query: str, selected: Any) -> tuple[list[Any], 
     total = matches if not query else targets.count()
     pk = getattr(selected, "pk", selected)
     if pk and all(str(o.pk) != str(pk) for o in shown):
-        chosen = targets.filter(pk=pk).first() if _uuid_or_none(pk) else None
+        chosen = targets.filter(pk=pk).first() if is_uuid(pk) else None
         if chosen is not None:
             shown.insert(0, chosen)
     return shown, matches, total
 
 
-def _uuid_or_none(value: Any) -> Any:
+def is_uuid(value: Any) -> bool:
+    """Whether ``value`` reads as a UUID (a primary key of an organization)."""
     import uuid
 
     try:
-        return uuid.UUID(str(value))
+        uuid.UUID(str(value))
     except ValueError:
-        return None
+        return False
+    return True
 
 
 def _label(o: Any) -> str:

@@ -27,6 +27,7 @@ from anbiao.inspections.forms import (
     ListFilterForm,
     NeverFilterForm,
     PhotoForm,
+    is_uuid,
 )
 from anbiao.inspections.models import Finding, Inspection
 from anbiao.orgs.models import Organization, OrgKind
@@ -139,7 +140,7 @@ def inspection_create(request: AuthedRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     wanted = request.GET.get("target")
     if wanted:
-        t = targets.filter(pk=wanted).first() if _is_uuid(wanted) else None
+        t = targets.filter(pk=wanted).first() if is_uuid(wanted) else None
         if t is not None:
             initial["target"] = t
     form = _bound_or_search(request, targets, initial)
@@ -190,16 +191,6 @@ def target_options(request: AuthedRequest) -> HttpResponse:
     # the form renderer (it finds Django's own widget templates), as the form itself renders
     html = form.renderer.render("inspections/widgets/target_box.html", context, request)
     return HttpResponse(html)
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @require(kinds=ALL_KINDS)
