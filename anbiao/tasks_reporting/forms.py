@@ -26,11 +26,16 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data or self.required else []
 
 
-class TaskForm(forms.Form):
+class _TaskWording(forms.Form):
+    """What a task asks, the same when it is issued and when it is changed."""
+
     title = forms.CharField(label="任务名称", max_length=200)
     description = forms.CharField(label="报送要求", widget=forms.Textarea(attrs={"rows": 5}))
     needs_files = forms.BooleanField(label="需上传文件", required=False, initial=True)
     needs_text = forms.BooleanField(label="需填写文字答复", required=False)
+
+
+class TaskForm(_TaskWording):
     target_mode = forms.ChoiceField(label="报送对象", choices=TargetMode.choices)
     units: forms.ModelMultipleChoiceField[Organization] = forms.ModelMultipleChoiceField(
         label="指定单位", required=False, queryset=None, help_text="报送对象为“指定单位”时选择"
@@ -61,13 +66,9 @@ class TaskForm(forms.Form):
         return data
 
 
-class TaskEditForm(forms.Form):
+class TaskEditForm(_TaskWording):
     """A task's wording, requirements and dates after it was issued (see services.task_update)."""
 
-    title = forms.CharField(label="任务名称", max_length=200)
-    description = forms.CharField(label="报送要求", widget=forms.Textarea(attrs={"rows": 5}))
-    needs_files = forms.BooleanField(label="需上传文件", required=False)
-    needs_text = forms.BooleanField(label="需填写文字答复", required=False)
     deadline = forms.DateField(
         label="截止日期",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

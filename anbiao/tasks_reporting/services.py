@@ -84,8 +84,7 @@ def task_create(
     recipients = recipients_resolve(by=by, mode=target_mode, units=units, size_class=size_class)
     if not recipients:
         raise ValidationError({"target_mode": "没有符合条件的报送单位。"})
-    if not needs_files and not needs_text:
-        raise ValidationError({"needs_files": "请至少选择“需上传文件”或“需填写文字答复”之一。"})
+    _check_needs(needs_files, needs_text)
     task = ReportTask(
         issuer=by.organization,
         title=title.strip(),
@@ -132,15 +131,8 @@ def task_update(
     task = ReportTask.objects.select_for_update().get(pk=task.pk)
     if task.issuer_id != getattr(by.organization, "pk", None):
         raise ValidationError("只能修改本单位发布的报送任务。")
-    if not needs_files and not needs_text:
-        raise ValidationError({"needs_files": "请至少选择“需上传文件”或“需填写文字答复”之一。"})
-    before = {
-        "title": task.title,
-        "deadline": task.deadline.isoformat(),
-        "recurrence_day": task.recurrence_day,
-        "needs_files": task.needs_files,
-        "needs_text": task.needs_text,
-    }
+    _check_needs(needs_files, needs_text)
+    before = _editable(task)
     was_recurring = task.is_recurring
     task.title, task.description = title.strip(), description.strip()
     task.needs_files, task.needs_text = needs_files, needs_text
@@ -153,16 +145,26 @@ def task_update(
         task.recurrence_day = recurrence_day
     task.full_clean()
     task.save()
-    after = {
+    after = _editable(task)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    log_action(task, "anbiao.report_task.updated", user=by, data={"changed": changed})
+    return task
+
+
+def _check_needs(needs_files: bool, needs_text: bool) -> None:
+    if not needs_files and not needs_text:
+        raise ValidationError({"needs_files": "请至少选择“需上传文件”或“需填写文字答复”之一。"})
+
+
+def _editable(task: ReportTask) -> dict[str, Any]:
+    """What :func:`task_update` may change (but the free text), as the audit log records it."""
+    return {
         "title": task.title,
         "deadline": task.deadline.isoformat(),
         "recurrence_day": task.recurrence_day,
         "needs_files": task.needs_files,
         "needs_text": task.needs_text,
     }
-    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    log_action(task, "anbiao.report_task.updated", user=by, data={"changed": changed})
-    return task
 
 
 def _label(task: ReportTask, deadline: dt.date) -> str:
