@@ -37,6 +37,15 @@ def plain_urls() -> list[str]:
     return sorted(urls)
 
 
+def assert_webkit_renderer(response, where: str) -> None:  # type: ignore[no-untyped-def]
+    """A whole HTML page asks dual-core browsers (360, QQ) for their Chromium engine."""
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    body = response.content.decode()
+    if "<html" in body:
+        assert '<meta name="renderer" content="webkit">' in body, where
+
+
 def test_the_walk_finds_the_pages() -> None:
     urls = plain_urls()
     assert "/accounts/login/" in urls and "/orgs/enterprises/" in urls and len(urls) >= 15
@@ -58,5 +67,6 @@ def test_every_parameterless_page_sends_the_security_headers(persona: str) -> No
         response = client.get(url)
         assert response.status_code < 500, (persona, url, response.status_code)
         assert_secure_headers(response, f"{persona} {url} ({response.status_code})")
+        assert_webkit_renderer(response, f"{persona} {url}")
         checked += 1
     assert checked >= 15
