@@ -296,7 +296,7 @@ def roles_set(
 
 def _pending(grant: RoleGrant) -> RoleGrant:
     locked = (
-        RoleGrant.objects.select_for_update()
+        RoleGrant.objects.select_for_update(of=("self",))
         .select_related("user", "user__organization", "requested_by")
         .get(pk=grant.pk)
     )
