@@ -1,9 +1,10 @@
 """The Django admin (/django-admin/) for users and their roles.
 
 The 系统管理员 is staff and gets its model rights from its role (``User.role_permissions``):
-users, roles, organizations, enterprises. It can never grant itself more: the superuser flag,
-groups and individual permissions are read-only for anyone but a superuser. The audit trail and
-the second-factor devices are not in the admin at all.
+users, organizations, enterprises, and reading roles. It can never grant itself more: the
+superuser flag, groups and individual permissions are read-only for anyone but a superuser, and
+roles are read-only for everyone (they are given in 用户管理 under the separation rules). The
+audit trail, the role grants and the second-factor devices are not in the admin at all.
 """
 
 from typing import Any
@@ -37,8 +38,24 @@ class AuditedAdminMixin:
 
 
 class MembershipInline(admin.TabularInline):
+    """Roles, read-only here for everyone (superusers too).
+
+    Roles are given in 用户管理, whose service applies the separation rules and the second
+    admin's confirmation (``anbiao.accounts.roles``); an inline would write memberships past them.
+    """
+
     model = Membership
-    extra = 1
+    extra = 0
+    verbose_name_plural = "角色（在“用户管理”中分配）"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.views.decorators.debug import sensitive_variables
 
 
 class LoginForm(AuthenticationForm):
@@ -18,11 +20,34 @@ class LoginForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    # Only on the lock page: with the password, the account's current TOTP code lifts the lock
+    # of an account that is locked everywhere (anbiao.accounts.lockout).
+    code = forms.CharField(
+        label="动态口令",
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
     error_messages = {
         # The same message whether or not the account exists.
         "invalid_login": "用户名/手机号或密码不正确。",
         "inactive": "用户名/手机号或密码不正确。",
     }
+
+    @sensitive_variables()
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        code = (self.cleaned_data.get("code") or "").strip().replace(" ", "")
+        if username is not None and password:
+            self.user_cache = authenticate(
+                self.request, username=username, password=password, code=code
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class ChangePasswordForm(PasswordChangeForm):

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from anbiao.accounts.models import Role
+from anbiao.accounts.models import ADMIN_ROLES, Role
+from anbiao.accounts.roles import CONFIRMER_ROLES
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -20,6 +21,8 @@ def nav_items(user: Any) -> list[NavItem]:
         items.append(NavItem("审计日志", reverse("core:audit_list"), order=300))
     if _city(user) and user.has_role(Role.SECADMIN):
         items.append(NavItem("安全管理", reverse("accounts:security"), order=310))
+    if _city(user) and user.has_role(*ADMIN_ROLES):
+        items.append(NavItem("角色授权", reverse("accounts:role_grant_list"), order=320))
     items.append(NavItem("动态口令", reverse("accounts:totp_setup"), order=990))
     return items
 
@@ -46,4 +49,18 @@ def home_cards(user: Any) -> list[HomeCard]:
                 order=310,
             )
         )
+    if _city(user) and user.has_role(*CONFIRMER_ROLES):
+        from anbiao.accounts.selectors import role_grants_pending
+
+        waiting = role_grants_pending().exclude(user=user).count()
+        if waiting:
+            cards.append(
+                HomeCard(
+                    "角色授权",
+                    f"有 {waiting} 项安全管理员/审计管理员角色申请等待您确认。",
+                    reverse("accounts:role_grant_list"),
+                    "处理角色授权",
+                    order=305,
+                )
+            )
     return cards

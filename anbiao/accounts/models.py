@@ -22,19 +22,35 @@ class Role(models.TextChoices):
 BUSINESS_ROLES = frozenset({Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER})
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 
-# Django admin rights of the 系统管理员: users, their roles, organizations and enterprises, no
-# more. They come from the role itself (not from groups that someone has to keep in step), so
-# taking the role away takes the rights away. Nobody gets rights on the audit trail.
+
+def effective_roles(stored: frozenset[str]) -> frozenset[str]:
+    """The roles an account may use: an admin role only where it stands alone (三员分立).
+
+    The services never store a business role beside an admin role, nor two admin roles
+    (``anbiao.accounts.roles``). An account that holds such a mix from earlier data uses its
+    business roles only, and no admin role, until a 系统管理员 corrects it; ``manage.py
+    role_check`` and the security page list such accounts.
+    """
+    admin = stored & ADMIN_ROLES
+    if admin and (len(admin) > 1 or stored & BUSINESS_ROLES):
+        return stored - ADMIN_ROLES
+    return stored
+
+
+# Django admin rights of the 系统管理员: users, organizations and enterprises, and reading the
+# roles, no more. Roles are given only through the 用户管理 page, whose service applies the
+# separation rules (anbiao.accounts.roles). The rights come from the role itself (not from
+# groups that someone has to keep in step), so taking the role away takes the rights away.
+# Nobody gets rights on the audit trail.
 SYSADMIN_PERMISSIONS = frozenset(
     f"{app}.{action}_{model}"
     for app, model in (
         ("accounts", "user"),
-        ("accounts", "membership"),
         ("orgs", "organization"),
         ("orgs", "enterprise"),
     )
     for action in ("view", "add", "change")
-) | frozenset({"accounts.delete_membership"})
+) | frozenset({"accounts.view_membership"})
 
 
 class User(AbstractUser):
@@ -66,10 +82,15 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def stored_roles(self) -> frozenset[str]:
+        """The roles as stored, including any the separation rules suspend (``role_set``)."""
+        return frozenset(m.role for m in self.memberships.all())
+
     def role_set(self) -> frozenset[str]:
+        """The roles in force (``effective_roles``): what every access rule reads."""
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = frozenset(self.memberships.values_list("role", flat=True))
+            cached = effective_roles(frozenset(self.memberships.values_list("role", flat=True)))
             self._role_cache = cached
         return cached
 
@@ -133,3 +154,56 @@ class TOTPDevice(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class RoleGrant(models.Model):
+    """A 系统管理员's request to make an account 安全管理员 or 审计管理员.
+
+    It takes effect only when another admin (a 安全管理员 or 审计管理员 who is neither the
+    requester nor the account itself) confirms it; until then the account's roles are as
+    before. On confirmation the account holds that one role and nothing else.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        REFUSED = "refused", "已拒绝"
+        CANCELLED = "cancelled", "已撤回"
+
+    user = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField("申请授予的角色", max_length=16, choices=Role.choices)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        User, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "角色授权申请"
+        verbose_name_plural = "角色授权申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="rolegrant_one_pending_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["secadmin", "auditor"]),
+                name="rolegrant_role_needs_confirmation",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-requested_at"], name="rolegrant_status")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.get_status_display()}"

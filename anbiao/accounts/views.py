@@ -18,8 +18,11 @@ from django.views.decorators.http import require_POST
 
 from anbiao.accounts import selectors, services
 from anbiao.accounts.forms import ChangePasswordForm, LoginForm, TOTPCodeForm, UnlockForm
+from anbiao.accounts.lockout import LIFTED_FLAG, clear_account
 from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES, Role, TOTPDevice, User
+from anbiao.accounts.roles import CONFIRMER_ROLES, can_confirm_grants, is_system_admin
 from anbiao.accounts.services import SESSION_2FA_KEY
+from anbiao.accounts.totp_qr import qr_png_data_uri
 from anbiao.core.access import get_in_scope_or_404, public, require
 from anbiao.core.audit import log_action
 from anbiao.core.types import AuthedRequest
@@ -35,8 +38,17 @@ class AnbiaoLoginView(LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)  # logs in: a new session key
+        user = form.get_user()
+        if getattr(self.request, LIFTED_FLAG, False):
+            # Password and TOTP code given together on the lock page: the login is complete.
+            self.request.session[SESSION_2FA_KEY] = True
+            services.lockout_lifted(user=user, request=self.request)
+            return response
         # A fresh password login always asks for the second factor again.
         self.request.session.pop(SESSION_2FA_KEY, None)
+        if not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+            # The password was the whole login; with a device, the code completes it.
+            clear_account(username=user.username)
         return response
 
 
@@ -94,17 +106,21 @@ def totp_setup(request: AuthedRequest) -> HttpResponse:
             request.session[SESSION_2FA_KEY] = True
             messages.success(request, "动态口令已启用，以后每次登录都需要输入。")
             return redirect(_next_url(request))
-    return render(
+    uri = services.totp_provisioning_uri(device=device)
+    response = render(
         request,
         "accounts/totp_setup.html",
         {
             "form": form,
             "secret": _group(device.secret),
-            "uri": services.totp_provisioning_uri(device=device),
+            "uri": uri,
+            "qr": qr_png_data_uri(uri),
             "required": bool(user.role_set() & ADMIN_ROLES),
             "next": _next_url(request),
         },
     )
+    response["Cache-Control"] = "no-store"  # the secret is on this page
+    return response
 
 
 def _verify_url() -> str:
@@ -146,10 +162,13 @@ def security(request: AuthedRequest) -> HttpResponse:
         "accounts/security.html",
         {
             "lockouts": selectors.current_lockouts(),
+            "ip_lockouts": selectors.current_ip_lockouts(),
             "admins": selectors.admin_accounts(),
+            "violations": selectors.role_separation_violations(),
             "form": UnlockForm(),
             "policy": {
                 "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "ip_failure_limit": settings.LOGIN_IP_FAILURE_LIMIT,
                 "cool_off_minutes": int(selectors.cool_off().total_seconds() // 60),
                 "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
                 "absolute_hours": settings.SESSION_ABSOLUTE_SECONDS // 3600,
@@ -173,8 +192,81 @@ def lockout_unlock(request: AuthedRequest) -> HttpResponse:
 
 @require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
 @require_POST
+def lockout_unlock_ip(request: AuthedRequest) -> HttpResponse:
+    ip = request.POST.get("ip", "")
+    try:
+        services.lockout_reset_ip(by=request.user, ip=ip, request=request)
+    except ValidationError:
+        messages.error(request, "IP 地址：请指定要解锁的 IP 地址。")
+    else:
+        messages.success(request, f"已解除 IP“{ip.strip()}”的登录锁定。")
+    return redirect("accounts:security")
+
+
+@require(kinds={OrgKind.CITY}, roles={Role.SECADMIN}, note="安全管理员")
+@require_POST
 def totp_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_in_scope_or_404(User.objects.all(), pk=pk)
-    if services.totp_device_reset(by=request.user, user=user, request=request):
-        messages.success(request, f"已重置“{user.username}”的动态口令，下次登录时须重新绑定。")
+    try:
+        reset = services.totp_device_reset(by=request.user, user=user, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        if reset:
+            messages.success(request, f"已重置“{user.username}”的动态口令，下次登录时须重新绑定。")
     return redirect("accounts:security")
+
+
+# --- role grants (安全管理员、审计管理员 confirm what a 系统管理员 asked) --------------------
+
+
+@require(kinds={OrgKind.CITY}, roles=ADMIN_ROLES, note="三员：角色授权申请")
+def role_grant_list(request: AuthedRequest) -> HttpResponse:
+    """Grants of the 安全管理员/审计管理员 roles waiting for a second admin, and recent decisions."""
+    user: User = request.user
+    return render(
+        request,
+        "accounts/role_grants.html",
+        {
+            "pending": selectors.role_grants_pending(),
+            "decided": selectors.role_grants_decided(),
+            "can_confirm": can_confirm_grants(user),
+            "can_cancel": is_system_admin(user),
+        },
+    )
+
+
+def _decide(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    grant = selectors.role_grant_get(pk=pk)
+    service, done = {
+        "confirm": (services.role_grant_confirm, "已确认"),
+        "refuse": (services.role_grant_refuse, "已拒绝"),
+        "cancel": (services.role_grant_cancel, "已撤回"),
+    }[action]
+    try:
+        service(by=request.user, grant=grant, request=request)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request, f"{done}：授予“{grant.user.username}”{grant.get_role_display()}角色。"
+        )
+    return redirect("accounts:role_grant_list")
+
+
+@require(kinds={OrgKind.CITY}, roles=CONFIRMER_ROLES, note="安全管理员、审计管理员")
+@require_POST
+def role_grant_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "confirm")
+
+
+@require(kinds={OrgKind.CITY}, roles=CONFIRMER_ROLES, note="安全管理员、审计管理员")
+@require_POST
+def role_grant_refuse(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "refuse")
+
+
+@require(kinds={OrgKind.CITY}, roles={Role.SYSADMIN}, note="系统管理员")
+@require_POST
+def role_grant_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "cancel")

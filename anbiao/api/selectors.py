@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from anbiao.accounts.models import ADMIN_ROLES
 from anbiao.api.models import ApiToken
 from anbiao.api.services import token_hash
 from anbiao.core.access import AccessRule, get_in_scope_or_404
@@ -40,7 +41,8 @@ def apitoken_authenticate(token: str) -> User | None:
     if found is None:
         return None
     user = found.user
-    if not API_RULE.allows(user):
+    # Not for an account holding an admin role, even beside business roles from earlier data.
+    if not API_RULE.allows(user) or user.stored_roles() & ADMIN_ROLES:
         return None
     now = timezone.now()
     if found.last_used_at is None or now - found.last_used_at > LAST_USED_GRANULARITY:

@@ -40,9 +40,9 @@ def entry_hash(entry: AuditEntry) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    from anbiao.core.client_ip import client_ip as resolve  # trusted proxies (TRUSTED_PROXIES)
+
+    return resolve(request)
 
 
 def log_action(

@@ -4,7 +4,8 @@ from typing import Any, cast
 
 from django import forms
 
-from anbiao.accounts.models import BUSINESS_ROLES, Role
+from anbiao.accounts.models import ADMIN_ROLES
+from anbiao.accounts.roles import grantable_roles, label
 from anbiao.orgs.models import Enterprise, IndustrySection, Organization, OrgKind, SizeClass
 from anbiao.orgs.normalize import clean_name, normalize_credit_code
 from anbiao.orgs.selectors import departments, towns
@@ -131,25 +132,15 @@ class OrganizationForm(forms.ModelForm):
         self.fields["parent"].required = False
 
 
-ROLE_CHOICES_BY_KIND: dict[str, list[Role]] = {
-    OrgKind.CITY: [
-        Role.ORG_ADMIN,
-        Role.FILLER,
-        Role.PRINCIPAL,
-        Role.VIEWER,
-        Role.SYSADMIN,
-        Role.SECADMIN,
-        Role.AUDITOR,
-    ],
-    OrgKind.DEPARTMENT: [Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.VIEWER],
-    OrgKind.TOWN: [Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER],
-    OrgKind.ENTERPRISE: [Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.VIEWER],
+ROLE_ERRORS = {
+    "required": "请至少选择一个角色。",
+    "invalid_choice": "不能授予角色“%(value)s”：您无权授予该角色，或该角色不适用于此单位。",
 }
 
 
-def role_choices(kind: str) -> list[tuple[str, str]]:
-    labels = dict(Role.choices)
-    return [(r.value, labels[r]) for r in ROLE_CHOICES_BY_KIND.get(kind, list(BUSINESS_ROLES))]
+def role_choices(*, by: Any, kind: str, user: Any = None) -> list[tuple[str, str]]:
+    """The roles the acting user may give (``anbiao.accounts.roles.grantable_roles``)."""
+    return [(r, label(r)) for r in grantable_roles(by=by, kind=kind, user=user)]
 
 
 class UserCreateForm(forms.Form):
@@ -172,11 +163,21 @@ class UserCreateForm(forms.Form):
         strip=False,
         help_text="用户首次登录时须修改。至少8位，包含大写字母、小写字母、数字、特殊字符中的三类。",
     )
-    roles = forms.MultipleChoiceField(label="角色", widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label="角色", widget=forms.CheckboxSelectMultiple, error_messages=ROLE_ERRORS
+    )
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, by: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["roles"]).choices = role_choices(kind)
+        roles = cast(forms.MultipleChoiceField, self.fields["roles"])
+        roles.choices = role_choices(by=by, kind=kind)
+        roles.help_text = ROLE_HELP if any(r in ADMIN_ROLES for r, _ in roles.choices) else ""
+
+
+ROLE_HELP = (
+    "三员（系统管理员、安全管理员、审计管理员）每个账号只能担任其一，且不能兼任业务角色；"
+    "安全管理员、审计管理员须经另一名安全管理员或审计管理员确认后生效。"
+)
 
 
 class UserEditForm(forms.Form):
@@ -190,8 +191,20 @@ class UserEditForm(forms.Form):
     is_active = forms.BooleanField(
         label="启用", required=False, help_text="停用后该用户的所有会话立即失效。"
     )
-    roles = forms.MultipleChoiceField(label="角色", widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label="角色", widget=forms.CheckboxSelectMultiple, error_messages=ROLE_ERRORS
+    )
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, by: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["roles"]).choices = role_choices(kind)
+        roles = cast(forms.MultipleChoiceField, self.fields["roles"])
+        choices = role_choices(by=by, kind=kind, user=user)
+        if not choices:
+            # One's own account: the roles are shown, not changeable (rule 3).
+            roles.choices = [(r, label(r)) for r in sorted(user.stored_roles())]
+            roles.disabled = True
+            roles.required = False
+            roles.help_text = "不能修改自己的角色，请由其他管理员修改。"
+        else:
+            roles.choices = choices
+            roles.help_text = ROLE_HELP if any(r in ADMIN_ROLES for r, _ in choices) else ""

@@ -102,11 +102,30 @@ def can_manage_all(user: User) -> bool:
 
 
 def users_for_manager(*, user: User) -> QuerySet[Any]:
-    """Users a manager may administer: everybody for the city office, else its own unit's users."""
+    """Users a manager may administer: everybody for the city office, else its own unit's users.
+
+    The 三员 accounts are the 系统管理员's alone: a 单位管理员 does not see them.
+    """
     from django.contrib.auth import get_user_model
 
+    from anbiao.accounts.models import ADMIN_ROLES
+    from anbiao.accounts.roles import is_system_admin
+
     qs = get_user_model().objects.select_related("organization").prefetch_related("memberships")
+    if not is_system_admin(user):
+        qs = qs.exclude(memberships__role__in=ADMIN_ROLES)
     if can_manage_all(user):
         return qs
     assert user.organization_id is not None  # managers reach this behind @require
     return qs.filter(organization_id=user.organization_id)
+
+
+def pending_role_grant(*, user: Any) -> Any:
+    """The role grant of this account that waits for a second admin, if any."""
+    from anbiao.accounts.models import RoleGrant
+
+    return (
+        RoleGrant.objects.select_related("requested_by")
+        .filter(user=user, status=RoleGrant.Status.PENDING)
+        .first()
+    )

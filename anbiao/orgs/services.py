@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from anbiao.accounts.models import Membership, Role
 from anbiao.core.audit import log_action
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 from anbiao.orgs.normalize import CreditCodeError, check_credit_code, normalize_credit_code
 
 if TYPE_CHECKING:
-    from anbiao.accounts.models import User
+    from django.http import HttpRequest
+
+    from anbiao.accounts.models import RoleGrant, User
 
 ENTERPRISE_FIELDS = (
     "principal",
@@ -147,8 +148,13 @@ def user_create(
     full_name: str = "",
     mobile: str | None = None,
     must_change_password: bool = True,
+    request: HttpRequest | None = None,
 ) -> User:
-    """Create a user in an organization with roles; the password obeys the policy."""
+    """Create a user in an organization with roles; the password obeys the policy.
+
+    The roles follow the separation rules (``anbiao.accounts.roles``); a 安全管理员 or
+    审计管理员 role waits for a second admin's confirmation, the account has no role until then.
+    """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
 
@@ -167,48 +173,42 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    user_set_roles(by=by, user=user, roles=roles)
+    user_set_roles(by=by, user=user, roles=roles, request=request)
     log_action(user, "anbiao.user.created", user=by, data={"roles": sorted(roles)})
     return user
 
 
-@transaction.atomic
-def user_set_roles(*, by: User | None, user: User, roles: list[str]) -> None:
-    valid = set(Role.values)
-    bad = [r for r in roles if r not in valid]
-    if bad:
-        raise ValidationError({"roles": f"未知角色：{'、'.join(bad)}"})
-    if not roles:
-        raise ValidationError({"roles": "至少选择一个角色"})
-    before = set(user.memberships.values_list("role", flat=True))
-    user.memberships.exclude(role__in=roles).delete()
-    for role in set(roles) - before:
-        Membership.objects.create(user=user, role=role)
-    user.__dict__.pop("_role_cache", None)
-    staff = Role.SYSADMIN in roles  # the 系统管理员 works in /django-admin/ too
-    if user.is_staff != staff and not user.is_superuser:
-        user.is_staff = staff
-        user.save(update_fields=["is_staff"])
-    if before != set(roles):
-        log_action(
-            user,
-            "anbiao.user.roles_changed",
-            user=by,
-            data={"before": sorted(before), "after": sorted(roles)},
-        )
+def user_set_roles(
+    *, by: User | None, user: User, roles: list[str], request: HttpRequest | None = None
+) -> RoleGrant | None:
+    """Set a user's roles under the separation rules (``anbiao.accounts.services.roles_set``)."""
+    from anbiao.accounts.services import roles_set
+
+    return roles_set(by=by, user=user, roles=roles, request=request)
 
 
 @transaction.atomic
 def user_update(
-    *, by: User | None, user: User, roles: list[str] | None = None, **fields: Any
+    *,
+    by: User | None,
+    user: User,
+    roles: list[str] | None = None,
+    request: HttpRequest | None = None,
+    **fields: Any,
 ) -> User:
+    """Update a user's name, mobile, state and roles; a 三员 account only by a 系统管理员."""
+    from anbiao.accounts.roles import account_edit_problems
+
+    problems = account_edit_problems(by=by, user=user)
+    if problems:
+        raise ValidationError(problems)
     changed = _changes(user, fields)
     for key, value in fields.items():
         setattr(user, key, value)
     user.full_clean()
     user.save()
     if roles is not None:
-        user_set_roles(by=by, user=user, roles=roles)
+        user_set_roles(by=by, user=user, roles=roles, request=request)
     if changed:
         log_action(user, "anbiao.user.updated", user=by, data={"changed": changed})
     if fields.get("is_active") is False:

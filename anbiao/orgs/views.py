@@ -232,14 +232,17 @@ def user_create(request: AuthedRequest) -> HttpResponse:
         if selectors.can_manage_all(request.user)
         else request.user.organization
     )
-    form = UserCreateForm(request.POST or None, kind=organization.kind)
+    form = UserCreateForm(request.POST or None, kind=organization.kind, by=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_create(by=request.user, organization=organization, **form.cleaned_data)
+            user = services.user_create(
+                by=request.user, organization=organization, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"已新增用户：{form.cleaned_data['username']}")
+            messages.success(request, f"已新增用户：{user.username}")
+            _announce_grant(request, user)
             return redirect("orgs:user_list")
     return render(
         request,
@@ -257,12 +260,14 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "full_name": target.full_name,
         "mobile": target.mobile or "",
         "is_active": target.is_active,
-        "roles": list(target.role_set()),
+        "roles": sorted(target.stored_roles()),
     }
     form = UserEditForm(
         request.POST or None,
         initial=initial,
         kind=target.organization.kind if target.organization else OrgKind.CITY,
+        by=request.user,
+        user=target,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -271,15 +276,31 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error("is_active", "不能停用自己的账号。")
         else:
             try:
-                services.user_update(by=request.user, user=target, **data)
+                services.user_update(by=request.user, user=target, request=request, **data)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 messages.success(request, "已保存。")
+                _announce_grant(request, target)
                 return redirect("orgs:user_list")
     return render(
-        request, "orgs/simple_form.html", {"form": form, "title": f"编辑用户：{target.username}"}
+        request,
+        "orgs/simple_form.html",
+        {
+            "form": form,
+            "title": f"编辑用户：{target.username}",
+            "pending_grant": selectors.pending_role_grant(user=target),
+        },
     )
+
+
+def _announce_grant(request: HttpRequest, user: object) -> None:
+    grant = selectors.pending_role_grant(user=user)
+    if grant is not None:
+        messages.info(
+            request,
+            f"“{grant.get_role_display()}”角色须经另一名安全管理员或审计管理员在“角色授权”中确认后生效。",
+        )
 
 
 def _add_errors(form: object, exc: ValidationError) -> None:

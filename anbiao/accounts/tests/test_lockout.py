@@ -113,3 +113,186 @@ def test_nobody_but_the_security_admin_can_unlock(client, people) -> None:
         )
         assert other.get(reverse("accounts:security")).status_code == 404
     assert post_login(client, "deptfill", PASSWORD).status_code == 429
+
+
+# --- issue 17.2: the lock belongs to the account, and its owner can lift it ------------------
+
+
+def _code(user, steps_ahead: int = 0) -> str:
+    import time
+
+    import pyotp
+
+    from anbiao.accounts.models import TOTPDevice
+    from anbiao.accounts.services import totp_device_start
+
+    device = TOTPDevice.objects.filter(user=user).first() or totp_device_start(user=user)
+    if device.confirmed_at is None:
+        device.confirmed_at = device.created_at
+        device.save()
+    return pyotp.TOTP(device.secret).at(time.time() + 30 * steps_ahead)
+
+
+def test_a_lock_on_the_username_also_holds_for_the_mobile_number(client, people) -> None:
+    _fail(client, "cityadm")
+    assert post_login(client, "13800000001", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_under_both_names_add_up_to_one_account(client, people) -> None:
+    _fail(client, "cityadm", 3)
+    _fail(client, "13800000001", 1)
+    assert post_login(client, "13800000001", "Wrong@pass1").status_code == 429
+    assert post_login(client, "cityadm", PASSWORD).status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"cityadm"}
+
+
+def test_a_success_through_the_other_name_does_not_clear_the_lock(client, people) -> None:
+    _fail(client, "cityadm")
+    # The owner (or whoever has the password) tries the mobile number: refused, and the
+    # lock on the username is still there afterwards.
+    post_login(client, "13800000001", PASSWORD)
+    assert post_login(client, "cityadm", PASSWORD).status_code == 429
+    assert AccessAttempt.objects.filter(username="cityadm").exists()
+
+
+def test_locking_out_the_security_admin_does_not_keep_it_out(client, people) -> None:
+    from django.test import Client
+
+    attacker = "203.0.113.66"
+    # Five wrong passwords per name, as an attacker would send every half hour.
+    _fail(client, "secop", REMOTE_ADDR=attacker)
+    _fail(client, "13800000006", REMOTE_ADDR=attacker)
+    owner = Client()
+    office = "198.51.100.20"
+    # The password alone: still locked (it could be a guesser on another address).
+    assert post_login(owner, "secop", PASSWORD, REMOTE_ADDR=office).status_code == 429
+    # Password and the code of its authenticator app, from its own address: in, at once.
+    code = _code(people["secadmin"])
+    response = owner.post(
+        reverse("accounts:login"),
+        {"username": "secop", "password": PASSWORD, "code": code},
+        REMOTE_ADDR=office,
+    )
+    assert response.status_code == 302
+    assert owner.get(reverse("accounts:security")).status_code == 200  # no second code asked
+    assert not AccessAttempt.objects.filter(username="secop").exists()
+    entry = AuditEntry.objects.get(action="anbiao.auth.lock_lifted")
+    assert entry.username == "secop" and entry.ip == office
+    # It can now unlock others as before.
+    _fail(client, "deptfill", REMOTE_ADDR=attacker)
+    owner.post(reverse("accounts:lockout_unlock"), {"username": "deptfill"})
+    assert post_login(Client(), "deptfill", PASSWORD).status_code == 302
+
+
+def test_the_lift_is_refused_from_the_locked_address_and_with_a_wrong_code(client, people) -> None:
+    from django.test import Client
+
+    attacker = "203.0.113.66"
+    _fail(client, "secop", REMOTE_ADDR=attacker)
+    _fail(client, "nosuchuser", REMOTE_ADDR=attacker)
+    code = _code(people["secadmin"])
+    here = client.post(
+        reverse("accounts:login"),
+        {"username": "secop", "password": PASSWORD, "code": code},
+        REMOTE_ADDR=attacker,
+    )
+    assert here.status_code == 429 and "_auth_user_id" not in client.session
+    other = Client()
+    office = "198.51.100.20"
+    wrong_code = other.post(
+        reverse("accounts:login"),
+        {"username": "secop", "password": PASSWORD, "code": "000000"},
+        REMOTE_ADDR=office,
+    )
+    wrong_password = other.post(
+        reverse("accounts:login"),
+        {"username": "secop", "password": "Wrong@pass2", "code": code},
+        REMOTE_ADDR=office,
+    )
+    unknown = other.post(
+        reverse("accounts:login"),
+        {"username": "nosuchuser", "password": PASSWORD, "code": code},
+        REMOTE_ADDR=office,
+    )
+    # All three look the same: guessing passwords learns nothing while an account is locked.
+    assert wrong_code.status_code == wrong_password.status_code == unknown.status_code == 429
+    assert normalized(wrong_code.content, "secop") == normalized(wrong_password.content, "secop")
+    assert normalized(wrong_code.content, "secop") == normalized(unknown.content, "nosuchuser")
+    assert "_auth_user_id" not in other.session
+
+
+def test_an_account_without_an_authenticator_app_cannot_lift_its_lock(client, people) -> None:
+    from django.test import Client
+
+    _fail(client, "deptfill", REMOTE_ADDR="203.0.113.66")
+    response = Client().post(
+        reverse("accounts:login"),
+        {"username": "deptfill", "password": PASSWORD, "code": "123456"},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert response.status_code == 429
+
+
+def test_the_lock_page_offers_the_lift_in_chinese(client, people) -> None:
+    body = _fail(client, "secop")[-1].content.decode()
+    assert "登录已锁定" in body and "动态口令" in body and "解除锁定并登录" in body
+    assert 'name="code"' in body and 'value="secop"' in body
+
+
+def test_an_address_trying_many_accounts_is_locked_for_all(client, people, settings) -> None:
+    from django.test import Client
+
+    settings.LOGIN_IP_FAILURE_LIMIT = 8
+    sprayer = "203.0.113.77"
+    for name in ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"):
+        post_login(client, name, "Wrong@pass1", REMOTE_ADDR=sprayer)
+    assert post_login(client, "entfill", PASSWORD, REMOTE_ADDR=sprayer).status_code == 429
+    assert post_login(Client(), "entfill", PASSWORD, REMOTE_ADDR="198.51.100.9").status_code == 302
+    # The security admin sees the address and unlocks it.
+    sec = Client()
+    login_fully(sec, people["secadmin"])
+    page = sec.get(reverse("accounts:security"))
+    assert [lk.ip_address for lk in page.context["ip_lockouts"]] == [sprayer]
+    sec.post(reverse("accounts:lockout_unlock_ip"), {"ip": sprayer})
+    assert post_login(client, "entfill", PASSWORD, REMOTE_ADDR=sprayer).status_code == 302
+    assert AuditEntry.objects.get(action="anbiao.auth.ip_unlocked").data["ip"] == sprayer
+
+
+def test_the_security_admin_unlocks_by_mobile_number_too(client, people) -> None:
+    from django.test import Client
+
+    _fail(client, "13800000001")
+    sec = Client()
+    login_fully(sec, people["secadmin"])
+    assert [lk.username for lk in sec.get(reverse("accounts:security")).context["lockouts"]] == [
+        "cityadm"
+    ]
+    sec.post(reverse("accounts:lockout_unlock"), {"username": "13800000001"})
+    assert post_login(client, "cityadm", PASSWORD).status_code == 302
+
+
+def test_a_failed_code_after_the_password_does_not_clear_the_failures(client, people) -> None:
+    from django.test import Client
+
+    _code(people["secadmin"])  # the account has an authenticator app
+    _fail(client, "secop", 4)
+    # The password is right but the login is not complete until the code: nothing is cleared.
+    other = Client()
+    assert post_login(other, "secop", PASSWORD).status_code == 302
+    assert AccessAttempt.objects.filter(username="secop").exists()
+    other.post(reverse("accounts:totp_verify"), {"code": "000000"})
+    assert AccessAttempt.objects.filter(username="secop").exists()
+    other.post(reverse("accounts:totp_verify"), {"code": _code(people["secadmin"], 1)})
+    assert not AccessAttempt.objects.filter(username="secop").exists()
+
+
+def test_the_totp_code_typed_on_the_lock_page_is_not_stored_with_the_attempt(
+    client, people
+) -> None:
+    _fail(client, "secop")
+    client.post(
+        reverse("accounts:login"),
+        {"username": "secop", "password": "Wrong@pass1", "code": "654321"},
+    )
+    assert all("654321" not in a.post_data for a in AccessAttempt.objects.all())

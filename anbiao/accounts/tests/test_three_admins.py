@@ -95,12 +95,16 @@ def test_the_system_admin_has_exactly_user_and_organization_rights_in_the_django
     sysadmin = people["sysadmin"]
     for perm in (
         "accounts.change_user",
-        "accounts.add_membership",
+        "accounts.view_membership",
         "orgs.change_organization",
         "orgs.view_enterprise",
     ):
         assert sysadmin.has_perm(perm), perm
     for perm in (
+        # Roles are given in 用户管理 under the separation rules, never in the admin.
+        "accounts.add_membership",
+        "accounts.change_membership",
+        "accounts.delete_membership",
         "core.view_auditentry",
         "core.change_auditentry",
         "core.delete_auditentry",

@@ -221,3 +221,66 @@ def test_the_command_line_reset_removes_the_device_and_is_audited(people) -> Non
     assert not TOTPDevice.objects.filter(user=people["secadmin"]).exists()
     entry = AuditEntry.objects.get(action="anbiao.auth.totp_reset")
     assert entry.object_id == str(people["secadmin"].pk) and entry.data["via"].startswith("manage")
+
+
+def test_the_setup_page_shows_a_qr_code_of_the_otpauth_uri_drawn_by_us(client, people) -> None:
+    import base64
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from anbiao.accounts.services import totp_provisioning_uri
+
+    post_login(client, "auditop", PASSWORD)
+    page = client.get(reverse("accounts:totp_setup"))
+    assert page["Cache-Control"] == "no-store"
+    body = page.content.decode()
+    found = re.search(r'<img class="totp-qr" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', body)
+    assert found, "no QR image on the page"
+    image = Image.open(io.BytesIO(base64.b64decode(found.group(1)))).convert("L")
+    decoded = [r.text for r in zxingcpp.read_barcodes(image)]
+    device = TOTPDevice.objects.get(user=people["auditor"])
+    assert decoded == [totp_provisioning_uri(device=device)]
+    assert f"secret={device.secret}" in decoded[0]
+    # The code the app then shows is accepted.
+    right = client.post(reverse("accounts:totp_setup"), {"code": _code(device)})
+    assert right.status_code == 302
+    assert not re.search(r"(src|href)=\"https?://", body)
+
+
+def test_a_security_admin_cannot_reset_its_own_second_factor(client, people) -> None:
+    from django.core.exceptions import ValidationError
+
+    from anbiao.accounts.services import totp_device_reset
+
+    secadmin = people["secadmin"]
+    _confirmed_device(secadmin)
+    with pytest.raises(ValidationError, match="不能重置自己的动态口令"):
+        totp_device_reset(by=secadmin, user=secadmin)
+    sec = Client()
+    login_fully(sec, secadmin)
+    page = sec.get(reverse("accounts:security")).content.decode()
+    assert reverse("accounts:totp_reset", args=[secadmin.pk]) not in page
+    response = sec.post(reverse("accounts:totp_reset", args=[secadmin.pk]), follow=True)
+    assert "不能重置自己的动态口令" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=secadmin).exists()
+    assert not AuditEntry.objects.filter(action="anbiao.auth.totp_reset").exists()
+    # Another security admin can.
+    from anbiao.accounts.models import Role
+    from anbiao.orgs.tests.factories import make_user
+
+    second = make_user(people["city"], Role.SECADMIN, username="secop2")
+    assert totp_device_reset(by=second, user=secadmin) is True
+
+
+def test_only_a_security_admin_resets_a_second_factor_in_the_service(people) -> None:
+    from django.core.exceptions import ValidationError
+
+    from anbiao.accounts.services import totp_device_reset
+
+    _confirmed_device(people["auditor"])
+    for key in ("sysadmin", "city_admin", "dept_filler"):
+        with pytest.raises(ValidationError, match="只有安全管理员"):
+            totp_device_reset(by=people[key], user=people["auditor"])
+    assert TOTPDevice.objects.filter(user=people["auditor"]).exists()
