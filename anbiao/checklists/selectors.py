@@ -414,8 +414,8 @@ class FormLine:
 
 
 def _form_line(problem_id: str, text: str, line: TrackedLine | None) -> FormLine:
-    if line is None:
-        return FormLine(problem_id, text)
+    if line is None:  # an added line, or one whose problem is gone: saved again, it is new
+        return FormLine("", text)
     shown = line.text if line.track_status == "closed" else text
     return FormLine(problem_id, shown, line.track_status, line.track_label, line.track_url)
 

@@ -26,7 +26,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 CLOSED_TEXT = "第 {n} 条存在问题已销号，不能修改内容；如需修改，请先点该行的“重新打开”并说明原因。"
-UNKNOWN = "第 {n} 条存在问题对应的问题已不存在或已撤销，请刷新页面后重新填写。"
+UNKNOWN = (
+    "第 {n} 条存在问题对应的问题已不存在或已撤销（可能已被他人删除）；"
+    "如该问题仍然存在，请把这一行作为新增的问题（不带原编号）核对后再次保存。"
+)
 
 
 def _source_for(checklist: Any) -> str:

@@ -246,8 +246,14 @@ def test_an_id_of_another_clause_or_a_withdrawn_problem_is_refused(world: dict[s
     city_returns(world)
     post_clause(world, [("", NEW)])  # withdraws p
     response = post_clause(world, [(str(p.pk), OLD)])
-    assert "对应的问题已不存在或已撤销" in response.content.decode()
+    body = response.content.decode()
+    assert "第 1 条存在问题对应的问题已不存在或已撤销" in body
     assert Problem.objects.filter(answer=world["answer"]).active().get().description == NEW
+    # The form shown again keeps the text as an added line: saved again, it is a new problem.
+    assert f'name="problem_id" value="{p.pk}"' not in body and f'value="{OLD}"' in body
+    post_clause(world, [("", OLD)])
+    again = Problem.objects.filter(answer=world["answer"]).active().get()
+    assert again.description == OLD and again.pk != p.pk
 
 
 def test_the_problem_page_offers_reopen_with_a_reason_to_the_responsible_unit(
