@@ -79,7 +79,8 @@ if TYPE_CHECKING:
 
         f_result: str
         f_remarks: str
-        f_problems: list[str]
+        f_problems: list[FormLine]
+        reopen_url: str
 
 
 REVIEWER_ROLES = (Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL)
@@ -390,22 +391,59 @@ def set_row_values(
     return a
 
 
+@dataclass(frozen=True)
+class FormLine:
+    """One 存在问题 line of the clause form: the id of the problem it is ("" for a line the
+    user added), its text, and that problem's state and link. A 已销号 line is read-only
+    (``closed``): its text changes only after 重新打开."""
+
+    problem_id: str
+    text: str
+    status: str = ""
+    status_label: str = ""
+    url: str = ""
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
+    @property
+    def confirm_delete(self) -> bool:
+        """Deleting withdraws a problem whose rectification has begun: ask first."""
+        return self.status in ("in_progress", "awaiting", "closed")
+
+
+def _form_line(problem_id: str, text: str, line: TrackedLine | None) -> FormLine:
+    if line is None:  # an added line, or one whose problem is gone: saved again, it is new
+        return FormLine("", text)
+    shown = line.text if line.track_status == "closed" else text
+    return FormLine(problem_id, shown, line.track_status, line.track_label, line.track_url)
+
+
 def set_form_values(
     answer: Answer, typed: dict[str, Any] | None = None, prefix: str | None = None
 ) -> FormAnswer:
     """Prepare an answer for the clause edit form (the row values plus ``f_*``).
 
-    ``f_*``: what the form shows (the user's typed input when given, else the saved values).
+    ``f_*``: what the form shows (the user's typed input when given, else the saved values);
+    ``f_problems``: :class:`FormLine` s, each bound to its problem's id. ``typed["problems"]``
+    is (problem id, text) pairs as posted.
     """
     a = cast("FormAnswer", set_row_values(answer, prefix))
+    base = prefix or checklist_prefix(answer.checklist_id)
+    a.reopen_url = f"{base}clause/{answer.clause_id}/reopen/"
+    tracked = {str(p.tracked_problem.pk): p for p in a.problem_list if p.track_url}
     if typed is not None:
         a.f_result = typed["result"]
         a.f_remarks = typed["remarks"]
-        a.f_problems = list(typed["problems"])
+        a.f_problems = [_form_line(pid, text, tracked.get(pid)) for pid, text in typed["problems"]]
     else:
         a.f_result = answer.result
         a.f_remarks = answer.remarks
-        a.f_problems = [p.text for p in a.problem_list]
+        a.f_problems = [
+            _form_line(str(p.tracked_problem.pk) if p.track_url else "", p.text, p)
+            for p in a.problem_list
+        ]
     return a
 
 
@@ -560,6 +598,21 @@ def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:
     return get_in_scope_or_404(answers_with_content(checklist), clause_id=clause_id)
+
+
+def answer_problem(answer: Answer, problem_id: Any) -> Any:
+    """The active rectification problem tracked from one of ``answer``'s lines, or 404."""
+    import uuid
+
+    from anbiao.rectification.models import Problem
+
+    try:
+        pk = uuid.UUID(str(problem_id))
+    except ValueError as exc:
+        raise Http404("对象不存在或无权访问") from exc
+    return get_in_scope_or_404(
+        Problem.objects.active().filter(answer=answer, problem_line__isnull=False), pk=pk
+    )
 
 
 def answer_view(

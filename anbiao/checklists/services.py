@@ -14,6 +14,7 @@ someone else saved in between, :class:`AnswerConflict` is raised and nothing is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "return": ((ChecklistStatus.SUBMITTED,), ChecklistStatus.RETURNED),
 }
 MAX_PROBLEMS = 30
+ASIDE = 1000  # added to the positions of lines that move, clear of every final position
 
 
 class AnswerConflict(Exception):  # noqa: N818 — reads as a domain event
@@ -150,11 +152,28 @@ def checklist_start(
 # --- saving one clause ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LineInput:
+    """One 存在问题 line as typed: its text, and the id of the problem it is ("" for a line
+    the user added). The id is what keeps a problem's identity (see
+    :mod:`anbiao.rectification.sync`): never the position or the text."""
+
+    text: str
+    problem_id: str = ""
+
+
 @dataclass
 class AnswerInput:
+    """One clause as typed. ``problems``: the lines in form order; a bare string is a new line
+    (no problem id) — what a first save, an import or an inspection's findings send."""
+
     result: str
     remarks: str
-    problems: list[str]
+    problems: Sequence[LineInput | str]
+
+    @property
+    def lines(self) -> list[LineInput]:
+        return [p if isinstance(p, LineInput) else LineInput(p) for p in self.problems]
 
 
 def answer_validate(data: AnswerInput) -> dict[str, list[str]]:
@@ -162,14 +181,31 @@ def answer_validate(data: AnswerInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.result not in ("", *AnswerResult.values):
         errors.setdefault("result", []).append("结论只能选择“符合”“不符合”或“不适用”。")
-    blank = [i for i, text in enumerate(data.problems, start=1) if not text.strip()]
+    lines = data.lines
+    texts = [line.text for line in lines]
+    blank = [i for i, text in enumerate(texts, start=1) if not text.strip()]
     for i in blank:
         errors.setdefault("problems", []).append(f"第 {i} 条存在问题未填写内容。")
-    if len(data.problems) > MAX_PROBLEMS:
+    seen_text: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+    for i, line in enumerate(lines, start=1):
+        text = line.text.strip()
+        if text and text in seen_text:
+            errors.setdefault("problems", []).append(
+                f"第 {i} 条存在问题与第 {seen_text[text]} 条相同（“{text[:50]}”），"
+                "请删除重复的一条或修改内容。"
+            )
+        seen_text.setdefault(text, i)
+        if line.problem_id and line.problem_id in seen_id:
+            errors.setdefault("problems", []).append(
+                f"第 {i} 条与第 {seen_id[line.problem_id]} 条是同一个问题，请删除其中一条。"
+            )
+        seen_id.setdefault(line.problem_id, i)
+    if len(lines) > MAX_PROBLEMS:
         errors.setdefault("problems", []).append(f"存在问题最多 {MAX_PROBLEMS} 条。")
-    if any(len(t) > 1000 for t in data.problems):
+    if any(len(t) > 1000 for t in texts):
         errors.setdefault("problems", []).append("每条存在问题不超过 1000 字。")
-    filled = [t for t in data.problems if t.strip()]
+    filled = [t for t in texts if t.strip()]
     if data.result == AnswerResult.NONCONFORM and not filled and not blank:
         errors.setdefault("problems", []).append("结论为“不符合”时，至少填写一条存在问题。")
     if data.result != AnswerResult.NONCONFORM and filled:
@@ -185,8 +221,13 @@ def answer_validate(data: AnswerInput) -> dict[str, list[str]]:
 def answer_save(*, by: User, answer: Answer, expected_version: int, data: AnswerInput) -> Answer:
     """Save one clause's answer, problem lines and remarks if nobody saved it in between.
 
+    Each line keeps the problem whose id it carries (its text may be corrected, unless that
+    problem is 已销号); a line without an id is a new problem; the problems of the lines no
+    longer sent are withdrawn (:mod:`anbiao.rectification.sync`).
     Raises ValidationError (rules; nothing written) or AnswerConflict (stale version).
     """
+    from anbiao.rectification.sync import resolve_lines, sync_answer_problems
+
     checklist = answer.checklist
     _ensure_editable(checklist)
     errors = answer_validate(data)
@@ -204,21 +245,11 @@ def answer_save(*, by: User, answer: Answer, expected_version: int, data: Answer
         current = Answer.objects.select_related("updated_by").get(pk=answer.pk)
         raise AnswerConflict(current)
     answer.refresh_from_db(fields=["result", "remarks", "version", "updated_by", "updated_at"])
-    lines = [t.strip() for t in data.problems]
-    existing = list(answer.problems.order_by("position"))
-    for position, text in enumerate(lines, start=1):
-        if position <= len(existing):
-            line = existing[position - 1]
-            if line.text != text:
-                line.text = text
-                line.save(update_fields=["text"])
-        else:
-            ProblemLine.objects.create(answer=answer, position=position, text=text)
-    ProblemLine.objects.filter(answer=answer, position__gt=len(lines)).delete()
+    lines = [(line.problem_id, line.text.strip()) for line in data.lines]
+    keep = resolve_lines(answer, lines)  # raises (and the update above rolls back)
+    _write_lines(answer, [text for _, text in lines], keep)
     if hasattr(answer, "_prefetched_objects_cache"):
         answer._prefetched_objects_cache.pop("problems", None)
-    from anbiao.rectification.sync import sync_answer_problems
-
     sync_answer_problems(answer, by=by)
     Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
     log_action(
@@ -235,6 +266,30 @@ def answer_save(*, by: User, answer: Answer, expected_version: int, data: Answer
         },
     )
     return answer
+
+
+def _write_lines(answer: Answer, texts: list[str], keep: list[int | None]) -> None:
+    """Make the answer's lines ``texts`` in this order; ``keep[i]`` is the existing line the
+    i-th one is (None: a new line). Lines not kept are deleted (their problems are withdrawn
+    by the sync). Positions are unique per answer, so lines that move are first set aside."""
+    existing = {line.pk: line for line in ProblemLine.objects.filter(answer=answer)}
+    kept = {pk for pk in keep if pk is not None}
+    gone = [pk for pk in existing if pk not in kept]
+    if gone:
+        ProblemLine.objects.filter(pk__in=gone).delete()
+    moving = [
+        pk for position, pk in enumerate(keep, start=1) if pk and existing[pk].position != position
+    ]
+    if moving:
+        ProblemLine.objects.filter(pk__in=moving).update(position=F("position") + ASIDE)
+    for position, (pk, text) in enumerate(zip(keep, texts, strict=True), start=1):
+        if pk is None:
+            ProblemLine.objects.create(answer=answer, position=position, text=text)
+            continue
+        line = existing[pk]
+        if line.text != text or line.position != position:
+            line.text, line.position = text, position
+            line.save(update_fields=["text", "position"])
 
 
 # --- evidence ---------------------------------------------------------------------------------

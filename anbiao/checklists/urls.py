@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:pk>/", views.checklist_detail, name="detail"),
     path("<uuid:pk>/clause/<int:clause_id>/", views.answer_save, name="answer_save"),
     path("<uuid:pk>/clause/<int:clause_id>/edit/", views.clause_edit, name="clause_edit"),
+    path("<uuid:pk>/clause/<int:clause_id>/reopen/", views.problem_reopen, name="problem_reopen"),
     path(
         "<uuid:pk>/clause/<int:clause_id>/evidence/", views.evidence_upload, name="evidence_upload"
     ),

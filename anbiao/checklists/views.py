@@ -193,18 +193,17 @@ def answer_save(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse
     """Save one clause (htmx). A stale version re-renders it with the user's text kept."""
     checklist = selectors.own_checklist_get(user=request.user, pk=pk)
     answer = selectors.answer_for_clause(checklist, clause_id)
-    data = services.AnswerInput(
-        result=request.POST.get("result", ""),
-        remarks=request.POST.get("remarks", ""),
-        problems=request.POST.getlist("problem"),
-    )
+    data, typed = _typed_answer(request)
     try:
         expected = int(request.POST.get("version", ""))
     except ValueError:
         expected = -1
-    typed = {"result": data.result, "remarks": data.remarks, "problems": data.problems}
     user = request.user
     try:
+        if data is None:
+            raise ValidationError(
+                {"problems": ["存在问题的提交内容不完整，请刷新页面后重新填写。"]}
+            )
         answer = services.answer_save(by=user, answer=answer, expected_version=expected, data=data)
     except (services.AnswerConflict, ValidationError) as exc:
         problem: dict[str, Any]
@@ -225,6 +224,59 @@ def answer_save(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse
         return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
     fresh = selectors.answer_view(checklist, clause_id, user=user)
     return _clause_response(request, checklist, fresh, saved=True)
+
+
+def _typed_answer(request: AuthedRequest) -> tuple[services.AnswerInput | None, dict[str, Any]]:
+    """The clause form as posted: the input for the service, and what to show again if it is
+    refused. Each line is its problem's id (hidden, "" for an added line) and its text, in
+    form order; None when the two lists do not pair up (a form not sent by the page)."""
+    texts = request.POST.getlist("problem")
+    ids = request.POST.getlist("problem_id") or [""] * len(texts)
+    result, remarks = request.POST.get("result", ""), request.POST.get("remarks", "")
+    typed = {
+        "result": result,
+        "remarks": remarks,
+        "problems": list(zip(ids, texts, strict=False)),
+    }
+    if len(ids) != len(texts):
+        return None, typed
+    lines = [services.LineInput(text, pid) for pid, text in zip(ids, texts, strict=True)]
+    return services.AnswerInput(result, remarks, lines), typed
+
+
+@require_POST
+@require(kinds=ALL_KINDS, roles=WRITER_ROLES)
+def problem_reopen(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse:
+    """重新打开 a 已销号 problem from its line in the clause form (a reason is required), so its
+    text can be corrected; the rest of the form comes back as the user typed it."""
+    from anbiao.rectification import services as rectification
+
+    checklist = selectors.own_checklist_get(user=request.user, pk=pk)
+    if not selectors.can_fill(request.user, checklist):
+        raise Http404("对象不存在或无权访问")
+    answer = selectors.answer_for_clause(checklist, clause_id)
+    problem_id = request.POST.get("reopen", "")
+    problem = selectors.answer_problem(answer, problem_id)
+    _, typed = _typed_answer(request)
+    extra: dict[str, Any]
+    try:
+        rectification.problem_transition(
+            by=request.user,
+            problem=problem,
+            action="reopen",
+            reason=request.POST.get(f"reopen_reason_{problem.pk}", ""),
+        )
+    except ValidationError as exc:
+        extra = {"errors": {"problems": [f"重新打开失败：{m}" for m in exc.messages]}}
+    else:
+        n = next((i for i, (pid, _) in enumerate(typed["problems"], 1) if pid == problem_id), 0)
+        which = f"第 {n} 条存在问题" if n else "该问题"
+        extra = {"notice": f"{which}已重新打开（整改中），现在可以修改其内容，改完请点“保存本条”。"}
+    kept = selectors.answer_view(checklist, clause_id, user=request.user, typed=typed)
+    if not request.htmx:
+        ctx = _clause_context(request, checklist, kept, **extra)
+        return render(request, "checklists/clause_page.html", ctx, status=200)
+    return _clause_response(request, checklist, kept, **extra)
 
 
 @require_POST

@@ -281,12 +281,13 @@ def open_trend(
 ) -> list[TrendPoint]:
     """Open problems at the end of each day (or each ``step_days``) from ``start`` to ``end``.
 
-    Two grouped queries over the timeline (``record`` rows, and rows ending in 已销号/已撤销),
-    cumulated in Python: no query per day. Dates are Asia/Shanghai.
+    Two grouped queries over the timeline (rows that open a problem: ``record`` and
+    ``reopen``; rows ending in 已销号/已撤销), cumulated in Python: no query per day. Dates are
+    Asia/Shanghai.
     """
     ids = qs.order_by().values("pk")
     opened = (
-        ProblemTransition.objects.filter(problem__in=ids, action="record")
+        ProblemTransition.objects.filter(problem__in=ids, action__in=("record", "reopen"))
         .annotate(day=TruncDate("at"))
         .values("day")
         .annotate(n=Count("pk"))

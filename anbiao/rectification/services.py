@@ -6,10 +6,11 @@ The state machine (``TRANSITIONS``; nothing else changes ``Problem.status``)::
                                              ▲                            │
                                              └──reject(监管单位, 原因)────┤
                                                                           └─verify(监管单位)─▶ 已销号
+    已销号 ──reopen(责任单位, 原因)──▶ 整改中 (验收 cleared: it must be verified again)
     any active state ──withdraw(系统：存在问题行被删除)──▶ 已撤销
 
 Who acts (:func:`actor_allowed`):
-- "owner" actions (start, submit, 五定, evidence): writers (单位管理员/填报员/主要负责人) of the
+- "owner" actions (start, submit, reopen, 五定, evidence): writers (单位管理员/填报员/主要负责人) of the
   responsible organization. 查看/网格员 and the 三员 may not.
 - "supervisor" actions (verify, reject): writers of the supervising unit — for an enterprise its
   PRIMARY department (or a sub-unit of it) and the city office; for a government unit the city
@@ -17,7 +18,8 @@ Who acts (:func:`actor_allowed`):
 
 Rules: leaving 待整改 needs 整改措施, 责任人 and 整改期限; a 重大 problem also needs 资金 and
 应急预案 (text or file) — all of 五定. Submitting for verification needs at least one
-整改后 evidence file. Rejecting needs a reason. Every step writes a :class:`ProblemTransition`
+整改后 evidence file. Rejecting and reopening need a reason (a 已销号 problem's text is
+fixed: the checklist changes it only after a reopen). Every step writes a :class:`ProblemTransition`
 (the timeline) and an audit entry.
 """
 
@@ -73,6 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
     "reject": Transition(
         (ProblemStatus.AWAITING,), ProblemStatus.IN_PROGRESS, "supervisor", "验收不通过"
     ),
+    "reopen": Transition((ProblemStatus.CLOSED,), ProblemStatus.IN_PROGRESS, "owner", "重新打开"),
     "withdraw": Transition(tuple(ACTIVE_STATUSES), ProblemStatus.WITHDRAWN, "system", "撤销"),
 }
 
@@ -160,6 +163,8 @@ def transition_check(*, user: User, problem: Problem, action: str, reason: str =
             return "请至少上传一份整改后的佐证材料（照片或文件）再提交验收。"
     if action == "reject" and not reason.strip():
         return "请填写验收不通过的原因。"
+    if action == "reopen" and not reason.strip():
+        return "请填写重新打开的原因。"
     if len(reason) > MAX_REASON:
         return f"说明不超过 {MAX_REASON} 字。"
     return ""
@@ -509,6 +514,9 @@ def _apply(problem: Problem, *, by: User | None, action: str, reason: str) -> Pr
         problem.verified_by = by
         problem.verified_at = now
         problem.closed_at = now
+    elif action == "reopen":  # open again: the old verification stays on the timeline only
+        problem.verified_by = None
+        problem.verified_at = problem.closed_at = None
     elif action == "withdraw":
         problem.withdrawn_at = now
     problem.save()

@@ -2,7 +2,10 @@
 
 Saving uses the same optimistic concurrency as the page: send the ``version`` you read; if
 someone saved the clause in between, nothing is written and the answer is 409 with the current
-content. Only writers of the checklist's own organization fill it (as in the UI); submitting
+content. Problem lines follow the page's identity rule (:mod:`anbiao.rectification.sync`):
+each line is sent with the ``id`` of its problem as read (its text may be corrected unless it is
+已销号), a line without ``id`` is a new problem at 待整改, and a line left out withdraws its
+problem. Only writers of the checklist's own organization fill it (as in the UI); submitting
 is done on the page (it needs a signature).
 """
 
@@ -27,6 +30,7 @@ from anbiao.checklists.models import (
     Checklist,
     ChecklistPurpose,
     ChecklistStatus,
+    ProblemLine,
 )
 from anbiao.core.access import WRITER_ROLES
 
@@ -55,6 +59,7 @@ errors.FIELD_LABELS.update(
         "purpose": "用途",
         "organization": "单位",
         "clause_id": "细则条目编号",
+        "text": "存在问题内容",
     }
 )
 
@@ -84,6 +89,9 @@ class ChecklistPage(Schema):
 class ProblemLineOut(Schema):
     position: int
     text: str
+    id: UUID | None = Field(description="该行所对应问题（隐患）的编号；保存时原样带回")
+    status: str = Field(description="问题的整改状态，如 pending 待整改、closed 已销号")
+    status_label: str
 
 
 class AnswerOut(Schema):
@@ -117,13 +125,26 @@ class ChecklistQuery(PageQuery):
     organization: UUID | None = Field(None, description="单位编号")
 
 
+class ProblemLineIn(Schema):
+    id: UUID | None = Field(
+        None,
+        description="该行所对应问题的编号（读取时 problems[].id）；新增的一行不带或为 null",
+    )
+    text: CleanText = Field(max_length=1000, description="存在问题内容")
+
+
 class AnswerIn(Schema):
     result: ResultCode = Field(description="conform / nonconform / na；空为未填")
     remarks: CleanText = Field("", max_length=2000)
-    problems: list[CleanText] = Field(
-        default_factory=list, max_length=30, description="存在问题（仅“不符合”时填写）"
+    problems: list[ProblemLineIn] = Field(
+        default_factory=list,
+        max_length=30,
+        description=(
+            "存在问题（仅“不符合”时填写），按顺序每行一项。带 id 的一行是原来的问题（可更正文字，"
+            "已销号的不能改）；不带 id 的一行是新问题（待整改）；未再提交的行，其问题撤销"
+        ),
     )
-    version: int = Field(ge=0, le=2_147_483_647, description="读取时的版本号")
+    version: int = Field(ge=0, le=2_147_483_647, strict=True, description="读取时的版本号")
 
 
 class ConflictOut(Schema):
@@ -147,6 +168,17 @@ def checklist_list_out(c: Checklist) -> dict[str, Any]:
     }
 
 
+def _line_out(line: ProblemLine) -> dict[str, Any]:
+    tracked = getattr(line, "tracked_problem", None)  # prefetched with the answer
+    return {
+        "position": line.position,
+        "text": line.text,
+        "id": tracked.pk if tracked is not None else None,
+        "status": tracked.status if tracked is not None else "",
+        "status_label": tracked.get_status_display() if tracked is not None else "",
+    }
+
+
 def answer_out(a: Answer) -> dict[str, Any]:
     clause = a.clause
     return {
@@ -157,7 +189,7 @@ def answer_out(a: Answer) -> dict[str, Any]:
         "result": a.result,
         "result_label": RESULT_LABELS.get(a.result, "未填"),
         "remarks": a.remarks,
-        "problems": [{"position": p.position, "text": p.text} for p in a.problems.all()],
+        "problems": [_line_out(p) for p in a.problems.all()],
         "evidence_count": len(a.evidence.all()),
         "version": a.version,
         "updated_by": person(a.updated_by),
@@ -224,9 +256,8 @@ def checklist_answer_save(
     user = allow(request, roles=WRITER_ROLES)
     checklist = selectors.own_checklist_get(user=user, pk=id)
     answer = selectors.answer_for_clause(checklist, clause_id)
-    data = services.AnswerInput(
-        result=payload.result, remarks=payload.remarks, problems=list(payload.problems)
-    )
+    lines = [services.LineInput(p.text, str(p.id) if p.id else "") for p in payload.problems]
+    data = services.AnswerInput(result=payload.result, remarks=payload.remarks, problems=lines)
     try:
         services.answer_save(by=user, answer=answer, expected_version=payload.version, data=data)
     except services.AnswerConflict as conflict:

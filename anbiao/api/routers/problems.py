@@ -1,7 +1,7 @@
 """Problems and their rectification (隐患与整改): list and detail in scope, and the transitions.
 
 A transition goes through the ONE state machine of ``rectification.services``
-(start/submit by the responsible unit, verify/reject by its supervising unit); a refused step
+(start/submit/reopen by the responsible unit, verify/reject by its supervising unit); a refused step
 answers 422 with the Chinese reason; a ``lock_version`` older than the problem's answers 409.
 """
 
@@ -126,11 +126,15 @@ class ProblemQuery(PageQuery):
 
 class TransitionIn(Schema):
     action: ActionCode = Field(
-        description="start 开始整改 / submit 提交验收 / verify 验收通过并销号 / reject 验收不通过"
+        description=(
+            "start 开始整改 / submit 提交验收 / verify 验收通过并销号 / reject 验收不通过"
+            " / reopen 重新打开已销号的问题（责任单位，须填 reason）"
+        )
     )
-    reason: CleanText = Field("", max_length=1000, description="说明（验收不通过时必填）")
+    reason: CleanText = Field("", max_length=1000, description="说明（验收不通过、重新打开时必填）")
+    # strict: JSON true/false is not a version number (pydantic would read it as 1/0)
     lock_version: int | None = Field(
-        None, ge=0, le=2_147_483_647, description="详情中的 lock_version；不带则不检查"
+        None, ge=0, le=2_147_483_647, strict=True, description="详情中的 lock_version；不带则不检查"
     )
 
 

@@ -88,20 +88,50 @@ def test_an_enterprise_saves_an_answer_with_its_version_and_reads_it_back(w):
     body = {
         "result": "nonconform",
         "remarks": "抽查两处",
-        "problems": ["安全生产责任制未覆盖全员", "考核记录缺失"],
+        "problems": [{"text": "安全生产责任制未覆盖全员"}, {"id": None, "text": "考核记录缺失"}],
         "version": answer.version,
     }
     response = send("put", url, body, w.as_ent)
     assert response.status_code == 200, response.content
     out = response.json()
     assert out["version"] == answer.version + 1
-    assert [p["text"] for p in out["problems"]] == body["problems"]
+    texts = [p["text"] for p in body["problems"]]
+    assert [p["text"] for p in out["problems"]] == texts
+    assert {p["status_label"] for p in out["problems"]} == {"待整改"}
     answer.refresh_from_db()
     assert (answer.result, answer.remarks) == (AnswerResult.NONCONFORM, "抽查两处")
     assert AuditEntry.objects.filter(action="anbiao.checklist.answer_saved").count() == 1
     # the problem lines became tracked problems, visible through the problems operation
     listed = get("/api/v1/problems", w.as_ent, organization=str(w.ent.organization.pk)).json()
-    assert {p["description"] for p in listed["items"]} >= set(body["problems"])
+    assert {p["description"] for p in listed["items"]} >= set(texts)
+    assert {p["id"] for p in out["problems"]} <= {p["id"] for p in listed["items"]}
+
+
+def test_the_api_keeps_a_lines_problem_by_its_id_and_a_line_without_id_is_new(w):
+    checklist = start(w.ent.organization, w.ent_filler)
+    answer = first_clause(checklist)
+    url = f"/api/v1/checklists/{checklist.pk}/answers/{answer.clause_id}"
+    body = {"result": "nonconform", "remarks": "", "version": 0}
+    lines = [{"text": "消防通道堵塞"}, {"text": "台账缺失"}]
+    first = send("put", url, {**body, "problems": lines}, w.as_ent).json()["problems"]
+    keep, drop = first[0]["id"], first[1]["id"]
+    edit = [{"id": keep, "text": "消防通道堵塞（一车间）"}, {"text": "台账缺失"}]
+    out = send("put", url, {**body, "version": 1, "problems": edit}, w.as_ent).json()
+    assert out["problems"][0]["id"] == keep  # corrected: the same problem
+    assert out["problems"][1]["id"] not in (keep, drop)  # the same text without id: new
+    dropped = get(f"/api/v1/problems/{drop}", w.as_ent).json()
+    assert dropped["status"] == "withdrawn"
+    # an id that is not an active problem of this clause is refused by line, nothing written
+    again = [{"id": drop, "text": "台账缺失"}]
+    response = send("put", url, {**body, "version": 2, "problems": again}, w.as_ent)
+    assert response.status_code == 422
+    assert "第 1 条存在问题对应的问题已不存在或已撤销" in response.json()["errors"][0]["msg"]
+    answer.refresh_from_db()
+    assert answer.version == 2
+    # a bare string is not a line: each line is an object with its text (and id)
+    bare = send("put", url, {**body, "version": 2, "problems": ["台账缺失"]}, w.as_ent)
+    assert bare.status_code == 422
+    assert bare.json()["errors"][0]["msg"] == "存在问题内容：必填。"
 
 
 def test_a_stale_version_answers_409_with_the_current_content_and_writes_nothing(w):

@@ -35,6 +35,38 @@ def done(attr):  # noqa: ANN001, ANN201
     return build
 
 
+def with_problem(attr):  # noqa: ANN001, ANN201
+    """A draft whose first clause has one (pending) problem line; the same on every call."""
+
+    def build(w):  # noqa: ANN001, ANN202
+        from anbiao.checklists import services
+
+        org = getattr(w, attr).organization
+        c = helpers.start(org)
+        answer = c.answers.order_by("clause__position").first()
+        if not answer.problems.exists():
+            services.answer_save(
+                by=_writer(w, org),
+                answer=answer,
+                expected_version=answer.version,
+                data=services.AnswerInput("nonconform", "", ["消防通道堵塞"]),
+            )
+        return c
+
+    return build
+
+
+def reopen_data(attr):  # noqa: ANN001, ANN201
+    def build(w):  # noqa: ANN001, ANN202
+        from anbiao.rectification.models import Problem
+
+        c = with_problem(attr)(w)
+        p = Problem.objects.active().get(answer__checklist=c)
+        return {"reopen": str(p.pk), f"reopen_reason_{p.pk}": "核实", "version": "1"}
+
+    return build
+
+
 def url(name, make, extra=None):  # noqa: ANN001, ANN201
     def build(w):  # noqa: ANN001, ANN202
         c = make(w)
@@ -118,6 +150,23 @@ CASES = [
         "other",
         url("checklists:clause_edit", draft("ent_other"), first_clause),
         nobody(),
+    ),
+    # Reopening a pending problem is refused: the clause comes back with the message (200).
+    Case(
+        "checklists:problem_reopen",
+        "own",
+        url("checklists:problem_reopen", with_problem("ent"), first_clause),
+        allow([OrgKind.ENTERPRISE], WRITERS),
+        method="post",
+        data=reopen_data("ent"),
+    ),
+    Case(
+        "checklists:problem_reopen",
+        "other",
+        url("checklists:problem_reopen", with_problem("ent_other"), first_clause),
+        nobody(),
+        method="post",
+        data=reopen_data("ent_other"),
     ),
     Case(
         "checklists:evidence_upload",

@@ -93,20 +93,30 @@ def test_saving_a_clause_stores_result_problem_lines_and_remarks(checklist, fill
     ]
 
 
-def test_problem_lines_keep_their_ids_when_edited_and_extra_lines_are_removed(
+def test_a_line_sent_with_its_problem_id_keeps_its_line_and_a_bare_text_is_a_new_line(
     checklist, filler
 ) -> None:  # noqa: ANN001
+    from anbiao.rectification.models import Problem
+
     a = first_answer(checklist)
     data = services.AnswerInput("nonconform", "", ["甲", "乙"])
     services.answer_save(by=filler, answer=a, expected_version=0, data=data)
-    first_id = a.problems.get(position=1).pk
+    first = a.problems.get(position=1)
+    problem = Problem.objects.get(problem_line=first)
     services.answer_save(
         by=filler,
         answer=a,
         expected_version=1,
-        data=services.AnswerInput("nonconform", "", ["甲改"]),
+        data=services.AnswerInput(
+            "nonconform",
+            "",
+            [services.LineInput("乙"), services.LineInput("甲改", str(problem.pk))],
+        ),
     )
-    assert list(a.problems.values_list("pk", "text")) == [(first_id, "甲改")]
+    # 甲 became 甲改 and moved down: the same line and problem; 乙 (no id) is a new line.
+    assert list(a.problems.values_list("position", "text")) == [(1, "乙"), (2, "甲改")]
+    assert a.problems.get(position=2).pk == first.pk
+    assert Problem.objects.get(problem_line=first).pk == problem.pk
 
 
 @pytest.mark.parametrize(
@@ -138,6 +148,29 @@ def test_the_filling_rules_are_shown_next_to_the_clause_and_nothing_is_written(
     a.refresh_from_db()
     assert (a.result, a.version, a.remarks) == ("", 0, "")
     assert ProblemLine.objects.filter(answer=a).count() == 0
+
+
+def test_an_exact_duplicate_line_is_refused_naming_it_and_the_typed_text_is_kept(
+    checklist, filler
+) -> None:  # noqa: ANN001
+    a = first_answer(checklist)
+    lines = ["公示栏未张贴告知书", "承诺书未签订", " 公示栏未张贴告知书\u3000"]
+    r = login(filler).post(
+        save_url(checklist, a),
+        {"version": "0", "result": "nonconform", "problem": lines, "remarks": "我的备注"},
+        **HTMX,
+    )
+    body = r.content.decode()
+    assert "第 3 条存在问题与第 1 条相同（“公示栏未张贴告知书”）" in body
+    assert 'value=" 公示栏未张贴告知书\u3000"' in body and "承诺书未签订" in body
+    assert "我的备注" in body
+    a.refresh_from_db()
+    assert (a.result, a.version) == ("", 0)
+    assert ProblemLine.objects.filter(answer=a).count() == 0
+    errors = services.answer_validate(services.AnswerInput("nonconform", "", lines))
+    assert errors["problems"] == [
+        "第 3 条存在问题与第 1 条相同（“公示栏未张贴告知书”），请删除重复的一条或修改内容。"
+    ]
 
 
 def test_a_second_writer_with_the_same_version_does_not_overwrite_and_keeps_their_text(

@@ -45,18 +45,21 @@ ALLOWED = {
     "submit": OWNER_WRITERS,
     "verify": VERIFIERS,
     "reject": VERIFIERS,
+    "reopen": OWNER_WRITERS,
 }
 SOURCE = {
     "start": ProblemStatus.PENDING,
     "submit": ProblemStatus.IN_PROGRESS,
     "verify": ProblemStatus.AWAITING,
     "reject": ProblemStatus.AWAITING,
+    "reopen": ProblemStatus.CLOSED,
 }
 TARGET = {
     "start": ProblemStatus.IN_PROGRESS,
     "submit": ProblemStatus.AWAITING,
     "verify": ProblemStatus.CLOSED,
     "reject": ProblemStatus.IN_PROGRESS,
+    "reopen": ProblemStatus.IN_PROGRESS,
 }
 
 
@@ -103,7 +106,7 @@ def in_state(world, status: str, *, grade: str = ProblemGrade.GENERAL) -> Proble
     return Problem.objects.get(pk=p.pk)
 
 
-@pytest.mark.parametrize("action", ["start", "submit", "verify", "reject"])
+@pytest.mark.parametrize("action", ["start", "submit", "verify", "reject", "reopen"])
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_move_is_allowed_only_to_its_actor(world, action, persona):  # noqa: ANN001
     p = in_state(world, SOURCE[action])
@@ -116,7 +119,8 @@ def test_each_move_is_allowed_only_to_its_actor(world, action, persona):  # noqa
     user = world["users"][persona]
     before_rows = ProblemTransition.objects.filter(problem=p).count()
     audit_before = AuditEntry.objects.count()
-    reason = "照片不清晰，未见锁具" if action == "reject" else ""
+    reasons = {"reject": "照片不清晰，未见锁具", "reopen": "复查发现配电箱锁具已损坏"}
+    reason = reasons.get(action, "")
     if persona in ALLOWED[action]:
         services.problem_transition(by=user, problem=p, action=action, reason=reason)
         p.refresh_from_db()
@@ -135,7 +139,7 @@ def test_each_move_is_allowed_only_to_its_actor(world, action, persona):  # noqa
             services.problem_transition(by=user, problem=p, action=action, reason=reason)
         message = exc.value.messages[0]
         assert message.startswith("只有")
-        if action in ("start", "submit"):
+        if action in ("start", "submit", "reopen"):
             assert "鑫源石材有限公司" in message
         else:
             assert "监管单位" in message
@@ -161,7 +165,7 @@ WRONG_STATE = [
 @pytest.mark.parametrize(("action", "status"), WRONG_STATE)
 def test_a_move_from_a_wrong_state_is_refused_with_the_state_named(world, action, status):  # noqa: ANN001
     p = in_state(world, status)
-    actor = "ent:filler" if action in ("start", "submit") else "dept:filler"
+    actor = "ent:filler" if action in ("start", "submit", "reopen") else "dept:filler"
     with pytest.raises(ValidationError) as exc:
         services.problem_transition(
             by=world["users"][actor], problem=p, action=action, reason="原因"
@@ -372,3 +376,40 @@ def test_the_owner_cannot_lower_a_major_grade_set_by_the_inspector(world):  # no
     Problem.objects.filter(pk=own.pk).update(recorded_org=world["units"]["ent"])
     services.problem_plan_save(by=world["users"]["ent:filler"], problem=own, data=plan())
     assert Problem.objects.get(pk=own.pk).grade == ProblemGrade.GENERAL
+
+
+def test_reopening_a_closed_problem_needs_a_reason_and_clears_its_verification(world):  # noqa: ANN001
+    p = in_state(world, ProblemStatus.CLOSED)
+    owner = world["users"]["ent:filler"]
+    with pytest.raises(ValidationError) as exc:
+        services.problem_transition(by=owner, problem=p, action="reopen", reason="  ")
+    assert exc.value.messages == ["请填写重新打开的原因。"]
+    p.refresh_from_db()
+    assert p.status == ProblemStatus.CLOSED and p.verified_by is not None
+    services.problem_transition(by=owner, problem=p, action="reopen", reason="隐患反弹")
+    p.refresh_from_db()
+    assert p.status == ProblemStatus.IN_PROGRESS
+    assert (p.verified_by, p.verified_at, p.closed_at) == (None, None, None)
+    assert [t.action for t in p.transitions.all()][-2:] == ["verify", "reopen"]
+    # It goes round the loop again: submitted and verified anew.
+    services.problem_transition(by=owner, problem=p, action="submit")
+    services.problem_transition(by=world["users"]["dept:filler"], problem=p, action="verify")
+    p.refresh_from_db()
+    assert p.status == ProblemStatus.CLOSED and p.verified_by == world["users"]["dept:filler"]
+
+
+def test_a_reopened_problem_counts_as_open_again_in_the_zeroing_trend(world):  # noqa: ANN001
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anbiao.rectification.selectors import open_trend
+
+    p = in_state(world, ProblemStatus.CLOSED)
+    today = timezone.localdate()
+    qs = Problem.objects.filter(pk=p.pk)
+    assert open_trend(qs, start=today - timedelta(days=1), end=today)[-1].open == 0
+    services.problem_transition(
+        by=world["users"]["ent:filler"], problem=p, action="reopen", reason="隐患反弹"
+    )
+    assert open_trend(qs, start=today - timedelta(days=1), end=today)[-1].open == 1

@@ -8,7 +8,7 @@
       var tpl = box.querySelector("template[data-problem-template]");
       var line = tpl.content.firstElementChild.cloneNode(true);
       box.insertBefore(line, tpl);
-      var input = line.querySelector("input");
+      var input = line.querySelector("input[type=text]");
       if (input) { input.focus(); }
       markChanged(box);
       return;
