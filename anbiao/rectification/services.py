@@ -216,7 +216,7 @@ class PlanInput:
 def plan_conflict(problem: Problem) -> EditConflict:
     """The conflict on a problem someone changed since the page was loaded."""
     return conflict(
-        problem, what="该问题", field="lock_version", labels=_PLAN_LABELS, verbs=CONFLICT_VERBS
+        problem, what="五定", field="lock_version", labels=_PLAN_LABELS, verbs=CONFLICT_VERBS
     )
 
 
