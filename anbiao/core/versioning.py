@@ -170,12 +170,17 @@ class VersionedForm(forms.Form):
         return data if data is not None else self.cleaned_data
 
 
-def keep_for_retry(form: forms.Form, exc: EditConflict) -> forms.Form:
-    """The bound form as the user posted it, carrying the current version (see module doc)."""
+def carry_version(form: forms.Form, version: int) -> forms.Form:
+    """The bound form as the user posted it, now carrying ``version``."""
     data = form.data.copy()
-    data[form.add_prefix("version")] = str(exc.version)
+    data[form.add_prefix("version")] = str(version)
     form.data = data
     return form
+
+
+def keep_for_retry(form: forms.Form, exc: EditConflict) -> forms.Form:
+    """The bound form as the user posted it, carrying the current version (see module doc)."""
+    return carry_version(form, exc.version)
 
 
 def version_of(form: forms.Form) -> int:
