@@ -164,7 +164,8 @@ class VersionedForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        errors = self._errors.pop("version", None) if self._errors else None
+        found: Any = self.errors  # the ErrorDict being filled (full_clean runs before clean)
+        errors = found.pop("version", None)
         if errors:
             self.add_error(None, list(errors))
         return data if data is not None else self.cleaned_data
@@ -172,7 +173,8 @@ class VersionedForm(forms.Form):
 
 def carry_version(form: forms.Form, version: int) -> forms.Form:
     """The bound form as the user posted it, now carrying ``version``."""
-    data = form.data.copy()
+    posted: Any = form.data
+    data = posted.copy()  # a QueryDict (or dict) copy is mutable
     data[form.add_prefix("version")] = str(version)
     form.data = data
     return form

@@ -136,7 +136,7 @@ def _detail(
     owner = services.is_owner_writer(user, problem)
     extensions = list(problem.extensions.select_related("requested_by", "decided_by"))
     pending = next((e for e in extensions if e.is_pending), None)
-    context = {
+    context: dict[str, object] = {
         "p": problem,
         "inspection": problem.inspections.select_related("inspector").first(),
         "timeline": problem.transitions.select_related("by", "by_org"),

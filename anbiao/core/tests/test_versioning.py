@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def a_record() -> Record:
-    org = EnterpriseFactory().organization
+    org = EnterpriseFactory.create().organization
     return Record.objects.create(
         kind="mechanism", organization=org, title="周例会制度", summary="每周一", date="2024-05-10"
     )
@@ -57,7 +57,9 @@ def test_the_conflict_names_who_when_and_what_from_the_audit_trail():
 
 def test_without_an_audit_entry_the_conflict_still_reads_in_chinese():
     exc = EditConflict(what="五定", version=3, when=datetime(2026, 1, 2, 2, 5, tzinfo=UTC))
-    assert exc.message.startswith("保存失败：在您打开本页之后，其他用户于 2026-01-02 10:05 修改了五定。")
+    assert exc.message.startswith(
+        "保存失败：在您打开本页之后，其他用户于 2026-01-02 10:05 修改了五定。"
+    )
 
 
 class Sample(VersionedForm):
