@@ -1,6 +1,7 @@
 """Writes of problems: record, 五定, evidence, and the ONE state machine of rectification.
 
-The state machine (``TRANSITIONS``; nothing else changes ``Problem.status``)::
+The state machine (the table ``TRANSITIONS`` and who may act live in :mod:`.rules`; nothing but
+this module changes ``Problem.status``)::
 
     (record) ─▶ 待整改 ──start(责任单位)──▶ 整改中 ──submit(责任单位)──▶ 已整改待验收
                                              ▲                            │

@@ -42,6 +42,7 @@ from anbiao.rectification.models import (
     EvidenceStage,
     Problem,
     ProblemEvidence,
+    ProblemGrade,
     ProblemStatus,
     local_today,
 )
@@ -191,10 +192,13 @@ def _plan_locked(
 ) -> HttpResponse:
     """五定 once locked: read-only text, no fields and no 保存; a post that arrives anyway
     (a page opened before the lock) gets 409 and its own text back to copy."""
-    typed = []
+    typed: list[tuple[str, str]] = []
     if request.method == "POST":
-        typed = [(label, request.POST.get(name, "")) for name, label in PLAN_TYPED]
-        typed = [(label, value) for label, value in typed if value.strip()]
+        grades = dict(ProblemGrade.choices)
+        for name, label in PLAN_TYPED:
+            value = request.POST.get(name, "")
+            if value.strip():
+                typed.append((label, grades.get(value, value) if name == "grade" else value))
     return render(
         request,
         "rectification/problem_plan.html",
