@@ -136,7 +136,9 @@ def _detail(
     ]
     owner = services.is_owner_writer(user, problem)
     extensions = list(problem.extensions.select_related("requested_by", "decided_by"))
-    pending = next((e for e in extensions if e.is_pending), None)
+    # A request left pending when the problem was closed is history, not a task.
+    open_for_decision = problem.status in deadlines.OPEN_FOR_DECISION
+    pending = next((e for e in extensions if e.is_pending), None) if open_for_decision else None
     context: dict[str, object] = {
         "p": problem,
         "inspection": problem.inspections.select_related("inspector").first(),
@@ -160,9 +162,7 @@ def _detail(
         "pending_extension": pending,
         "can_request_extension": owner and deadlines.needs_extension(problem) and pending is None,
         "extension_form": ExtensionForm(),
-        "can_decide_extension": pending is not None
-        and problem.status in deadlines.OPEN_FOR_DECISION
-        and services.is_verifier(user, problem),
+        "can_decide_extension": pending is not None and services.is_verifier(user, problem),
         "decision_form": ExtensionDecisionForm(),
         "top_error": "",
         "typed_action": "",
