@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from anbiao.core.versioning import VersionedForm
 from anbiao.orgs.models import Organization, SizeClass
 
 
@@ -94,7 +95,9 @@ class TargetField(forms.ModelChoiceField):
         return _label(obj)
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(VersionedForm):
+    """The header of an inspection; when editing it carries the inspection's ``version``."""
+
     target = TargetField(
         label="被检查单位",
         queryset=None,
@@ -123,8 +126,17 @@ class InspectionForm(forms.Form):
         error_messages={"max_length": "不超过 4000 字。"},
     )
 
-    def __init__(self, *args: Any, targets: Any, query: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        targets: Any,
+        query: str | None = None,
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]
         field = cast(TargetField, self.fields["target"])
         field.queryset = targets
         if not self.is_bound and "date" not in self.initial:

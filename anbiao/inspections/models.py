@@ -88,6 +88,8 @@ class Inspection(models.Model):
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic versioning of the header form (anbiao.core.versioning): bumped by each edit.
+    version = models.PositiveIntegerField("版本", default=0)
     checklist = models.OneToOneField(
         "checklists.Checklist",
         verbose_name="检查细则",

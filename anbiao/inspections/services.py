@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
+from anbiao.core.versioning import claim, conflict
 from anbiao.inspections.models import (
     ChecklistDraft,
     Finding,
@@ -98,6 +99,14 @@ def inspection_create(
     return inspection
 
 
+INSPECTION_LABELS = {
+    "target": "被检查单位",
+    "date": "检查日期",
+    "inspectors": "检查人员",
+    "summary": "检查情况",
+}
+
+
 @transaction.atomic
 def inspection_update(
     *,
@@ -107,20 +116,35 @@ def inspection_update(
     date: date,
     inspectors: str,
     summary: str = "",
+    expected_version: int | None = None,
 ) -> Inspection:
-    """Change a draft inspection's header."""
+    """Change a draft inspection's header.
+
+    ``expected_version`` is the version the form showed (None only for system callers); a
+    stale one raises ``core.versioning.EditConflict`` and nothing is written.
+    """
+    if not claim(Inspection, pk=inspection.pk, expected=expected_version):
+        raise conflict(inspection, what="检查记录", labels=INSPECTION_LABELS)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _check_recorder(by)
     _ensure_draft(inspection)
     _check_target(by, target)
     _check_date(date)
+    before = {k: getattr(inspection, k) for k in ("target_id", "date", "inspectors", "summary")}
     inspection.target = target
     inspection.date = date
     inspection.inspectors = (inspectors or "").strip()
     inspection.summary = (summary or "").strip()
+    changed = [k.removesuffix("_id") for k, v in before.items() if getattr(inspection, k) != v]
     inspection.full_clean()
     inspection.save()
-    log_action(inspection, "anbiao.inspection.updated", user=by, organization=by.organization)
+    log_action(
+        inspection,
+        "anbiao.inspection.updated",
+        user=by,
+        organization=by.organization,
+        data={"edit": inspection.version, "changed": changed},
+    )
     return inspection
 
 

@@ -19,6 +19,7 @@ from anbiao.core.access import ALL_KINDS, GOV_KINDS, WRITER_ROLES, enterprises_f
 from anbiao.core.audit import log_action
 from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
+from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.inspections import selectors, services
 from anbiao.inspections.forms import (
@@ -160,18 +161,21 @@ def inspection_create(request: AuthedRequest) -> HttpResponse:
 
 
 def _bound_or_search(
-    request: AuthedRequest, targets: Any, initial: dict[str, Any]
+    request: AuthedRequest, targets: Any, initial: dict[str, Any], *, editing: bool = False
 ) -> InspectionForm:
     """The inspection form; after “查找” (no JavaScript) the same form again, unbound, keeping
-    what was typed and listing the targets that match the search box."""
+    what was typed (and the version the page showed) and listing the targets that match the
+    search box."""
     if request.method == "POST" and request.POST.get("find"):
-        typed = {k: request.POST.get(k, "") for k in ("target", "date", "inspectors", "summary")}
+        keys = ("target", "date", "inspectors", "summary", *(("version",) if editing else ()))
+        typed = {k: request.POST.get(k, "") for k in keys}
         return InspectionForm(
             targets=targets,
             initial={**initial, **{k: v for k, v in typed.items() if v}},
             query=request.POST.get("target_q", ""),
+            editing=editing,
         )
-    return InspectionForm(request.POST or None, targets=targets, initial=initial)
+    return InspectionForm(request.POST or None, targets=targets, initial=initial, editing=editing)
 
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)
@@ -238,22 +242,34 @@ def inspection_edit(request: AuthedRequest, pk: str) -> HttpResponse:
         request,
         selectors.targets_for_user(user),
         {
+            "version": inspection.version,
             "target": inspection.target,
             "date": inspection.date,
             "inspectors": inspection.inspectors,
             "summary": inspection.summary,
         },
+        editing=True,
     )
+    conflict: EditConflict | None = None
     if request.method == "POST" and form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.inspection_update(by=user, inspection=inspection, **form.cleaned_data)
+            services.inspection_update(
+                by=user, inspection=inspection, expected_version=version_of(form), **data
+            )
+        except EditConflict as exc:
+            keep_for_retry(form, exc)
+            conflict = exc
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("inspections:inspection_detail", pk=inspection.pk)
     return render(
-        request, "inspections/form.html", {"form": form, "title": "修改检查记录", "i": inspection}
+        request,
+        "inspections/form.html",
+        {"form": form, "title": "修改检查记录", "i": inspection, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from anbiao.core.versioning import VersionedForm
 from anbiao.records.models import Category, RecordKind, RecordStatus
 
 
@@ -26,7 +27,9 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class RecordForm(forms.Form):
+class RecordForm(VersionedForm):
+    """A record's text; when editing it carries the record's ``version`` (hidden)."""
+
     title = forms.CharField(label="标题", max_length=200)
     category = forms.ChoiceField(
         label="类型", choices=[("", "请选择"), *Category.choices], required=False
@@ -59,6 +62,8 @@ class RecordForm(forms.Form):
             ].help_text = "附件1第6项：持续运行提升类，或党员模范岗、工人先锋岗、青年突击手、巾帼能手等岗位达标"
         if editing:
             del self.fields["evidence"]
+        else:
+            del self.fields["version"]
         if not self.is_bound and not self.initial.get("date"):
             self.initial["date"] = timezone.localdate()
 

@@ -122,6 +122,8 @@ class Record(StatScoped):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Optimistic versioning of the edit form (anbiao.core.versioning): bumped by each edit.
+    version = models.PositiveIntegerField("版本", default=0)
 
     objects = RecordQuerySet.as_manager()
 

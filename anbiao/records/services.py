@@ -13,6 +13,7 @@ from django.utils import timezone
 from anbiao.core.audit import log_action
 from anbiao.core.models import StoredFile
 from anbiao.core.uploads import store_upload
+from anbiao.core.versioning import claim, conflict
 from anbiao.orgs.models import OrgKind
 from anbiao.records.models import EVIDENCE_RULE, Record, RecordKind, RecordStatus
 from anbiao.records.selectors import can_select
@@ -82,6 +83,15 @@ def record_create(
     return record
 
 
+RECORD_LABELS = {
+    "title": "标题",
+    "summary": "内容摘要",
+    "date": "日期",
+    "category": "类型",
+    "document": "建立机制的文件",
+}
+
+
 @transaction.atomic
 def record_update(
     *,
@@ -92,22 +102,38 @@ def record_update(
     date: dt.date,
     category: str = "",
     document: UploadedFile | None = None,
+    expected_version: int | None = None,
 ) -> Record:
-    """Change the text of a record of the user's own organization."""
+    """Change the text of a record of the user's own organization.
+
+    ``expected_version`` is the version the edit form showed (None only for system callers);
+    a stale one raises ``core.versioning.EditConflict`` and nothing is written.
+    """
     if record.organization_id != by.organization_id:
         raise ValidationError("只能修改本单位的记录。")
+    if not claim(Record, pk=record.pk, expected=expected_version):
+        raise conflict(record, what="该记录", labels=RECORD_LABELS)
+    record = Record.objects.select_for_update().get(pk=record.pk)
     if record.kind == RecordKind.EXPERIENCE and not category:
         raise ValidationError({"category": "请选择经验做法的类型。"})
     _check_date(date)
+    before = {k: getattr(record, k) for k in ("title", "summary", "date", "category")}
     record.title = title.strip()
     record.summary = summary.strip()
     record.date = date
     record.category = category if record.kind == RecordKind.EXPERIENCE else ""
+    changed = [k for k, v in before.items() if getattr(record, k) != v]
     if document is not None:
         record.document = _store(document, by=by, purpose="工作机制文件", field="document")
+        changed.append("document")
     record.full_clean()
     record.save()
-    log_action(record, "anbiao.record.updated", user=by, data={"title": record.title})
+    log_action(
+        record,
+        "anbiao.record.updated",
+        user=by,
+        data={"title": record.title, "edit": record.version, "changed": changed},
+    )
     return record
 
 

@@ -15,6 +15,7 @@ from anbiao.core.audit import log_action
 from anbiao.core.models import StoredFile
 from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
+from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.orgs.models import OrgKind
 from anbiao.records import selectors, services
@@ -151,6 +152,7 @@ def record_detail(request: AuthedRequest, pk: str) -> HttpResponse:
 def record_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     record = _own_record(request, pk)
     initial = {
+        "version": record.version,
         "title": record.title,
         "summary": record.summary,
         "date": record.date,
@@ -159,6 +161,8 @@ def record_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     form = RecordForm(
         request.POST or None, request.FILES or None, kind=record.kind, editing=True, initial=initial
     )
+    conflict: EditConflict | None = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -170,7 +174,11 @@ def record_edit(request: AuthedRequest, pk: str) -> HttpResponse:
                 date=data["date"],
                 category=data.get("category") or "",
                 document=data.get("document"),
+                expected_version=version_of(form),
             )
+        except EditConflict as exc:
+            keep_for_retry(form, exc)
+            conflict, status = exc, 409
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -179,7 +187,14 @@ def record_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     return render(
         request,
         "records/form.html",
-        {"form": form, "title": f"编辑：{record.title}", "kind": record.kind, "record": record},
+        {
+            "form": form,
+            "title": f"编辑：{record.title}",
+            "kind": record.kind,
+            "record": record,
+            "conflict": conflict,
+        },
+        status=status,
     )
 
 

@@ -7,6 +7,7 @@
    closed. 重大 problems carry funds and a contingency plan.
 3. The demo enterprise gets a known set: 3 to fix (1 overdue), 1 awaiting verification, and one
    督导检查 problem recorded by the demo department.
+4. Its problem 整改中 carries a pending extension request (延期申请) for the demo department.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def seed(stdout: Any = None) -> None:
     with transaction.atomic():
         created = _track_lines()
         _demo_enterprise()
+        _demo_extension()
     if stdout is not None and created:
         stdout.write(f"问题整改：演示问题 {created} 个（含各状态、逾期和已销号）。")
 
@@ -257,4 +259,36 @@ def _demo_enterprise() -> None:
         source=ProblemSource.INSPECTION,
         deadline=timezone.localdate() + timedelta(days=15),
         check_permission=False,
+    )
+
+
+def _demo_extension() -> None:
+    """A pending 延期申请 on the demo enterprise's problem 整改中 (once)."""
+    from anbiao.orgs.demo import DEMO_ENTERPRISE
+    from anbiao.rectification.deadlines import extension_request
+    from anbiao.rectification.models import DeadlineExtension
+
+    filler = _users().get("qy_filler")
+    if (
+        filler is None
+        or DeadlineExtension.objects.filter(problem__organization__name=DEMO_ENTERPRISE).exists()
+    ):
+        return
+    p = (
+        Problem.objects.filter(
+            organization__name=DEMO_ENTERPRISE,
+            status=ProblemStatus.IN_PROGRESS,
+            deadline__isnull=False,
+        )
+        .order_by("deadline", "id")
+        .first()
+    )
+    if p is None or p.organization_id != filler.organization_id:
+        return
+    assert p.deadline is not None
+    extension_request(
+        by=filler,
+        problem=p,
+        new_deadline=max(p.deadline, timezone.localdate()) + timedelta(days=20),
+        reason="整改所需防护设备厂家延期供货，预计到货后一周内完成安装。",
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 
 from anbiao.accounts.models import BUSINESS_ROLES
-from anbiao.core.access import GOV_KINDS, WRITER_ROLES, own_unit_ids
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
+from anbiao.rectification import selectors
 from anbiao.rectification.models import Problem, ProblemStatus, local_today
 
 
@@ -24,6 +24,8 @@ def nav_items(user: Any) -> list[NavItem]:
     items = [NavItem("整改清单", reverse("rectification:ledger"), order=40)]
     if user.organization.kind in GOV_KINDS:
         items.append(NavItem("动态清零", reverse("rectification:zeroing"), order=41))
+        if user.has_role(*WRITER_ROLES) and user.organization.kind != OrgKind.TOWN:
+            items.append(NavItem("延期申请", reverse("rectification:extension_list"), order=42))
     return items
 
 
@@ -51,14 +53,8 @@ def home_cards(user: Any) -> list[HomeCard]:
             )
         )
     if org.kind in GOV_KINDS and user.has_role(*WRITER_ROLES):
-        awaiting = Problem.objects.filter(status=ProblemStatus.AWAITING).exclude(organization=org)
-        if org.kind == OrgKind.DEPARTMENT:
-            awaiting = awaiting.filter(
-                Q(organization__enterprise__department_id__in=own_unit_ids(user))
-            )
-        elif org.kind == OrgKind.TOWN:
-            awaiting = awaiting.none()  # towns watch; departments and the city office verify
-        n = awaiting.count()
+        verified = selectors.problems_verified_by(user)
+        n = verified.filter(status=ProblemStatus.AWAITING).count()
         if n:
             cards.append(
                 HomeCard(
@@ -67,6 +63,18 @@ def home_cards(user: Any) -> list[HomeCard]:
                     reverse("rectification:ledger") + "?status=awaiting",
                     "去验收",
                     order=31,
+                    tone="warn",
+                )
+            )
+        n_ext = selectors.extensions_to_decide(user).count()
+        if n_ext:
+            cards.append(
+                HomeCard(
+                    "延期申请",
+                    f"{n_ext} 个整改期限延期申请待审批。同意后按新的期限计算是否逾期。",
+                    reverse("rectification:extension_list"),
+                    "去审批",
+                    order=32,
                     tone="warn",
                 )
             )

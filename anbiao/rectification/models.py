@@ -12,8 +12,12 @@ Shape (read by the statistics and 自查自纠报告 helpers; use :mod:`.selecto
       │       funds 资金（万元）, contingency_plan 应急预案 (text) / contingency_file (file)
       ├ status (see ProblemStatus; changed ONLY by :mod:`.services`, ``TRANSITIONS``)
       ├ verified_by / verified_at (验收人, 销号日期), closed_at
+      ├ lock_version: the version of the whole problem (optimistic versioning, core.versioning):
+      │       bumped by every status change, 五定 save and granted extension
       ├ ProblemEvidence (stage before 整改前 | after 整改后 → core.StoredFile)
-      └ ProblemTransition (timeline: every status change and every 五定/evidence event)
+      ├ DeadlineExtension (延期申请: the enterprise asks, the verifier grants or refuses; a
+      │       grant moves ``deadline``, so overdue and every count use the granted date)
+      └ ProblemTransition (timeline: every status change and every 五定/evidence/extension event)
 
 Counting rules (domain.md):
 - "active" = every status except 已撤销 (withdrawn). Withdrawn problems are kept for history
@@ -185,7 +189,7 @@ class Problem(models.Model):
     status = models.CharField(
         "状态", max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.PENDING
     )
-    lock_version = models.PositiveIntegerField("状态版本", default=0)
+    lock_version = models.PositiveIntegerField("版本", default=0)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="验收人",
@@ -328,3 +332,72 @@ class ProblemTransition(models.Model):
     @property
     def from_label(self) -> str:
         return ProblemStatus(self.from_status).label if self.from_status else ""
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    GRANTED = "granted", "已同意"
+    REFUSED = "refused", "不同意"
+
+
+class DeadlineExtension(models.Model):
+    """An enterprise's request to move the deadline of a problem 整改中 (延期申请).
+
+    Only the problem's verifier (``services.is_verifier``) grants or refuses it; a grant sets
+    ``Problem.deadline`` to ``new_deadline``. One pending request per problem.
+    """
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="extensions")
+    old_deadline = models.DateField("原整改期限", null=True, blank=True)
+    new_deadline = models.DateField("申请延期至")
+    reason = models.TextField("延期原因", max_length=1000)
+    status = models.CharField(
+        "状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="审批单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_reason = models.TextField("审批意见", blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem"],
+                condition=Q(status="pending"),
+                name="extension_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"延期至 {self.new_deadline:%Y-%m-%d}（{self.get_status_display()}）"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ExtensionStatus.PENDING

@@ -14,6 +14,8 @@ For other apps (statistics 附件3, 自查自纠报告), the stable entry points
 - :func:`problems_by_section` — one organization's look-back problems in one campaign,
   grouped by checklist section (项目), in clause order: the 自查自纠报告's “问题清单”.
 - :func:`open_trend` — open count per day/week (动态清零), from the timeline in two queries.
+- :func:`problems_verified_by` / :func:`extensions_to_decide` — what a unit verifies, and the
+  extension requests (延期申请) waiting for its decision.
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ from anbiao.core.access import (
     descendant_ids,
     get_in_scope_or_404,
     organizations_for_user,
+    own_unit_ids,
 )
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.rectification.models import (
     OPEN_STATUSES,
+    DeadlineExtension,
+    ExtensionStatus,
     Problem,
     ProblemQuerySet,
     ProblemStatus,
@@ -98,6 +103,49 @@ def problem_get(*, user: User, pk: Any) -> Problem:
         *LIST_RELATED, "recorded_by", "recorded_org", "clause__item__section", "contingency_file"
     )
     return get_in_scope_or_404(qs.with_overdue(), pk=pk)
+
+
+def problems_verified_by(user: User) -> ProblemQuerySet:
+    """Active problems whose verifier is the user's unit (as ``rules.is_verifier``): for the
+    city office every unit's but its own, for a department its enterprises' (primary
+    department, sub-units included); a town verifies none."""
+    org = user.organization
+    qs = Problem.objects.active()
+    if org is None:
+        return qs.none()
+    qs = qs.exclude(organization=org)
+    if org.kind == OrgKind.CITY:
+        return qs
+    if org.kind == OrgKind.DEPARTMENT:
+        return qs.filter(organization__enterprise__department_id__in=own_unit_ids(user))
+    return qs.none()
+
+
+def extensions_to_decide(user: User) -> QuerySet[DeadlineExtension]:
+    """Pending extension requests of open problems the user's unit verifies, oldest first."""
+    from anbiao.rectification.deadlines import OPEN_FOR_DECISION
+
+    problems = problems_verified_by(user).filter(status__in=OPEN_FOR_DECISION)
+    return (
+        DeadlineExtension.objects.filter(
+            status=ExtensionStatus.PENDING, problem__in=problems.values("pk")
+        )
+        .select_related("problem__organization", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def last_rejection(problem: Problem) -> ProblemTransition | None:
+    """The 验收不通过 step a problem 整改中 is in because of (None when not sent back)."""
+    if problem.status != ProblemStatus.IN_PROGRESS:
+        return None
+    last = (
+        problem.transitions.filter(action__in=("reject", "submit"))
+        .select_related("by", "by_org")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return last if last is not None and last.action == "reject" else None
 
 
 def problems_for_unit(unit: Organization) -> ProblemQuerySet:

@@ -1,6 +1,7 @@
 """Writes of problems: record, 五定, evidence, and the ONE state machine of rectification.
 
-The state machine (``TRANSITIONS``; nothing else changes ``Problem.status``)::
+The state machine (the table ``TRANSITIONS`` and who may act live in :mod:`.rules`; nothing but
+this module changes ``Problem.status``)::
 
     (record) ─▶ 待整改 ──start(责任单位)──▶ 整改中 ──submit(责任单位)──▶ 已整改待验收
                                              ▲                            │
@@ -20,7 +21,13 @@ Rules: leaving 待整改 needs 整改措施, 责任人 and 整改期限; a 重�
 应急预案 (text or file) — all of 五定. Submitting for verification needs at least one
 整改后 evidence file. Rejecting and reopening need a reason (a 已销号 problem's text is
 fixed: the checklist changes it only after a reopen). Every step writes a :class:`ProblemTransition`
-(the timeline) and an audit entry.
+(the timeline) and an audit entry. The deadline rules (past, more than a year out, an
+enterprise's deadline while 整改中) and the extension requests live in :mod:`.deadlines`.
+
+Versioning (:mod:`anbiao.core.versioning`): ``Problem.lock_version`` is the version of the
+whole problem. The 五定 form and the transition buttons carry it back; a stale one raises
+``EditConflict`` (nothing written). Every status change, 五定 save and granted extension
+bumps it and logs it as ``data["edit"]``.
 """
 
 from __future__ import annotations
@@ -36,12 +43,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from anbiao.core.access import WRITER_ROLES, own_unit_ids
+from anbiao.core.access import WRITER_ROLES
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
+from anbiao.core.versioning import EditConflict, claim, conflict
 from anbiao.orgs.models import OrgKind
 from anbiao.rectification.models import (
-    ACTIVE_STATUSES,
     EvidenceStage,
     Problem,
     ProblemEvidence,
@@ -51,134 +58,28 @@ from anbiao.rectification.models import (
     ProblemTransition,
 )
 
+# The table and who may act (rules.py); callers read them through services too.
+from anbiao.rectification.rules import (  # noqa: F401
+    CONFLICT_VERBS,
+    EVENT_LABELS,
+    MAX_DESCRIPTION,
+    MAX_REASON,
+    PLAN_EDITABLE,
+    TRANSITIONS,
+    Transition,
+    _actor_message,
+    actor_allowed,
+    allowed_actions,
+    is_owner_writer,
+    is_verifier,
+    transition_check,
+)
+
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
     from anbiao.campaigns.models import Campaign
     from anbiao.checklists.models import Clause
     from anbiao.orgs.models import Organization
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    actor: str  # "owner" | "supervisor" | "system"
-    label: str
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "start": Transition((ProblemStatus.PENDING,), ProblemStatus.IN_PROGRESS, "owner", "开始整改"),
-    "submit": Transition((ProblemStatus.IN_PROGRESS,), ProblemStatus.AWAITING, "owner", "提交验收"),
-    "verify": Transition(
-        (ProblemStatus.AWAITING,), ProblemStatus.CLOSED, "supervisor", "验收通过并销号"
-    ),
-    "reject": Transition(
-        (ProblemStatus.AWAITING,), ProblemStatus.IN_PROGRESS, "supervisor", "验收不通过"
-    ),
-    "reopen": Transition((ProblemStatus.CLOSED,), ProblemStatus.IN_PROGRESS, "owner", "重新打开"),
-    "withdraw": Transition(tuple(ACTIVE_STATUSES), ProblemStatus.WITHDRAWN, "system", "撤销"),
-}
-
-# Timeline labels of the events that do not change the status.
-EVENT_LABELS = {
-    "record": "登记问题",
-    "plan": "填写五定",
-    "describe": "问题描述变更",
-    "evidence": "上传佐证",
-    "evidence_removed": "删除佐证",
-    **{name: t.label for name, t in TRANSITIONS.items()},
-}
-PLAN_EDITABLE = (ProblemStatus.PENDING, ProblemStatus.IN_PROGRESS)
-MAX_DESCRIPTION = 1000
-MAX_REASON = 1000
-
-
-# --- who may act ---------------------------------------------------------------------------
-
-
-def is_owner_writer(user: User, problem: Problem) -> bool:
-    """A writer (单位管理员/填报员/主要负责人) of the organization that must fix the problem."""
-    return (
-        user is not None
-        and user.is_active
-        and user.organization_id == problem.organization_id
-        and user.has_role(*WRITER_ROLES)
-    )
-
-
-def is_verifier(user: User, problem: Problem) -> bool:
-    """A writer of the problem's supervising unit (primary department or city office)."""
-    if user is None or not user.is_active or not user.has_role(*WRITER_ROLES):
-        return False
-    mine = user.organization
-    if mine is None or not mine.is_active or mine.pk == problem.organization_id:
-        return False
-    if mine.kind == OrgKind.CITY:
-        return True
-    org = problem.organization
-    if mine.kind == OrgKind.DEPARTMENT and org.kind == OrgKind.ENTERPRISE:
-        enterprise = getattr(org, "enterprise", None)
-        return enterprise is not None and enterprise.department_id in own_unit_ids(user)
-    return False
-
-
-def actor_allowed(user: User, problem: Problem, actor: str) -> bool:
-    if actor == "owner":
-        return is_owner_writer(user, problem)
-    if actor == "supervisor":
-        return is_verifier(user, problem)
-    return False
-
-
-def _actor_message(actor: str, label: str, problem: Problem) -> str:
-    if actor == "owner":
-        return (
-            f"只有责任单位（{problem.organization.name}）的填报员、单位管理员或主要负责人"
-            f"可以{label}。"
-        )
-    if actor == "supervisor":
-        return f"只有该问题的监管单位（主管部门或市安委办）可以{label}。"
-    return f"“{label}”由系统根据细则中的存在问题自动完成，不能手工操作。"
-
-
-def transition_check(*, user: User, problem: Problem, action: str, reason: str = "") -> str:
-    """Why ``user`` may not do ``action`` on ``problem`` now ("" when allowed). Chinese."""
-    rule = TRANSITIONS.get(action)
-    if rule is None:
-        return "未知的操作。"
-    if problem.status not in rule.sources:
-        return f"当前状态为“{problem.get_status_display()}”，不能{rule.label}。"
-    if not actor_allowed(user, problem, rule.actor):
-        return _actor_message(rule.actor, rule.label, problem)
-    if action == "start":
-        missing = problem.five_missing
-        if missing:
-            prefix = "重大问题须落实五定" if problem.grade == ProblemGrade.MAJOR else "开始整改前"
-            return f"{prefix}，请先填写：{'、'.join(missing)}。"
-    if action == "submit":
-        missing = problem.five_missing
-        if missing:
-            return f"请先填写：{'、'.join(missing)}。"
-        if not problem.evidence.filter(stage=EvidenceStage.AFTER).exists():
-            return "请至少上传一份整改后的佐证材料（照片或文件）再提交验收。"
-    if action == "reject" and not reason.strip():
-        return "请填写验收不通过的原因。"
-    if action == "reopen" and not reason.strip():
-        return "请填写重新打开的原因。"
-    if len(reason) > MAX_REASON:
-        return f"说明不超过 {MAX_REASON} 字。"
-    return ""
-
-
-def allowed_actions(*, user: User, problem: Problem) -> list[str]:
-    """The transitions ``user`` could start now (reasons aside), for the detail page buttons."""
-    return [
-        name
-        for name, rule in TRANSITIONS.items()
-        if rule.actor != "system"
-        and problem.status in rule.sources
-        and actor_allowed(user, problem, rule.actor)
-    ]
 
 
 # --- timeline ------------------------------------------------------------------------------
@@ -298,7 +199,11 @@ def problem_record(
 
 @dataclass
 class PlanInput:
-    """The 五定 as typed by the user (and the grade, which the responsible unit may raise)."""
+    """The 五定 as typed by the user (and the grade, which the responsible unit may raise).
+
+    ``confirm_past`` + ``past_reason``: the user confirms a deadline before today records a
+    past rectification (补录); ``confirm_far``: a deadline more than a year out is meant.
+    """
 
     measures: str = ""
     responsible_person: str = ""
@@ -306,6 +211,16 @@ class PlanInput:
     funds: Decimal | None = None
     contingency_plan: str = ""
     grade: str = ProblemGrade.GENERAL
+    confirm_past: bool = False
+    past_reason: str = ""
+    confirm_far: bool = False
+
+
+def plan_conflict(problem: Problem) -> EditConflict:
+    """The conflict on a problem someone changed since the page was loaded."""
+    return conflict(
+        problem, what="五定", field="lock_version", labels=_PLAN_LABELS, verbs=CONFLICT_VERBS
+    )
 
 
 @transaction.atomic
@@ -315,13 +230,25 @@ def problem_plan_save(
     problem: Problem,
     data: PlanInput,
     contingency_upload: UploadedFile | None = None,
+    expected_version: int | None = None,
 ) -> Problem:
     """Save the 五定 of a problem (责任单位 writers; 待整改 and 整改中 only).
 
-    While 整改中 the 五定 must stay complete (a 重大 problem keeps funds and plan).
-    Raises ValidationError naming the field; nothing written on error.
+    While 整改中 the 五定 must stay complete (a 重大 problem keeps funds and plan), and an
+    enterprise keeps its deadline (it asks for an extension instead, :mod:`.deadlines`).
+    ``expected_version`` is the ``lock_version`` the form showed (None only for system
+    callers); a stale one raises EditConflict. Raises ValidationError naming the field;
+    nothing written on either error.
     """
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    from anbiao.rectification.deadlines import deadline_check
+
+    if not claim(Problem, pk=problem.pk, expected=expected_version, field="lock_version"):
+        raise plan_conflict(problem)
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=problem.pk)
+    )
     if not is_owner_writer(by, problem):
         raise ValidationError(_actor_message("owner", "填写五定", problem))
     if problem.status not in PLAN_EDITABLE:
@@ -343,10 +270,17 @@ def problem_plan_save(
         )
     if data.funds is not None and data.funds < 0:
         errors["funds"] = "资金不能为负数。"
-    if data.deadline is not None and data.deadline < timezone.localtime(problem.recorded_at).date():
-        errors["deadline"] = "整改期限不能早于问题登记日期。"
     if errors:
         raise ValidationError(errors)
+    deadline_note = ""
+    if data.deadline != problem.deadline:
+        deadline_note = deadline_check(
+            problem=problem,
+            deadline=data.deadline,
+            confirm_past=data.confirm_past,
+            past_reason=data.past_reason,
+            confirm_far=data.confirm_far,
+        )
     before = {
         "measures": problem.measures,
         "responsible_person": problem.responsible_person,
@@ -376,20 +310,28 @@ def problem_plan_save(
     changed = [k for k, v in before.items() if getattr(problem, k) != v]
     if contingency_upload is not None:
         changed.append("contingency_file")
+    reason = "修改：" + "、".join(_PLAN_LABELS[k] for k in changed) if changed else ""
+    if deadline_note:
+        reason = f"{reason}；{deadline_note}" if reason else deadline_note
     _event(
         problem,
         action="plan",
         by=by,
         from_status=problem.status,
         to_status=problem.status,
-        reason="修改：" + "、".join(_PLAN_LABELS[k] for k in changed) if changed else "",
+        reason=reason,
     )
     log_action(
         problem,
         "anbiao.problem.plan_saved",
         user=by,
         organization=problem.organization,
-        data={"changed": changed, "grade": problem.grade},
+        data={
+            "changed": changed,
+            "grade": problem.grade,
+            "edit": problem.lock_version,
+            **({"deadline_note": deadline_note} if deadline_note else {}),
+        },
     )
     return problem
 
@@ -528,7 +470,7 @@ def _apply(problem: Problem, *, by: User | None, action: str, reason: str) -> Pr
         f"anbiao.problem.{action}",
         user=by,
         organization=problem.organization,
-        data={"from": previous, "to": rule.target, "reason": reason},
+        data={"from": previous, "to": rule.target, "reason": reason, "edit": problem.lock_version},
     )
     return problem
 
@@ -544,7 +486,8 @@ def problem_transition(
 ) -> Problem:
     """Move a problem along ``TRANSITIONS[action]`` if ``by`` may; else ValidationError.
 
-    ``lock_version`` (from the page the user saw) refuses a change made on a stale page.
+    ``lock_version`` (from the page the user saw) refuses a change made on a stale page
+    with EditConflict (None only for system callers; the page and the API always send it).
     """
     problem = (
         Problem.objects.select_for_update(of=("self",))
@@ -554,7 +497,7 @@ def problem_transition(
     if TRANSITIONS.get(action) is not None and TRANSITIONS[action].actor == "system":
         raise ValidationError(_actor_message("system", TRANSITIONS[action].label, problem))
     if lock_version is not None and lock_version != problem.lock_version:
-        raise ValidationError("该问题的状态已被他人更新，请刷新页面后再操作。")
+        raise plan_conflict(problem)
     reason = (reason or "").strip()
     message = transition_check(user=by, problem=problem, action=action, reason=reason)
     if message:

@@ -1,14 +1,21 @@
-"""隐患清单, 整改清单 (ledger + export + bulk verify), problem page (五定, evidence, timeline), 动态清零."""
+"""隐患清单, 整改清单 (ledger + export + bulk verify), problem page (五定, evidence, timeline,
+延期申请), 动态清零.
+
+The 五定 form and the transition buttons carry the problem's version; a stale one answers 409
+with the user's text kept (``anbiao.core.versioning``).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -17,14 +24,25 @@ from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, req
 from anbiao.core.audit import log_action
 from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
+from anbiao.core.versioning import VERSION_ERROR, EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import workbook_response
 from anbiao.orgs.models import OrgKind
-from anbiao.rectification import selectors, services
+from anbiao.rectification import deadlines, selectors, services
 from anbiao.rectification.exports import ledger_workbook
-from anbiao.rectification.forms import EvidenceForm, PlanForm, ProblemFilterForm, TransitionForm
+from anbiao.rectification.forms import (
+    EvidenceForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    PlanForm,
+    ProblemFilterForm,
+    TransitionForm,
+)
 from anbiao.rectification.models import (
+    DeadlineExtension,
     EvidenceStage,
+    Problem,
     ProblemEvidence,
+    ProblemGrade,
     ProblemStatus,
     local_today,
 )
@@ -106,50 +124,105 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
     return workbook_response(ledger_workbook(qs), filename=f"隐患整改台账_{stamp}.xlsx")
 
 
-@require()
-def problem_detail(request: AuthedRequest, pk: str) -> HttpResponse:
-    problem = selectors.problem_get(user=request.user, pk=pk)
+def _detail(
+    request: AuthedRequest, problem: Problem, *, status: int = 200, **extra: object
+) -> HttpResponse:
+    """The problem page; ``extra`` carries a bound form kept after a refused post."""
     user = request.user
     evidence = list(problem.evidence.select_related("stored_file", "added_by"))
     actions = [
         (name, services.TRANSITIONS[name].label)
         for name in services.allowed_actions(user=user, problem=problem)
     ]
+    owner = services.is_owner_writer(user, problem)
+    extensions = list(problem.extensions.select_related("requested_by", "decided_by"))
+    # A request left pending when the problem was closed is history, not a task.
+    open_for_decision = problem.status in deadlines.OPEN_FOR_DECISION
+    pending = next((e for e in extensions if e.is_pending), None) if open_for_decision else None
+    context: dict[str, object] = {
+        "p": problem,
+        "inspection": problem.inspections.select_related("inspector").first(),
+        "timeline": problem.transitions.select_related("by", "by_org"),
+        "event_labels": services.EVENT_LABELS,
+        "before": [e for e in evidence if e.stage == EvidenceStage.BEFORE],
+        "after": [e for e in evidence if e.stage == EvidenceStage.AFTER],
+        "actions": actions,
+        "rejection": selectors.last_rejection(problem),
+        "can_plan": owner and problem.status in services.PLAN_EDITABLE,
+        "can_upload": owner and problem.status in services.PLAN_EDITABLE,
+        "can_remove_after": owner and problem.status == ProblemStatus.IN_PROGRESS,
+        "evidence_form": EvidenceForm(
+            initial={
+                "stage": EvidenceStage.AFTER
+                if problem.status == ProblemStatus.IN_PROGRESS
+                else EvidenceStage.BEFORE
+            }
+        ),
+        "extensions": extensions,
+        "pending_extension": pending,
+        "can_request_extension": owner and deadlines.needs_extension(problem) and pending is None,
+        "extension_form": ExtensionForm(),
+        "can_decide_extension": pending is not None and services.is_verifier(user, problem),
+        "decision_form": ExtensionDecisionForm(),
+        "top_error": "",
+        "typed_action": "",
+        "typed_text": "",
+    }
+    context.update(extra)
+    return render(request, "rectification/problem_detail.html", context, status=status)
+
+
+@require()
+def problem_detail(request: AuthedRequest, pk: str) -> HttpResponse:
+    return _detail(request, selectors.problem_get(user=request.user, pk=pk))
+
+
+PLAN_TYPED = (
+    ("grade", "问题等级"),
+    ("measures", "整改措施"),
+    ("responsible_person", "责任人"),
+    ("deadline", "整改期限"),
+    ("funds", "资金（万元）"),
+    ("contingency_plan", "应急预案"),
+)
+
+
+def _plan_locked(
+    request: AuthedRequest, problem: Problem, *, conflict: EditConflict | None = None
+) -> HttpResponse:
+    """五定 once locked: read-only text, no fields and no 保存; a post that arrives anyway
+    (a page opened before the lock) gets 409 and its own text back to copy."""
+    typed: list[tuple[str, str]] = []
+    if request.method == "POST":
+        grades = dict(ProblemGrade.choices)
+        for name, label in PLAN_TYPED:
+            value = request.POST.get(name, "")
+            if value.strip():
+                typed.append((label, grades.get(value, value) if name == "grade" else value))
     return render(
         request,
-        "rectification/problem_detail.html",
-        {
-            "p": problem,
-            "inspection": problem.inspections.select_related("inspector").first(),
-            "timeline": problem.transitions.select_related("by", "by_org"),
-            "event_labels": services.EVENT_LABELS,
-            "before": [e for e in evidence if e.stage == EvidenceStage.BEFORE],
-            "after": [e for e in evidence if e.stage == EvidenceStage.AFTER],
-            "actions": actions,
-            "can_plan": services.is_owner_writer(user, problem)
-            and problem.status in services.PLAN_EDITABLE,
-            "can_upload": services.is_owner_writer(user, problem)
-            and problem.status in services.PLAN_EDITABLE,
-            "can_remove_after": services.is_owner_writer(user, problem)
-            and problem.status == ProblemStatus.IN_PROGRESS,
-            "evidence_form": EvidenceForm(
-                initial={
-                    "stage": EvidenceStage.AFTER
-                    if problem.status == ProblemStatus.IN_PROGRESS
-                    else EvidenceStage.BEFORE
-                }
-            ),
-        },
+        "rectification/problem_plan.html",
+        {"p": problem, "locked": True, "typed": typed, "conflict": conflict},
+        status=409 if request.method == "POST" else 200,
     )
+
+
+def _error_codes(exc: ValidationError) -> set[str]:
+    if not hasattr(exc, "error_dict"):
+        return set()
+    return {e.code for errors in exc.error_dict.values() for e in errors if e.code}
 
 
 @require(roles=WRITER_ROLES)
 def problem_plan(request: AuthedRequest, pk: str) -> HttpResponse:
-    """五定 form for the responsible unit's writers (待整改/整改中)."""
+    """五定 form for the responsible unit's writers (待整改/整改中); read-only once locked."""
     problem = selectors.problem_get(user=request.user, pk=pk)
     if not services.is_owner_writer(request.user, problem):
         raise Http404("对象不存在或无权访问")
+    if problem.status not in services.PLAN_EDITABLE:
+        return _plan_locked(request, problem)
     initial = {
+        "version": problem.lock_version,
         "grade": problem.grade,
         "measures": problem.measures,
         "responsible_person": problem.responsible_person,
@@ -157,24 +230,47 @@ def problem_plan(request: AuthedRequest, pk: str) -> HttpResponse:
         "funds": problem.funds,
         "contingency_plan": problem.contingency_plan,
     }
-    form = PlanForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.problem_plan_save(
-                by=request.user,
-                problem=problem,
-                data=form.to_input(),
-                contingency_upload=form.cleaned_data.get("contingency_file"),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "五定已保存。")
-            return redirect("rectification:problem_detail", pk=problem.pk)
-    return render(request, "rectification/problem_plan.html", {"p": problem, "form": form})
+    form = PlanForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        lock_deadline=deadlines.needs_extension(problem),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.problem_plan_save(
+                    by=request.user,
+                    problem=problem,
+                    data=form.to_input(),
+                    contingency_upload=form.cleaned_data.get("contingency_file"),
+                    expected_version=version_of(form),
+                )
+            except EditConflict as exc:
+                keep_for_retry(form, exc)
+                problem = selectors.problem_get(user=request.user, pk=pk)
+                if problem.status not in services.PLAN_EDITABLE:
+                    return _plan_locked(request, problem, conflict=exc)
+                return render(
+                    request,
+                    "rectification/problem_plan.html",
+                    {"p": problem, "form": form, "conflict": exc},
+                    status=409,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                form.ask_for(_error_codes(exc))
+            else:
+                messages.success(request, "五定已保存。")
+                return redirect("rectification:problem_detail", pk=problem.pk)
+    return render(
+        request, "rectification/problem_plan.html", {"p": problem, "form": form}, status=status
+    )
 
 
-def _add_errors(form: PlanForm, exc: ValidationError) -> None:
+def _add_errors(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -188,16 +284,26 @@ def problem_transition(request: AuthedRequest, pk: str) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "操作不完整，请重试。")
+        if "lock_version" in form.errors and "action" not in form.errors:
+            messages.error(request, VERSION_ERROR)
+        else:
+            messages.error(request, "操作不完整，请重试。")
         return redirect("rectification:problem_detail", pk=problem.pk)
     action = form.cleaned_data["action"]
+    reason = form.cleaned_data.get("reason") or ""
     try:
         services.problem_transition(
             by=request.user,
             problem=problem,
             action=action,
-            reason=form.cleaned_data.get("reason") or "",
-            lock_version=form.cleaned_data.get("lock_version"),
+            reason=reason,
+            lock_version=form.cleaned_data["lock_version"],
+        )
+    except EditConflict as exc:
+        # The page again, as it is now, with the conflict named and the typed reason kept.
+        fresh = selectors.problem_get(user=request.user, pk=pk)
+        return _detail(
+            request, fresh, status=409, conflict=exc, typed_action=action, typed_text=reason
         )
     except ValidationError as exc:
         for message in exc.messages:
@@ -206,6 +312,111 @@ def problem_transition(request: AuthedRequest, pk: str) -> HttpResponse:
         label = services.TRANSITIONS[action].label
         messages.success(request, f"已{label}。")
     return redirect("rectification:problem_detail", pk=problem.pk)
+
+
+@require(roles=WRITER_ROLES)
+@require_POST
+def extension_request(request: AuthedRequest, pk: str) -> HttpResponse:
+    """延期申请 of the responsible enterprise (整改中): the new deadline and the reason."""
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    if not services.is_owner_writer(request.user, problem):
+        raise Http404("对象不存在或无权访问")
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            deadlines.extension_request(
+                by=request.user,
+                problem=problem,
+                new_deadline=form.cleaned_data["new_deadline"],
+                reason=form.cleaned_data["reason"],
+                confirm_far=form.cleaned_data["confirm_far"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "延期申请已提交，待验收单位审批；审批前仍按原整改期限计算。")
+            return redirect("rectification:problem_detail", pk=problem.pk)
+    return _detail(
+        request,
+        problem,
+        status=400,
+        extension_form=form,
+        top_error="延期申请未提交：" + _first_error(form),
+    )
+
+
+@require(kinds=GOV_KINDS, roles=WRITER_ROLES)
+@require_POST
+def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The verifier grants or refuses an extension request (from the problem page or the list)."""
+    scoped = DeadlineExtension.objects.filter(
+        problem__in=selectors.problems_for_user(request.user).values("pk")
+    )
+    extension = get_in_scope_or_404(scoped, pk=pk)
+    problem = selectors.problem_get(user=request.user, pk=extension.problem_id)
+    if not services.is_verifier(request.user, problem):  # towns, co-supervisors: not theirs
+        raise Http404("对象不存在或无权访问")
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        grant = form.cleaned_data["decision"] == "grant"
+        try:
+            deadlines.extension_decide(
+                by=request.user,
+                extension=extension,
+                grant=grant,
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if grant:
+                messages.success(
+                    request,
+                    f"已同意延期：{problem.organization.name}的整改期限改为 "
+                    f"{extension.new_deadline:%Y-%m-%d}。",
+                )
+            else:
+                messages.success(request, f"已不同意{problem.organization.name}的延期申请。")
+            return redirect(
+                _safe_next(request, reverse("rectification:problem_detail", args=[problem.pk]))
+            )
+    return _detail(
+        request,
+        problem,
+        status=400,
+        decision_form=form,
+        top_error="审批未完成：" + _first_error(form),
+    )
+
+
+def _first_error(form: Any) -> str:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        return f"{label}：{errors[0]}" if label else str(errors[0])
+    return ""
+
+
+@require(kinds=GOV_KINDS, roles=WRITER_ROLES)
+def extension_list(request: AuthedRequest) -> HttpResponse:
+    """延期申请 waiting for this unit's decision, and the ones it decided lately."""
+    decided = (
+        DeadlineExtension.objects.filter(
+            decided_org=request.user.organization,
+            problem__in=selectors.problems_for_user(request.user).values("pk"),
+        )
+        .exclude(status="pending")
+        .select_related("problem__organization", "requested_by", "decided_by")
+        .order_by("-decided_at", "-id")[:50]
+    )
+    return render(
+        request,
+        "rectification/extension_list.html",
+        {
+            "pending": list(selectors.extensions_to_decide(request.user)[:200]),
+            "decided": list(decided),
+            "decision_form": ExtensionDecisionForm(),
+        },
+    )
 
 
 @require(roles=WRITER_ROLES)
@@ -280,8 +491,6 @@ def _safe_next(request: AuthedRequest, fallback: str) -> str:
 @require_POST
 def bulk_verify(request: AuthedRequest) -> HttpResponse:
     """验收通过并销号 several problems: all or nothing, failing ones named."""
-    from django.urls import reverse
-
     back = _safe_next(request, reverse("rectification:ledger"))
     ids = request.POST.getlist("ids")
     scoped = selectors.problems_for_user(request.user)

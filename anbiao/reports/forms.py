@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from anbiao.core.versioning import VersionedForm
 from anbiao.reports.models import ReportVersion
 
 
-class DraftForm(forms.Form):
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+class DraftForm(VersionedForm):
+    """The draft's texts; ``version`` is the draft's ``edit_version`` (optimistic versioning)."""
+
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
     organization_text = forms.CharField(
@@ -28,7 +30,7 @@ class DraftForm(forms.Form):
     def for_version(cls, version: ReportVersion) -> DraftForm:
         return cls(
             initial={
-                "edit_version": version.edit_version,
+                "version": version.edit_version,
                 "contact_person": version.contact_person,
                 "contact_phone": version.contact_phone,
                 "organization_text": version.organization_text,

@@ -23,6 +23,7 @@ from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
+from anbiao.core.versioning import claim, conflict
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
 from anbiao.stats.scope import stat_scope
@@ -39,8 +40,12 @@ TRANSITIONS: dict[str, tuple[str, str]] = {
 }
 
 
-class ReportConflict(Exception):  # noqa: N818 — reads as a domain event
-    """Someone else saved the draft in between; the caller keeps the user's text."""
+DRAFT_LABELS = {
+    "organization_text": "“回头看”组织开展情况",
+    "plan_text": "尚未整改问题及下一步计划",
+    "contact_person": "联系人",
+    "contact_phone": "联系电话",
+}
 
 
 def _transition(version: ReportVersion, action: str) -> None:
@@ -96,32 +101,43 @@ class DraftInput:
 
 @transaction.atomic
 def report_draft_save(
-    *, by: User, version: ReportVersion, expected_edit: int, data: DraftInput
+    *, by: User, version: ReportVersion, expected_version: int, data: DraftInput
 ) -> ReportVersion:
-    """Save the free texts of a draft. Raises ReportConflict when the draft changed meanwhile."""
+    """Save the free texts of a draft if nobody saved it since the page was loaded.
+
+    ``expected_version`` is the draft's ``edit_version`` the form showed; a stale one raises
+    ``core.versioning.EditConflict`` (nothing written).
+    """
+    if not claim(ReportVersion, pk=version.pk, expected=expected_version, field="edit_version"):
+        raise conflict(
+            version,
+            what="报告草稿",
+            field="edit_version",
+            audit_obj=version.report,
+            match={"version": version.number},
+            labels=DRAFT_LABELS,
+        )
     version = ReportVersion.objects.select_for_update().select_related("report").get(pk=version.pk)
     _ensure_writer(by, version.report)
     _ensure_draft(version)
-    if version.edit_version != expected_edit:
-        raise ReportConflict()
-    changed = (
-        version.organization_text != data.organization_text.strip()
-        or version.plan_text != data.plan_text.strip()
-    )
-    if changed:
+    new = {
+        "organization_text": data.organization_text.strip(),
+        "plan_text": data.plan_text.strip(),
+        "contact_person": data.contact_person.strip(),
+        "contact_phone": data.contact_phone.strip(),
+    }
+    changed = [k for k, v in new.items() if getattr(version, k) != v]
+    if "organization_text" in changed or "plan_text" in changed:
         _unsign(version)
-    version.organization_text = data.organization_text.strip()
-    version.plan_text = data.plan_text.strip()
-    version.contact_person = data.contact_person.strip()
-    version.contact_phone = data.contact_phone.strip()
-    version.edit_version += 1
+    for key, value in new.items():
+        setattr(version, key, value)
     version.full_clean()
     version.save()
     log_action(
         version.report,
         "anbiao.report.draft_saved",
         user=by,
-        data={"version": version.number, "edit": version.edit_version},
+        data={"version": version.number, "edit": version.edit_version, "changed": changed},
     )
     return version
 

@@ -20,6 +20,7 @@ from anbiao.core.access import WRITER_ROLES, can_sign, can_write, get_in_scope_o
 from anbiao.core.audit import log_action
 from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
+from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import attachment_response
 from anbiao.reports import documents, selectors, services
 from anbiao.reports.forms import DocxUploadForm, DraftForm, ScanForm, SignForm, StartForm
@@ -82,6 +83,7 @@ def _detail(
     draft_form: DraftForm | None = None,
     upload_form: DocxUploadForm | None = None,
     scan_form: ScanForm | None = None,
+    conflict: EditConflict | None = None,
     status: int = 200,
 ) -> HttpResponse:
     versions = list(report.versions.select_related("signature_file", "edited_docx"))
@@ -106,6 +108,7 @@ def _detail(
         "upload_form": upload_form or DocxUploadForm(),
         "scan_form": scan_form or ScanForm(),
         "sign_form": SignForm(),
+        "conflict": conflict,
     }
     if shown is not None and context["facts"]:
         context["basic_rows"] = documents.basic_rows(context["facts"])
@@ -153,19 +156,12 @@ def report_save(request: AuthedRequest, pk: str) -> HttpResponse:
         services.report_draft_save(
             by=request.user,
             version=version,
-            expected_edit=form.cleaned_data["edit_version"],
+            expected_version=version_of(form),
             data=data,
         )
-    except services.ReportConflict:
-        messages.error(
-            request,
-            "保存失败：他人刚刚修改了这份草稿。您填写的内容仍在下方，请核对后再次保存"
-            "（再次保存将以您的内容为准）。",
-        )
-        posted = request.POST.copy()
-        posted["edit_version"] = str(version.edit_version)
-        bound = DraftForm(posted)
-        return _detail(request, report, draft_form=bound, status=409)
+    except EditConflict as exc:
+        keep_for_retry(form, exc)
+        return _detail(request, report, draft_form=form, conflict=exc, status=409)
     except ValidationError as exc:
         for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
             for e in errors:

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from anbiao.core.versioning import VersionedForm
 from anbiao.orgs.models import Organization, SizeClass
 from anbiao.tasks_reporting.models import TargetMode
 
@@ -66,8 +67,9 @@ class TaskForm(_TaskWording):
         return data
 
 
-class TaskEditForm(_TaskWording):
-    """A task's wording, requirements and dates after it was issued (see services.task_update)."""
+class TaskEditForm(VersionedForm, _TaskWording):
+    """A task's wording, requirements and dates after it was issued (see services.task_update);
+    ``version`` is the task's (optimistic versioning)."""
 
     deadline = forms.DateField(
         label="截止日期",
@@ -86,6 +88,7 @@ class TaskEditForm(_TaskWording):
         kwargs.setdefault(
             "initial",
             {
+                "version": task.version,
                 "title": task.title,
                 "description": task.description,
                 "needs_files": task.needs_files,
@@ -98,7 +101,9 @@ class TaskEditForm(_TaskWording):
         del self.fields["deadline" if task.is_recurring else "recurrence_day"]
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(VersionedForm):
+    """The unit's answer; ``version`` is its submission's (0 before the first save)."""
+
     text = forms.CharField(
         label="文字答复", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
     )

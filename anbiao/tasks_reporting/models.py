@@ -46,6 +46,8 @@ class ReportTask(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # Optimistic versioning of the edit form (anbiao.core.versioning): bumped by each edit.
+    version = models.PositiveIntegerField("版本", default=0)
 
     class Meta:
         verbose_name = "报送任务"
@@ -105,6 +107,8 @@ class ReportSubmission(models.Model):
     return_reason = models.TextField("退回原因", blank=True)
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
     files = models.ManyToManyField("core.StoredFile", verbose_name="文件", blank=True)
+    # Optimistic versioning of the unit's form (anbiao.core.versioning): bumped by each save.
+    version = models.PositiveIntegerField("版本", default=0)
 
     class Meta:
         verbose_name = "报送材料"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from anbiao.core.access import enterprises_for_user, organizations_for_user, own_unit_ids
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
+from anbiao.core.versioning import claim, conflict
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.tasks_reporting import deadlines
 from anbiao.tasks_reporting.models import (
@@ -124,15 +125,22 @@ def task_update(
     needs_text: bool,
     deadline: dt.date | None = None,
     recurrence_day: Any = KEEP,
+    expected_version: int | None = None,
 ) -> ReportTask:
     """Change a task's wording and requirements; a one-off task's deadline (its one period's
     too: who is late follows the new date); a monthly task's day for the periods still to
-    come (None: no new periods). Recipients and existing monthly periods stay as they are."""
-    task = ReportTask.objects.select_for_update().get(pk=task.pk)
+    come (None: no new periods). Recipients and existing monthly periods stay as they are.
+
+    ``expected_version`` is the version the edit form showed (None only for system callers);
+    a stale one raises ``core.versioning.EditConflict`` and nothing is written."""
     if task.issuer_id != getattr(by.organization, "pk", None):
         raise ValidationError("只能修改本单位发布的报送任务。")
+    if not claim(ReportTask, pk=task.pk, expected=expected_version):
+        raise conflict(task, what="报送任务", labels=TASK_LABELS)
+    task = ReportTask.objects.select_for_update().get(pk=task.pk)
     _check_needs(needs_files, needs_text)
     before = _editable(task)
+    old_description = task.description
     was_recurring = task.is_recurring
     task.title, task.description = title.strip(), description.strip()
     task.needs_files, task.needs_text = needs_files, needs_text
@@ -146,9 +154,27 @@ def task_update(
     task.full_clean()
     task.save()
     after = _editable(task)
-    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    log_action(task, "anbiao.report_task.updated", user=by, data={"changed": changed})
+    changed: dict[str, Any] = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if task.description != old_description:
+        changed["description"] = "已修改"  # the free text itself is not copied into the log
+    log_action(
+        task,
+        "anbiao.report_task.updated",
+        user=by,
+        data={"changed": changed, "edit": task.version},
+    )
     return task
+
+
+TASK_LABELS = {
+    "title": "任务名称",
+    "description": "报送要求",
+    "deadline": "截止日期",
+    "recurrence_day": "每月截止日",
+    "needs_files": "需上传文件",
+    "needs_text": "需填写文字答复",
+}
+SUBMISSION_LABELS = {"text": "文字答复", "files": "上传文件"}
 
 
 def _check_needs(needs_files: bool, needs_text: bool) -> None:
@@ -220,12 +246,19 @@ def submission_save(
     submission: ReportSubmission,
     text: str,
     uploads: Iterable[UploadedFile] = (),
+    expected_version: int | None = None,
 ) -> ReportSubmission:
-    """Save the text answer and add uploaded files (not after submitting, unless returned)."""
-    submission = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
+    """Save the text answer and add uploaded files (not after submitting, unless returned).
+
+    ``expected_version`` is the version the unit's form showed (None only for system
+    callers); a stale one raises ``core.versioning.EditConflict`` and nothing is written."""
     _check_unit(by, submission)
+    if not claim(ReportSubmission, pk=submission.pk, expected=expected_version):
+        raise conflict(submission, what="报送材料", labels=SUBMISSION_LABELS)
+    submission = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
     if submission.status == SubmissionStatus.SUBMITTED:
         raise ValidationError("已提交的材料不能修改；如需修改请联系发布单位退回。")
+    changed = ["text"] if submission.text != text.strip() else []
     submission.text = text.strip()
     submission.full_clean()
     submission.save()
@@ -239,7 +272,14 @@ def submission_save(
             raise ValidationError({"files": f"{up.name}：{'；'.join(exc.messages)}"}) from exc
         submission.files.add(stored)
         names.append(stored.original_name)
-    log_action(submission, "anbiao.report_submission.saved", user=by, data={"files": names})
+    if names:
+        changed.append("files")
+    log_action(
+        submission,
+        "anbiao.report_submission.saved",
+        user=by,
+        data={"files": names, "edit": submission.version, "changed": changed},
+    )
     return submission
 
 

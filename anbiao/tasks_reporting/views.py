@@ -20,6 +20,7 @@ from anbiao.core.access import (
 )
 from anbiao.core.types import AuthedRequest
 from anbiao.core.uploads import stored_file_response
+from anbiao.core.versioning import EditConflict, carry_version, keep_for_retry, version_of
 from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.tasks_reporting import deadlines, selectors, services
@@ -99,17 +100,26 @@ def task_detail(request: AuthedRequest, pk: str) -> HttpResponse:
 def task_edit(request: AuthedRequest, pk: str) -> HttpResponse:
     task = selectors.issued_task_get(user=request.user, pk=pk)
     form = TaskEditForm(request.POST or None, task=task)
+    conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.task_update(by=request.user, task=task, **data)
+            services.task_update(
+                by=request.user, task=task, expected_version=version_of(form), **data
+            )
+        except EditConflict as exc:
+            keep_for_retry(form, exc)
+            conflict = exc
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, "已保存报送任务的修改。")
             return redirect("reporting:task_detail", pk=task.pk)
     return render(
-        request, "reporting/form.html", {"form": form, "title": f"修改报送任务：{task.title}"}
+        request,
+        "reporting/form.html",
+        {"form": form, "title": f"修改报送任务：{task.title}", "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -178,7 +188,12 @@ def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
     if sub is None:
         sub = ReportSubmission(period=period, organization=org)
     editable = can_write(request.user) and sub.status != SubmissionStatus.SUBMITTED
-    form = SubmissionForm(request.POST or None, request.FILES or None, initial={"text": sub.text})
+    form = SubmissionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"text": sub.text, "version": sub.version},
+    )
+    conflict: EditConflict | None = None
     if request.method == "POST":
         if not editable:
             messages.error(request, "当前不能修改报送材料。")
@@ -186,14 +201,20 @@ def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
         if form.is_valid():
             sub = services.submission_for(period=period, organization=org)
             try:
-                services.submission_save(
+                saved = services.submission_save(
                     by=request.user,
                     submission=sub,
                     text=form.cleaned_data["text"],
                     uploads=form.cleaned_data["files"],
+                    expected_version=version_of(form),
                 )
+                # The save stands even if submitting is refused: the form carries its version.
+                carry_version(form, saved.version)
                 if "submit" in request.POST:
                     services.submission_submit(by=request.user, submission=sub)
+            except EditConflict as exc:
+                keep_for_retry(form, exc)
+                conflict = exc
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -213,7 +234,9 @@ def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
             "left": deadlines.time_left_text(period.deadline, now),
             "overdue": sub.status != SubmissionStatus.SUBMITTED
             and deadlines.is_overdue(period.deadline, now),
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
 
 

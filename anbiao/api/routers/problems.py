@@ -2,7 +2,10 @@
 
 A transition goes through the ONE state machine of ``rectification.services``
 (start/submit/reopen by the responsible unit, verify/reject by its supervising unit); a refused step
-answers 422 with the Chinese reason; a ``lock_version`` older than the problem's answers 409.
+answers 422 with the Chinese reason. A transition must carry the ``lock_version`` the client
+read (a write without it answers 422); one older than the problem's answers 409 with the
+message of ``anbiao.core.versioning`` (who changed the problem, and when) and the current
+``lock_version``: nothing is written.
 """
 
 from __future__ import annotations
@@ -13,15 +16,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema, Status
 
 from anbiao.api import errors
-from anbiao.api.errors import ERRORS, ErrorOut
+from anbiao.api.errors import ERRORS
 from anbiao.api.fields import CleanText
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import UnitRef, allow, person, ref
 from anbiao.core.access import WRITER_ROLES
+from anbiao.core.versioning import EditConflict
 from anbiao.orgs.models import SizeClass
 from anbiao.rectification import selectors, services
 from anbiao.rectification.models import Problem, ProblemGrade, ProblemSource, ProblemStatus
@@ -51,7 +54,7 @@ errors.FIELD_LABELS.update(
         "overdue": "是否逾期",
         "action": "操作",
         "reason": "说明",
-        "lock_version": "状态版本",
+        "lock_version": "版本",
     }
 )
 
@@ -103,7 +106,9 @@ class ProblemOut(ProblemListOut):
     contingency_plan: str
     has_contingency_file: bool
     five_missing: list[str] = Field(description="五定中尚未填写的项")
-    lock_version: int = Field(description="状态版本：办理时带回，过期则 409")
+    lock_version: int = Field(
+        description="版本：办理时原样带回；五定保存、状态变化、同意延期后加 1，过期则 409"
+    )
     verified_by: str
     verified_at: datetime | None
     evidence_before: int
@@ -133,8 +138,11 @@ class TransitionIn(Schema):
     )
     reason: CleanText = Field("", max_length=1000, description="说明（验收不通过、重新打开时必填）")
     # strict: JSON true/false is not a version number (pydantic would read it as 1/0)
-    lock_version: int | None = Field(
-        None, ge=0, le=2_147_483_647, strict=True, description="详情中的 lock_version；不带则不检查"
+    lock_version: int = Field(
+        ge=0,
+        le=2_147_483_647,
+        strict=True,
+        description="详情中的 lock_version（必填）；已过期则 409，不写入",
     )
 
 
@@ -228,22 +236,28 @@ def problem_detail(request: HttpRequest, id: UUID) -> dict:  # noqa: A002
     return problem_out(selectors.problem_get(user=user, pk=id), user=user)
 
 
+class ProblemConflictOut(Schema):
+    detail: str
+    lock_version: int = Field(description="问题当前的版本（核对后用它重新办理）")
+
+
 @router.post(
     "/problems/{id}/transitions",
-    response={200: ProblemOut, 409: ErrorOut, **ERRORS},
+    response={200: ProblemOut, 409: ProblemConflictOut, **ERRORS},
     summary="办理隐患：开始整改、提交验收、验收通过并销号、验收不通过",
     operation_id="problem_transition",
 )
 def problem_transition(request: HttpRequest, id: UUID, payload: TransitionIn) -> Any:  # noqa: A002
     user = allow(request, roles=WRITER_ROLES)  # as the page: other roles answer 404
     problem = selectors.problem_get(user=user, pk=id)
-    if payload.lock_version is not None and payload.lock_version != problem.lock_version:
-        raise HttpError(409, "该问题的状态已被他人更新，请重新读取后再操作。")
-    services.problem_transition(
-        by=user,
-        problem=problem,
-        action=payload.action,
-        reason=payload.reason,
-        lock_version=payload.lock_version,
-    )
+    try:
+        services.problem_transition(
+            by=user,
+            problem=problem,
+            action=payload.action,
+            reason=payload.reason,
+            lock_version=payload.lock_version,
+        )
+    except EditConflict as conflict:
+        return Status(409, {"detail": conflict.message, "lock_version": conflict.version})
     return problem_out(selectors.problem_get(user=user, pk=id), user=user)

@@ -206,16 +206,23 @@ def test_a_transition_goes_through_the_state_machine_and_shows_on_the_timeline(w
     p = problem(w.ent.organization)
     url = f"/api/v1/problems/{p.pk}/transitions"
     # not yet planned: the state machine's own reason, in Chinese
-    refused = send("post", url, {"action": "start"}, w.as_ent)
+    refused = send("post", url, {"action": "start", "lock_version": 0}, w.as_ent)
     assert refused.status_code == 422
     assert "整改措施" in refused.json()["detail"]
+    read = get(f"/api/v1/problems/{p.pk}", w.as_ent).json()["lock_version"]
     rectification.problem_plan_save(by=w.ent_filler, problem=p, data=plan())
     # the supervising department may not start the enterprise's rectification
-    not_owner = send("post", url, {"action": "start"}, w.as_dept)
+    current = get(f"/api/v1/problems/{p.pk}", w.as_ent).json()["lock_version"]
+    not_owner = send("post", url, {"action": "start", "lock_version": current}, w.as_dept)
     assert not_owner.status_code == 422 and "只有责任单位" in not_owner.json()["detail"]
-    stale = send("post", url, {"action": "start", "lock_version": 7}, w.as_ent)
-    assert stale.status_code == 409 and "已被他人更新" in stale.json()["detail"]
-    ok = send("post", url, {"action": "start", "lock_version": 0}, w.as_ent)
+    # a write without the version is refused; one read before the 五定 were saved is stale
+    bare = send("post", url, {"action": "start"}, w.as_ent)
+    assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "lock_version"
+    stale = send("post", url, {"action": "start", "lock_version": read}, w.as_ent)
+    assert stale.status_code == 409
+    assert "修改了五定" in stale.json()["detail"] and stale.json()["lock_version"] == current
+    assert Problem.objects.get(pk=p.pk).status == ProblemStatus.PENDING
+    ok = send("post", url, {"action": "start", "lock_version": current}, w.as_ent)
     assert ok.status_code == 200, ok.content
     out = ok.json()
     assert out["status"] == ProblemStatus.IN_PROGRESS and out["status_label"] == "整改中"
@@ -229,10 +236,12 @@ def test_a_transition_goes_through_the_state_machine_and_shows_on_the_timeline(w
 def test_viewers_and_other_departments_cannot_move_a_problem(w):
     p = problem(w.ent.organization)
     url = f"/api/v1/problems/{p.pk}/transitions"
-    assert send("post", url, {"action": "start"}, w.as_viewer).status_code == 404
-    assert send("post", url, {"action": "start"}, w.as_other).status_code == 404
+    start = {"action": "start", "lock_version": 0}
+    assert send("post", url, start, w.as_viewer).status_code == 404
+    assert send("post", url, start, w.as_other).status_code == 404
     # "withdraw" belongs to the system, not to any user: not even offered
-    assert send("post", url, {"action": "withdraw"}, w.as_ent).status_code == 422
+    withdraw = {"action": "withdraw", "lock_version": 0}
+    assert send("post", url, withdraw, w.as_ent).status_code == 422
     assert Problem.objects.get(pk=p.pk).status == ProblemStatus.PENDING
 
 

@@ -15,6 +15,9 @@ BUSINESS = (Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER)
 WRITERS = (Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL)
 ENT_WRITERS = tuple(f"enterprise:{r}" for r in WRITERS)
 CITY_BUSINESS = tuple(f"city:{r}" for r in (*WRITERS, Role.VIEWER))
+# The verifiers of ``ent``'s problem: writers of its primary department and of the city office.
+VERIFIERS = tuple(f"{k}:{r}" for k in ("city", "department") for r in WRITERS)
+CITY_VERIFIERS = tuple(f"city:{r}" for r in WRITERS)
 OTHER_ENT_WRITERS: tuple[str, ...] = ()  # nobody in the world belongs to ent_other
 
 
@@ -48,6 +51,20 @@ def _contingency(w: Any, which: str) -> Any:
     p.contingency_file = store_upload(png_upload("预案.png"), by=None, organization=p.organization)
     p.save()
     return p
+
+
+def _extension(w: Any, which: str) -> Any:
+    """A pending extension request on the problem (made directly: the setup of a test)."""
+    from datetime import date
+
+    from anbiao.rectification.models import DeadlineExtension
+
+    key = f"extension_{which}"
+    if key not in w.extra:
+        w.extra[key] = DeadlineExtension.objects.create(
+            problem=_problem(w, which), new_deadline=date(2030, 1, 1), reason="设备到货延迟"
+        )
+    return w.extra[key]
 
 
 def purl(name: str, which: str):  # noqa: ANN201
@@ -172,5 +189,45 @@ CASES = [
         allow(GOV, WRITERS, ok=302),
         method="post",
         data=lambda w: {"ids": [str(_problem(w, "own").pk)]},
+    ),
+    # 延期申请: only the responsible enterprise's writers ask (a 待整改 problem: refused, 400).
+    Case(
+        "rectification:extension_request",
+        "own",
+        purl("extension_request", "own"),
+        allow(only=ENT_WRITERS, ok=400),
+        method="post",
+        data=lambda w: {"new_deadline": "2030-01-01", "reason": "设备到货延迟"},
+    ),
+    Case(
+        "rectification:extension_request",
+        "other",
+        purl("extension_request", "other"),
+        allow(only=OTHER_ENT_WRITERS, ok=400),
+        method="post",
+        data=lambda w: {"new_deadline": "2030-01-01", "reason": "设备到货延迟"},
+    ),
+    # …and only its verifiers decide (a refusal without a reason: refused, 400).
+    Case(
+        "rectification:extension_decide",
+        "own",
+        lambda w: reverse("rectification:extension_decide", args=[_extension(w, "own").pk]),
+        allow(only=VERIFIERS, ok=400),
+        method="post",
+        data=lambda w: {"decision": "refuse", "reason": ""},
+    ),
+    Case(
+        "rectification:extension_decide",
+        "other",
+        lambda w: reverse("rectification:extension_decide", args=[_extension(w, "other").pk]),
+        allow(only=CITY_VERIFIERS, ok=400),
+        method="post",
+        data=lambda w: {"decision": "refuse", "reason": ""},
+    ),
+    Case(
+        "rectification:extension_list",
+        "gov",
+        lambda w: reverse("rectification:extension_list"),
+        allow(GOV, WRITERS),
     ),
 ]

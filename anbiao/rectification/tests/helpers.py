@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anbiao.rectification import services
-from anbiao.rectification.models import Problem, ProblemGrade, ProblemSource
+from anbiao.rectification.models import Problem, ProblemGrade, ProblemSource, local_today
+
+# A usual deadline: neither in the past nor more than a year out (those need confirming).
+DEADLINE_DAYS = 60
 
 
 def png_upload(name: str = "整改后照片.png", color: str = "green") -> SimpleUploadedFile:
@@ -33,7 +36,7 @@ def plan(**overrides: Any) -> services.PlanInput:
     values: dict[str, Any] = {
         "measures": "更换配电箱锁具，规范敷设电缆",
         "responsible_person": "李四",
-        "deadline": date(2099, 12, 31),
+        "deadline": local_today() + timedelta(days=DEADLINE_DAYS),
         "funds": None,
         "contingency_plan": "",
         "grade": ProblemGrade.GENERAL,

@@ -7,7 +7,12 @@ from anbiao.accounts.models import User
 from anbiao.checklists.models import ProblemLine
 from anbiao.rectification.demo import seed
 from anbiao.rectification.menu import home_cards
-from anbiao.rectification.models import Problem, ProblemEvidence, ProblemTransition
+from anbiao.rectification.models import (
+    DeadlineExtension,
+    Problem,
+    ProblemEvidence,
+    ProblemTransition,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +33,17 @@ def test_the_demo_tracks_every_line_spreads_states_and_is_idempotent():
         Problem.objects.count(),
         ProblemTransition.objects.count(),
         ProblemEvidence.objects.count(),
+        DeadlineExtension.objects.count(),
     )
     seed()
     assert (
         Problem.objects.count(),
         ProblemTransition.objects.count(),
         ProblemEvidence.objects.count(),
+        DeadlineExtension.objects.count(),
     ) == counts
     ent_card = home_cards(User.objects.get(username="qy_filler"))[0]
     assert ent_card.body.startswith("3 个问题待整改，1 个已逾期。")
     dept_cards = home_cards(User.objects.get(username="yjj_filler"))
     assert any("个问题待验收" in c.body for c in dept_cards)
+    assert any("1 个整改期限延期申请待审批" in c.body for c in dept_cards)

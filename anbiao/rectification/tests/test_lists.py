@@ -19,7 +19,7 @@ from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, 
 from anbiao.rectification import selectors, services
 from anbiao.rectification.exports import LEDGER_HEADERS
 from anbiao.rectification.models import Problem, ProblemStatus, ProblemTransition
-from anbiao.rectification.tests.helpers import plan, png_upload, problem
+from anbiao.rectification.tests.helpers import DEADLINE_DAYS, plan, png_upload, problem
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,7 @@ def test_the_ledger_export_reads_back_with_the_ledger_columns(w):  # noqa: ANN00
         "更换配电箱锁具，规范敷设电缆",
         "李四",
         None,
-        "2099-12-31",
+        (timezone.localdate() + timedelta(days=DEADLINE_DAYS)).isoformat(),
         "已销号",
         "陈验收",
         today,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from anbiao.accounts.models import Role
 from anbiao.core.models import AuditEntry
+from anbiao.core.versioning import EditConflict
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
 from anbiao.rectification import services
@@ -268,13 +269,15 @@ def test_nobody_may_withdraw_by_hand(world):  # noqa: ANN001
     assert "系统" in exc.value.messages[0]
 
 
-def test_a_stale_page_is_refused(world):  # noqa: ANN001
+def test_a_stale_page_is_refused_naming_who_changed_the_problem(world):  # noqa: ANN001
     p = in_state(world, ProblemStatus.AWAITING)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(EditConflict) as exc:
         services.problem_transition(
             by=world["users"]["dept:filler"], problem=p, action="verify", lock_version=0
         )
-    assert "已被他人更新" in exc.value.messages[0]
+    assert exc.value.version == p.lock_version
+    assert "提交验收" in exc.value.message and "鑫源石材有限公司" in exc.value.message
+    assert Problem.objects.get(pk=p.pk).status == ProblemStatus.AWAITING
 
 
 def test_only_the_owner_writers_fill_the_five(world):  # noqa: ANN001

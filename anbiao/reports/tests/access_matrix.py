@@ -56,7 +56,7 @@ def _signed_report_url(name: str, attr: str):  # noqa: ANN202
 
 def _draft_data(w):  # noqa: ANN001, ANN202
     version = _report(w, "ent").versions.order_by("-number").first()
-    return {"edit_version": version.edit_version, "organization_text": "组织情况", "plan_text": ""}
+    return {"version": version.edit_version, "organization_text": "组织情况", "plan_text": ""}
 
 
 def _docx_data(w):  # noqa: ANN001, ANN202

@@ -60,7 +60,7 @@ def started_report(
     services.report_draft_save(
         by=unit["filler"],
         version=version,
-        expected_edit=version.edit_version,
+        expected_version=version.edit_version,
         data=services.DraftInput(organization_text=text, plan_text="剩余问题于月底前整改完毕。"),
     )
     return report

@@ -142,7 +142,7 @@ def test_finalizing_needs_the_principals_signature(unit):
     # changing the text after signing asks for a new signature
     filler.post(
         reverse("reports:save", args=[report.pk]),
-        {"edit_version": version.edit_version, "organization_text": "签字后改动", "plan_text": ""},
+        {"version": version.edit_version, "organization_text": "签字后改动", "plan_text": ""},
     )
     version.refresh_from_db()
     assert not version.is_signed
@@ -166,7 +166,7 @@ def test_finalizing_needs_the_principals_signature(unit):
     # a finalized version is not edited any more
     response = filler.post(
         reverse("reports:save", args=[report.pk]),
-        {"edit_version": 1, "organization_text": "改动", "plan_text": ""},
+        {"version": 1, "organization_text": "改动", "plan_text": ""},
     )
     assert response.status_code == 409
     assert report.counted_version.organization_text != "改动"
@@ -239,7 +239,7 @@ def test_a_new_version_replaces_the_finalized_one_and_history_is_kept(unit):
     services.report_draft_save(
         by=unit["filler"],
         version=v2,
-        expected_edit=v2.edit_version,
+        expected_version=v2.edit_version,
         data=services.DraftInput(organization_text="第二版的组织情况。", plan_text=""),
     )
     services.report_sign_drawn(by=unit["principal"], version=v2, data_url=signature_data_url())
@@ -268,26 +268,53 @@ def test_finalized_reports_filter_the_period_on_the_first_finalization(unit):
     assert finalized_reports(campaign=unit["campaign"]).count() == 1
 
 
-def test_a_concurrent_save_keeps_the_users_text(unit):
+def test_two_writers_saving_one_draft_from_the_same_page_the_second_gets_409_with_its_text(unit):
     report = started_report(unit)
-    version = report.versions.get()
-    stale = version.edit_version
-    services.report_draft_save(
-        by=unit["principal"],
-        version=version,
-        expected_edit=stale,
-        data=services.DraftInput(organization_text="负责人的版本", plan_text=""),
+    detail = reverse("reports:detail", args=[report.pk])
+    save = reverse("reports:save", args=[report.pk])
+    principal, filler = client_for(unit["principal"]), client_for(unit["filler"])
+    v1 = int(principal.get(detail).context["draft_form"]["version"].value())
+    v2 = int(filler.get(detail).context["draft_form"]["version"].value())
+    assert v1 == v2
+    first = principal.post(
+        save, {"version": v1, "organization_text": "负责人的版本", "plan_text": "负责人的计划"}
     )
-    response = client_for(unit["filler"]).post(
-        reverse("reports:save", args=[report.pk]),
-        {"edit_version": stale, "organization_text": "填报员刚写的一大段文字", "plan_text": ""},
+    assert first.status_code == 302
+    response = filler.post(
+        save, {"version": v2, "organization_text": "填报员刚写的一大段文字", "plan_text": ""}
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "他人刚刚修改了这份草稿" in html
-    assert "填报员刚写的一大段文字" in html
-    version.refresh_from_db()
-    assert version.organization_text == "负责人的版本"
+    assert "填报员刚写的一大段文字" in html  # the user's text, kept
+    message = response.context["conflict"].message
+    assert "李主要（南安市示范石材有限公司）" in message
+    assert "修改了报告草稿（“回头看”组织开展情况、尚未整改问题及下一步计划）" in message
+    assert 'id="edit-conflict"' in html
+    version = report.versions.get()
+    assert version.organization_text == "负责人的版本"  # the first save stands
+    # The kept form carries the current version: saving again replaces it on purpose.
+    kept = int(response.context["draft_form"]["version"].value())
+    assert kept == version.edit_version
+    again = filler.post(
+        save, {"version": kept, "organization_text": "填报员刚写的一大段文字", "plan_text": ""}
+    )
+    assert again.status_code == 302
+    assert report.versions.get().organization_text == "填报员刚写的一大段文字"
+
+
+@pytest.mark.parametrize("version", ["", "x", "-3"])
+def test_a_draft_saved_without_a_valid_version_is_a_form_error(unit, version):  # noqa: ANN001
+    from anbiao.core.versioning import VERSION_ERROR
+
+    report = started_report(unit)
+    response = client_for(unit["filler"]).post(
+        reverse("reports:save", args=[report.pk]),
+        {"version": version, "organization_text": "我的文字", "plan_text": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert VERSION_ERROR in html and "我的文字" in html
+    assert report.versions.get().organization_text != "我的文字"
 
 
 def test_a_government_unit_writes_its_report_from_its_annex1_problems():
@@ -319,7 +346,7 @@ def test_another_units_report_answers_404(unit):
     assert d.get(reverse("reports:detail", args=[report.pk])).status_code == 200
     response = d.post(
         reverse("reports:save", args=[report.pk]),
-        {"edit_version": 1, "organization_text": "部门改写", "plan_text": ""},
+        {"version": 1, "organization_text": "部门改写", "plan_text": ""},
     )
     assert response.status_code == 404
     assert Report.objects.get(pk=report.pk).versions.get().organization_text != "部门改写"

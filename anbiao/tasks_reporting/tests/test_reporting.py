@@ -96,20 +96,25 @@ def test_a_unit_uploads_writes_and_submits_then_the_issuer_returns_and_it_resubm
     unit = client_for(world.users["department:filler"])
     url = reverse("reporting:my_period", args=[period.pk])
 
+    def shown() -> int:  # the version the unit's page carries
+        return int(unit.get(url).context["form"]["version"].value())
+
     # Submitting without the text answer is refused and the upload is kept.
-    r = unit.post(url, {"text": "", "files": [b.pdf("案例.pdf")], "submit": "1"})
+    r = unit.post(
+        url, {"version": shown(), "text": "", "files": [b.pdf("案例.pdf")], "submit": "1"}
+    )
     assert r.status_code == 200
     assert "文字答复：请填写文字答复。" in r.content.decode()
     sub = ReportSubmission.objects.get(period=period, organization=world.dept)
     assert sub.status == SubmissionStatus.DRAFT
-    r = unit.post(url, {"text": "本月办理案件 3 起", "submit": "1"})
+    r = unit.post(url, {"version": shown(), "text": "本月办理案件 3 起", "submit": "1"})
     assert r.status_code == 302
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.SUBMITTED
     assert [f.original_name for f in sub.files.all()] == ["案例.pdf"]
 
     # A submitted answer cannot be changed by the unit.
-    unit.post(url, {"text": "改了"})
+    unit.post(url, {"version": shown(), "text": "改了"})
     sub.refresh_from_db()
     assert sub.text == "本月办理案件 3 起"
 
@@ -122,7 +127,7 @@ def test_a_unit_uploads_writes_and_submits_then_the_issuer_returns_and_it_resubm
     assert sub.status == SubmissionStatus.RETURNED
     assert "缺少案件编号" in unit.get(url).content.decode()
 
-    r = unit.post(url, {"text": "本月办理案件 3 起，案号见附件", "submit": "1"})
+    r = unit.post(url, {"version": shown(), "text": "本月办理案件 3 起，案号见附件", "submit": "1"})
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.SUBMITTED
 
@@ -207,7 +212,7 @@ def test_a_viewer_cannot_submit_for_its_unit(world) -> None:  # noqa: ANN001
     t = b.task(world.city, [world.ent.organization])
     p = b.period(t)
     c = client_for(world.users["enterprise:viewer"])
-    c.post(reverse("reporting:my_period", args=[p.pk]), {"text": "x", "submit": "1"})
+    c.post(reverse("reporting:my_period", args=[p.pk]), {"version": 0, "text": "x", "submit": "1"})
     assert not ReportSubmission.objects.filter(status=SubmissionStatus.SUBMITTED).exists()
 
 

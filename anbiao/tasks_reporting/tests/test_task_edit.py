@@ -28,6 +28,7 @@ def _edit(world, task, **data):  # noqa: ANN001, ANN003, ANN202
     c = Client()
     login_fully(c, world.users["department:filler"])
     form = {
+        "version": type(task).objects.get(pk=task.pk).version,  # as the page shows it
         "title": task.title,
         "description": task.description,
         "needs_files": "on",
