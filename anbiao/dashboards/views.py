@@ -27,6 +27,7 @@ from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import attachment_response, safe_cell, table_workbook, workbook_response
 from anbiao.dashboards import compare as compare_sel
 from anbiao.dashboards import handover, selectors
+from anbiao.obligations.selectors import rates_card
 from anbiao.orgs.models import OrgKind
 
 
@@ -50,6 +51,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "dashboards/dashboard.html",
         {
             "dash": dash,
+            "card": rates_card(user=request.user, campaign=campaign, today=dash.today),
             "campaign": campaign,
             "campaigns": campaign_list(),
             "chart_data": data,
