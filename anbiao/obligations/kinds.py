@@ -142,13 +142,14 @@ class Obligation:
 
 
 def campaign_obligation(kind: str, campaign: Campaign) -> Obligation:
-    deadline = {
+    by_kind: dict[str, dt.date] = {
         K.LOOKBACK_ENTERPRISE: campaign.enterprise_deadline,
         K.REPORT_ENTERPRISE: campaign.enterprise_deadline,
         K.LOOKBACK_GOVERNMENT: campaign.government_deadline,
         K.REPORT_GOVERNMENT: campaign.government_deadline,
         K.STATS: campaign.period_end,
-    }[kind]
+    }
+    deadline = by_kind[kind]
     return Obligation(
         kind=kind,
         ref=str(campaign.pk),
@@ -327,6 +328,7 @@ def _reports(ob: Obligation) -> Source:
 def _case_reports(ob: Obligation) -> Source:
     from anbiao.enforcement.models import MonthlyReport
 
+    assert ob.month is not None
     return Source(MonthlyReport.objects.filter(month=ob.month), "department", "first_submitted_at")
 
 

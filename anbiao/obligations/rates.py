@@ -130,9 +130,9 @@ def _counts(
         }
         ents = expected.enterprises.order_by()
         if grouped:
+            grouped_rows: Any = ents.values("department_id", "town_id").annotate(**aggregates)
             ent_rows = [
-                (r["department_id"], r["town_id"], r["_n"], r["_r"], r["_t"])
-                for r in ents.values("department_id", "town_id").annotate(**aggregates)
+                (r["department_id"], r["town_id"], r["_n"], r["_r"], r["_t"]) for r in grouped_rows
             ]
         else:
             agg = ents.aggregate(**aggregates)
@@ -305,6 +305,7 @@ def month_totals(obs: list[Obligation], user: User) -> dict[str, Rates]:
     groups = {
         o.month: (o.deadline, {org: d for (ref, org), d in extended.items() if ref == o.ref})
         for o in obs
+        if o.month is not None
     }
     late_from = _late_from_by_group("month", "department_id", groups)
     found = {
@@ -316,7 +317,7 @@ def month_totals(obs: list[Obligation], user: User) -> dict[str, Rates]:
     }
     out = {}
     for o in obs:
-        row = found.get(o.month, {"_r": 0, "_t": 0})
+        row = found.get(o.month, {"_r": 0, "_t": 0}) if o.month else {"_r": 0, "_t": 0}
         out[o.key] = Rates(len(departments), row["_r"], row["_t"])
     return out
 
@@ -331,7 +332,7 @@ def task_totals(obs: list[Obligation]) -> dict[str, Rates]:
     if not periods:
         return {}
     task_ids = {p.task_id for p in periods}
-    through = ReportTask.recipients.through
+    through: Any = ReportTask.recipients.through
     expected = dict(
         through.objects.filter(reporttask_id__in=task_ids)
         .order_by()

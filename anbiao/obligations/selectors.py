@@ -151,6 +151,8 @@ class OwnItem:
     label: str
     report_url: str
     pending: Extension | None = None
+    decidable: bool = True  # someone above the unit decides its extension
+
 
     @property
     def deadline_text(self) -> str:
@@ -158,8 +160,15 @@ class OwnItem:
 
     @property
     def can_request(self) -> bool:
-        """An extension may be asked while the unit has not reported and none is pending."""
-        return self.reported_at is None and self.pending is None
+        """An extension may be asked while the unit has not reported, none is pending, and a
+        unit above it decides (the city office sets its own deadlines)."""
+        return self.decidable and self.reported_at is None and self.pending is None
+
+
+def _decidable(ob: Obligation, org: Any) -> bool:
+    """Whether a unit above decides ``org``'s extension (see ``Obligation.decider``), without a
+    query: a task's issuer does; otherwise only the city office itself has none above it."""
+    return ob.task_period is not None or org.kind != OrgKind.CITY or org.parent_id is not None
 
 
 def _report_url(ob: Obligation) -> str:
@@ -195,9 +204,9 @@ def own_obligations(
             if (kind in ENTERPRISE_KINDS) != (org.kind == OrgKind.ENTERPRISE):
                 continue
             ob = campaign_obligation(kind, campaign)
-            row = rates.unit_statuses(ob, user).filter(pk=org.pk).values("reported_at").first()
+            row = rates.unit_statuses(ob, user).filter(pk=org.pk).first()
             if row is not None:
-                found.append((ob, row["reported_at"]))
+                found.append((ob, getattr(row, "reported_at", None)))
     if org.kind == OrgKind.DEPARTMENT:
         from anbiao.enforcement.selectors import reporting_departments
 
@@ -244,6 +253,7 @@ def own_obligations(
                 label=label,
                 report_url=_report_url(ob),
                 pending=pending.get(key),
+                decidable=_decidable(ob, org),
             )
         )
     return items
@@ -274,6 +284,7 @@ def own_item(*, user: User, ob: Obligation, now: dt.datetime | None = None) -> O
         label=label,
         report_url=_report_url(ob),
         pending=pending,
+        decidable=_decidable(ob, org),
     )
 
 

@@ -24,6 +24,7 @@ from anbiao.obligations.kinds import NOTES, Obligation, obligation_for
 from anbiao.orgs.models import Organization, OrgKind
 
 PAGE_SIZE = 50
+RECENT_MONTHS = 3  # the list shows the latest months; the earlier ones fold
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:
@@ -61,9 +62,11 @@ def obligation_list(request: AuthedRequest) -> HttpResponse:
         periods = Paginator(selectors.task_periods_followed(user), 30).get_page(
             request.GET.get("page")
         )
+        months = selectors.month_listed(user, selectors.campaign_months(campaign, today))
         context.update(
             listed=selectors.campaign_listed(user, campaign),
-            months=selectors.month_listed(user, selectors.campaign_months(campaign, today)),
+            months=months[:RECENT_MONTHS],
+            older_months=months[RECENT_MONTHS:],
             tasks=selectors.task_listed(list(periods)),
             task_page=periods,
         )

@@ -59,11 +59,12 @@ def statuses(world: Any, task: ReportTask, now: dt.datetime) -> dict[str, Any]:
     ]
     ob = month_obligation(NOV)
     unit = rates.unit_statuses(ob, world.users["city:viewer"]).get(pk=world.dept.pk)
+    reported_at: Any = getattr(unit, "reported_at", None)
     return {
         "task": row.state,
         "task_mine": (mine.state_label, mine.overdue, mine.left),
         "grid": (cell.report is not None, cell.late, cell.overdue),
-        "obligation": rates.state_of(ob.deadline, unit.reported_at, now)[0],
+        "obligation": rates.state_of(ob.deadline, reported_at, now)[0],
     }
 
 

@@ -90,10 +90,11 @@ def effective(deadline: dt.date, ext: tuple[str, int] | None) -> dt.date:
     return deadline
 
 
-def build(w: dict[str, Any], spec: dict[str, Any]) -> list[tuple[Any, tuple[bool, bool], Any]]:
-    """Write the spec; return every unit with its plainly counted (reported, on time)."""
+def build(w: dict[str, Any], spec: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
+    """Write the spec; return every unit (registry row or None, its plainly counted (reported,
+    on time) or None when not expected, organization)."""
     campaign = w["campaign"]
-    units = []
+    units: list[tuple[Any, Any, Any]] = []
     for i, (d, t, closed, state, ext) in enumerate(spec["enterprises"]):
         ent = EnterpriseFactory.create(
             department=w["depts"][d],
