@@ -153,7 +153,6 @@ class OwnItem:
     pending: Extension | None = None
     decidable: bool = True  # someone above the unit decides its extension
 
-
     @property
     def deadline_text(self) -> str:
         return deadlines.deadline_text(self.deadline)
