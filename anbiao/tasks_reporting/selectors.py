@@ -156,10 +156,7 @@ class MyItem:
     deadline: dt.date  # the unit's own: the period's, or its extended date
     state_label: str
     url: str
-
-    @property
-    def done(self) -> bool:
-        return not self.left
+    done: bool  # reported (submitted, not returned)
 
 
 def my_open_items(user: User, now: dt.datetime | None = None) -> list[MyItem]:
@@ -190,6 +187,7 @@ def my_open_items(user: User, now: dt.datetime | None = None) -> list[MyItem]:
                 row.deadline,
                 row.label,
                 url,
+                done,
             )
         )
     items.sort(key=lambda i: (i.done, i.period.deadline))

@@ -82,5 +82,7 @@ def test_follow_an_obligation_and_extend_one_units_deadline(browser, live_server
     fits(head, "obligations-extension-decide")
     head.get_by_role("button", name="同意延期").click()
     head.get_by_text("已同意延期。").wait_for()
+    head.goto("/obligations/extensions/")
+    fits(head, "obligations-extension-list")
     ext = Extension.objects.get()
     assert (ext.status, ext.requested_deadline) == (ExtensionStatus.GRANTED, dt.date(2099, 11, 10))

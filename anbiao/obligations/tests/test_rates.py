@@ -162,7 +162,7 @@ def as_tuple(r: rates.Rates) -> tuple[int, int, int]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
