@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from anbiao.campaigns.models import Campaign
-from anbiao.campaigns.selectors import campaign_list, current_campaign
+from anbiao.campaigns.selectors import campaign_chosen, campaign_list, current_campaign
 from anbiao.checklists.selectors import checklist_get
 from anbiao.core.access import (
     GOV_KINDS,
@@ -32,12 +32,7 @@ from anbiao.orgs.models import OrgKind
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:
-    wanted = request.GET.get("campaign", "")
-    if wanted.isdigit():
-        found = campaign_list().filter(pk=int(wanted)).first()
-        if found is not None:
-            return found
-    return current_campaign() or campaign_list().first()
+    return campaign_chosen(request.GET.get("campaign", ""))
 
 
 @require(kinds=GOV_KINDS)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anbiao.campaigns.models import Campaign
-from anbiao.campaigns.selectors import campaign_list, current_campaign
+from anbiao.campaigns.selectors import campaign_chosen, campaign_list
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, own_unit_ids, require
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import workbook_response
@@ -28,12 +28,7 @@ RECENT_MONTHS = 3  # the list shows the latest months; the earlier ones fold
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:
-    wanted = request.GET.get("campaign", "")
-    if wanted.isdigit():
-        found = campaign_list().filter(pk=int(wanted)).first()
-        if found is not None:
-            return found
-    return current_campaign() or campaign_list().first()
+    return campaign_chosen(request.GET.get("campaign", ""))
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:

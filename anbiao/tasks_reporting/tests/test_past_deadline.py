@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from anbiao.core.tests.world import build_world
+from anbiao.obligations.tests.builders import client_for
 from anbiao.tasks_reporting import services
 from anbiao.tasks_reporting.models import ReportTask, TargetMode
 
@@ -21,15 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():  # noqa: ANN201
     return build_world()
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user, backend="anbiao.accounts.backends.UsernameOrMobileBackend")
-    session = c.session
-    session["anbiao_2fa_ok"] = True
-    session.save()
-    return c
 
 
 def issue(world: Any, deadline: dt.date, **kw: Any) -> ReportTask:
