@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "anbiao.notifications",
     "anbiao.dashboards",
     "anbiao.tasks_reporting",
+    "anbiao.obligations",
     "anbiao.worklog",
     "anbiao.api",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("anbiao.notifications.urls")),
     path("dashboards/", include("anbiao.dashboards.urls")),
     path("reporting/", include("anbiao.tasks_reporting.urls")),
+    path("obligations/", include("anbiao.obligations.urls")),
     path("worklog/", include("anbiao.worklog.urls")),
     path("api/v1/", include("anbiao.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -20,3 +20,13 @@ def open_campaigns() -> QuerySet[Campaign]:
 def current_campaign() -> Campaign | None:
     """The open campaign (the most recent one if several are open)."""
     return open_campaigns().first()
+
+
+def campaign_chosen(wanted: str) -> Campaign | None:
+    """The campaign a page was asked for by id (``?campaign=``), else the open one, else the
+    latest."""
+    if wanted.isdigit():
+        found = campaign_list().filter(pk=int(wanted)).first()
+        if found is not None:
+            return found
+    return current_campaign() or campaign_list().first()

@@ -11,6 +11,7 @@ from django.utils.encoding import escape_uri_path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +40,32 @@ def table_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_title[:31]
+    fill_table(ws, headers=headers, rows=rows, widths=widths)
+    wb.properties.title = title
+    return wb
+
+
+def table_sheet(
+    wb: Workbook,
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+    sheet_title: str = "Sheet",
+) -> Worksheet:
+    """One more sheet of the same shape as :func:`table_workbook`'s."""
+    ws = wb.create_sheet(sheet_title[:31])
+    fill_table(ws, headers=headers, rows=rows, widths=widths)
+    return ws
+
+
+def fill_table(
+    ws: Worksheet,
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] | None = None,
+) -> None:
     ws.append([safe_cell(h) for h in headers])
     for cell in ws[1]:
         cell.font = HEADER_FONT
@@ -61,8 +88,6 @@ def table_workbook(
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
-    wb.properties.title = title
-    return wb
 
 
 def attachment_response(content: bytes, *, filename: str, content_type: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from anbiao.campaigns.models import Campaign
-from anbiao.campaigns.selectors import campaign_list, current_campaign
+from anbiao.campaigns.selectors import campaign_chosen, campaign_list, current_campaign
 from anbiao.checklists.selectors import checklist_get
 from anbiao.core.access import (
     GOV_KINDS,
@@ -27,16 +27,12 @@ from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import attachment_response, safe_cell, table_workbook, workbook_response
 from anbiao.dashboards import compare as compare_sel
 from anbiao.dashboards import handover, selectors
+from anbiao.obligations.selectors import rates_card
 from anbiao.orgs.models import OrgKind
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:
-    wanted = request.GET.get("campaign", "")
-    if wanted.isdigit():
-        found = campaign_list().filter(pk=int(wanted)).first()
-        if found is not None:
-            return found
-    return current_campaign() or campaign_list().first()
+    return campaign_chosen(request.GET.get("campaign", ""))
 
 
 @require(kinds=GOV_KINDS)
@@ -50,6 +46,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "dashboards/dashboard.html",
         {
             "dash": dash,
+            "card": rates_card(user=request.user, campaign=campaign, today=dash.today),
             "campaign": campaign,
             "campaigns": campaign_list(),
             "chart_data": data,

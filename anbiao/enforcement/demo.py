@@ -93,16 +93,21 @@ def seed(stdout: Any = None) -> None:
     # department stated “本月无典型案例” last month; the rest are missing (overdue in red).
     last = deadlines.month_start(this_month - dt.timedelta(days=1))
     before = deadlines.month_start(last - dt.timedelta(days=1))
+
+    def decided_in(month: dt.date) -> list[EnforcementCase]:
+        # a month's report offers only the cases decided in that month
+        return [c for c in cases if deadlines.month_start(c.decided_on) == month]
+
     _report(
         filler,
         before,
-        cases[:2],
+        decided_in(before),
         submitted=dt.datetime(before.year, before.month, 20, 10, tzinfo=deadlines.SHANGHAI),
     )
     _report(
         filler,
         last,
-        cases[2:],
+        decided_in(last),
         submitted=dt.datetime(last.year, last.month, 27, 9, tzinfo=deadlines.SHANGHAI),
     )
     other = (

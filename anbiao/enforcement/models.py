@@ -103,9 +103,13 @@ class ExposureBatch(models.Model):
 
 
 class MonthlyReport(models.Model):
-    """A department's report of typical cases for one month (附件1 item 15).
+    """A department's report of typical cases for one month (附件1 item 15) — the one record
+    of the monthly case report: the reporting task “典型执法案例月报” is linked to it
+    (``tasks_reporting.ReportTask.linked``) and reads its status from here.
 
-    Zero cases is allowed only as the explicit statement ``no_cases`` (本月无典型案例).
+    Offers only cases decided in that month. Zero cases is allowed only as the explicit
+    statement ``no_cases`` (本月无典型案例). On time: ``first_submitted_at`` by the 25th,
+    23:59 Shanghai (or the department's extended date).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -121,7 +125,10 @@ class MonthlyReport(models.Model):
     )
     no_cases = models.BooleanField("本月无典型案例", default=False)
     note = models.CharField("说明", max_length=500, blank=True)
-    submitted_at = models.DateTimeField("报送时间")
+    submitted_at = models.DateTimeField("报送时间", help_text="最近一次报送（修改）的时间")
+    first_submitted_at = models.DateTimeField(
+        "首次报送时间", help_text="是否按时以首次报送为准；之后修改报送内容不影响按时"
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

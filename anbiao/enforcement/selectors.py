@@ -23,6 +23,7 @@ from anbiao.enforcement.models import (
     ExposureBatch,
     MonthlyReport,
 )
+from anbiao.obligations import deadlines as rule
 from anbiao.orgs.models import Organization, OrgKind
 
 if TYPE_CHECKING:
@@ -140,13 +141,44 @@ def reporting_departments() -> QuerySet[Organization]:
     return Organization.objects.filter(kind=OrgKind.DEPARTMENT, is_active=True, parent=None)
 
 
+def month_cases(user: User, month: dt.date) -> QuerySet[EnforcementCase]:
+    """The cases a month's report may offer: the user's, decided in that month."""
+    first = deadlines.month_start(month)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return cases_for_user(user).filter(decided_on__gte=first, decided_on__lte=last)
+
+
+def granted_deadline(*, month: dt.date, org_id: Any) -> dt.date:
+    """A department's deadline for a month: the 25th, or the date of its granted extension."""
+    return granted_deadlines(months=[month], org_ids=[org_id]).get(
+        (deadlines.month_start(month), org_id), deadlines.deadline(month)
+    )
+
+
+def granted_deadlines(
+    *, months: Iterable[dt.date], org_ids: Iterable[Any] | None = None
+) -> dict[tuple[dt.date, Any], dt.date]:
+    """{(month, department id): granted date} — the extensions granted (one query)."""
+    from anbiao.obligations.effective import granted_many
+    from anbiao.obligations.models import ObligationKind
+
+    by_ref = {f"{m:%Y-%m}": deadlines.month_start(m) for m in months}
+    found = granted_many(ObligationKind.CASE_MONTHLY, list(by_ref), org_ids)
+    return {(by_ref[ref], org): d for (ref, org), d in found.items()}
+
+
 @dataclass
 class MonthCell:
     month: dt.date
     report: MonthlyReport | None
     overdue: bool  # no report and past the deadline
-    late: bool  # reported after the deadline
+    late: bool  # first reported after the deadline
     future: bool  # the month has not begun yet
+    deadline: dt.date | None = None  # the department's: the 25th, or its extended date
+
+    @property
+    def extended(self) -> bool:
+        return self.deadline is not None and self.deadline != deadlines.deadline(self.month)
 
     @property
     def label(self) -> str:
@@ -176,7 +208,8 @@ def report_grid(
     months: list[dt.date],
     now: dt.datetime,
 ) -> list[tuple[Organization, list[MonthCell]]]:
-    """Per department and month: the report, or whether its absence is overdue at ``now``."""
+    """Per department and month: the report, or whether its absence is overdue at ``now`` —
+    judged against the department's deadline (extended when an extension was granted)."""
     departments = list(departments)
     reports = {
         (r.department_id, r.month): r
@@ -184,19 +217,22 @@ def report_grid(
             department__in=departments, month__in=months
         ).annotate(n_cases=Count("cases"))
     }
+    extended = granted_deadlines(months=months, org_ids=[d.pk for d in departments])
     today = deadlines.local_today(now)
     rows = []
     for dept in departments:
         cells = []
         for m in months:
             report = reports.get((dept.pk, m))
+            due = extended.get((m, dept.pk), deadlines.deadline(m))
             cells.append(
                 MonthCell(
                     month=m,
                     report=report,
-                    overdue=report is None and deadlines.is_overdue(m, now),
-                    late=report is not None and deadlines.submitted_late(m, report.submitted_at),
+                    overdue=report is None and rule.is_overdue(due, now),
+                    late=report is not None and not rule.on_time(due, report.first_submitted_at),
                     future=m > today,
+                    deadline=due,
                 )
             )
         rows.append((dept, cells))

@@ -20,6 +20,8 @@ from anbiao.enforcement.models import (
     ExposureBatch,
     MonthlyReport,
 )
+from anbiao.enforcement.selectors import granted_deadline
+from anbiao.obligations.deadlines import on_time
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 
 if TYPE_CHECKING:
@@ -188,7 +190,9 @@ def monthly_report_submit(
 ) -> MonthlyReport:
     """Submit (or replace) the department's typical-case report for a month.
 
-    Zero cases must be the explicit statement 本月无典型案例; a month not yet begun is refused.
+    Only cases decided in that month; zero cases must be the explicit statement 本月无典型案例;
+    a month not yet begun is refused. Timeliness stays with the first submission: replacing
+    the report later corrects it without making it late.
     """
     department = _require_department(by)
     now = now or timezone.now()
@@ -202,6 +206,14 @@ def monthly_report_submit(
             {"cases": "请选择本月报送的典型案例；如本月没有，请勾选“本月无典型案例”。"}
         )
     _check_cases(by, cases)
+    outside = [c.case_number for c in cases if deadlines.month_start(c.decided_on) != month]
+    if outside:
+        raise ValidationError(
+            {
+                "cases": f"只能选择{month.year}年{month.month}月作出处罚决定的案例"
+                f"（{'、'.join(outside)}不是）。"
+            }
+        )
     # Lock the department row so two first submissions of a month cannot both insert.
     Organization.objects.select_for_update().get(pk=department.pk)
     report = (
@@ -211,7 +223,9 @@ def monthly_report_submit(
     )
     created = report is None
     if report is None:
-        report = MonthlyReport(department=by.organization, month=month, submitted_at=now)
+        report = MonthlyReport(
+            department=by.organization, month=month, submitted_at=now, first_submitted_at=now
+        )
     report.no_cases = no_cases
     report.note = note.strip()
     report.submitted_by = by
@@ -228,7 +242,9 @@ def monthly_report_submit(
             "month": month.strftime("%Y-%m"),
             "no_cases": no_cases,
             "cases": [c.case_number for c in cases],
-            "late": deadlines.submitted_late(month, now),
+            "late": not on_time(
+                granted_deadline(month=month, org_id=department.pk), report.first_submitted_at
+            ),
         },
     )
     return report

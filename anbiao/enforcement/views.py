@@ -23,6 +23,7 @@ from anbiao.enforcement.forms import (
     PriorityForm,
 )
 from anbiao.enforcement.models import BatchStatus, PriorityReason
+from anbiao.obligations.deadlines import deadline_text, is_overdue, on_time
 from anbiao.orgs.models import OrgKind
 
 CASE_KINDS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
@@ -269,7 +270,7 @@ def report_submit(request: AuthedRequest, year: int, month: int) -> HttpResponse
             "note": existing.note,
         }
     form = MonthlyReportForm(
-        request.POST or None, cases=selectors.cases_for_user(request.user), initial=initial
+        request.POST or None, cases=selectors.month_cases(request.user, first), initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -285,6 +286,7 @@ def report_submit(request: AuthedRequest, year: int, month: int) -> HttpResponse
         else:
             messages.success(request, f"{first:%Y年%m月}典型案例已报送。")
             return redirect("enforcement:report_list")
+    due = selectors.granted_deadline(month=first, org_id=request.user.organization.pk)
     return render(
         request,
         "enforcement/report_form.html",
@@ -292,8 +294,11 @@ def report_submit(request: AuthedRequest, year: int, month: int) -> HttpResponse
             "form": form,
             "month": first,
             "existing": existing,
-            "deadline": deadlines.overdue_from(first) - dt.timedelta(seconds=1),
-            "overdue": deadlines.is_overdue(first, now),
+            "deadline": deadline_text(due),
+            "extended": due != deadlines.deadline(first),
+            "overdue": is_overdue(due, now)
+            if existing is None
+            else not on_time(due, existing.first_submitted_at),
         },
     )
 

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     PROBLEM_REJECTED = "problem_rejected", "验收未通过"
     CASE_REPORT = "case_report", "典型案例月报"
     NOTICE = "notice", "告知书待签收"
+    EXTENSION = "extension", "延期申请与审批"
     GENERAL = "general", "其他通知"
 
 

@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from anbiao.orgs.demo import demo_organizations
 from anbiao.tasks_reporting import deadlines, services
-from anbiao.tasks_reporting.models import ReportSubmission, ReportTask, TargetMode
+from anbiao.tasks_reporting.models import (
+    LinkedObligation,
+    ReportSubmission,
+    ReportTask,
+    TargetMode,
+)
 
 FOUR_NORMS = "“四项规范”3.0版本文本及电子版报送"
 CASES = "优秀案例遴选报送"
@@ -55,26 +60,25 @@ def seed(stdout: Any = None) -> None:
         },
         {
             "title": MONTHLY,
-            "description": "每月25日前报送本单位上月办理的执法典型案例情况。",
+            "description": "“回头看”期间，每月25日 23:59 前报送当月作出处罚决定的标准化执法典型案例；当月没有的，报送“本月无典型案例”。",
             "deadline": deadlines.clamped(
                 *(today.replace(day=1) - dt.timedelta(days=40)).timetuple()[:2], 25
             ),
             "target_mode": TargetMode.DEPARTMENTS,
-            "needs_files": True,
-            "recurrence_day": 25,
+            # one duty, one status: the departments report in 执法案例 → 月度报送
+            "linked": LinkedObligation.CASE_MONTHLY,
         },
     ]
     for spec in specs:
         if ReportTask.objects.filter(title=spec["title"], issuer=orgs["city"]).exists():
             continue
-        services.task_create(by=city_user, **spec)
+        # the demo's tasks were issued in the past: some deadlines are already over
+        services.task_create(by=city_user, confirm_past_deadline=True, **spec)
         created += 1
 
-    # The demo department has answered the 四项规范 and the first monthly report.
-    for title, files in (
-        (FOUR_NORMS, ["安全生产检查清单3.0.pdf", "标准化运行提升指南3.0.pdf"]),
-        (MONTHLY, ["执法典型案例月报.pdf"]),
-    ):
+    # The demo department has answered the 四项规范 (its monthly case reports are the
+    # enforcement demo's: the monthly task is linked to them).
+    for title, files in ((FOUR_NORMS, ["安全生产检查清单3.0.pdf", "标准化运行提升指南3.0.pdf"]),):
         task = ReportTask.objects.get(title=title, issuer=orgs["city"])
         period = services.periods_ensure(task=task, now=timezone.now())[-1]
         sub = services.submission_for(period=period, organization=orgs["dept"])

@@ -6,7 +6,7 @@ from django import forms
 
 from anbiao.core.versioning import VersionedForm
 from anbiao.orgs.models import Organization, SizeClass
-from anbiao.tasks_reporting.models import TargetMode
+from anbiao.tasks_reporting.models import LinkedObligation, TargetMode
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -52,17 +52,34 @@ class TaskForm(_TaskWording):
         required=False,
         min_value=1,
         max_value=31,
-        help_text="留空为一次性任务；如填 25 则每月 25 日前报送（小月、2 月取月末）",
+        help_text="留空为一次性任务；如填 25 则每月 25 日 23:59 前报送（小月、2 月取月末）",
+    )
+    confirm_past_deadline = forms.BooleanField(
+        label="确认截止时间已过",
+        required=False,
+        help_text="截止日期早于今天时必须勾选：报送单位一收到任务即为逾期",
+    )
+    linked = forms.ChoiceField(
+        label="报送方式",
+        required=False,
+        choices=LinkedObligation.choices,
+        help_text="选择“典型执法案例月报”时，报送对象为全部成员单位，每月25日 23:59 前在“执法案例 → 月度报送”中报送，状态与月度报送一致",
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, can_link: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelMultipleChoiceField[Organization]", self.fields["units"]).queryset = units
+        if not can_link:
+            del self.fields["linked"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None  # Form.clean returns cleaned_data
-        if data.get("target_mode") == TargetMode.UNITS and not data.get("units"):
+        if (
+            data.get("target_mode") == TargetMode.UNITS
+            and not data.get("units")
+            and not data.get("linked")
+        ):
             self.add_error("units", "请选择报送单位。")
         return data
 

@@ -16,8 +16,18 @@ class TargetMode(models.TextChoices):
     ENTERPRISES = "enterprises", "范围内企业（可按类型）"
 
 
+class LinkedObligation(models.TextChoices):
+    NONE = "", "本任务中报送（上传文件、填写文字答复）"
+    CASE_MONTHLY = "case_month", "典型执法案例月报（在“执法案例 → 月度报送”中报送）"
+
+
 class ReportTask(models.Model):
-    """What must be submitted, by whom, by when; optionally every month on day N."""
+    """What must be submitted, by whom, by when; optionally every month on day N.
+
+    A task ``linked`` to a built-in obligation (the monthly typical-case report) takes no
+    submissions of its own: its units report in that module (``enforcement.MonthlyReport``)
+    and every status of the task is read from there, so the duty has one status.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     issuer = models.ForeignKey(
@@ -42,6 +52,13 @@ class ReportTask(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text="留空为一次性任务；填 25 表示每月 25 日前报送（小月、2 月取月末）",
     )
+    linked = models.CharField(
+        "报送方式",
+        max_length=12,
+        choices=LinkedObligation.choices,
+        blank=True,
+        default="",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -60,6 +77,11 @@ class ReportTask(models.Model):
     @property
     def is_recurring(self) -> bool:
         return self.recurrence_day is not None
+
+    @property
+    def is_case_monthly(self) -> bool:
+        """Linked to the monthly typical-case report: reported in the enforcement module."""
+        return self.linked == LinkedObligation.CASE_MONTHLY
 
 
 class ReportPeriod(models.Model):

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from anbiao.core.access import get_in_scope_or_404, own_unit_ids
+from anbiao.enforcement.deadlines import deadline as case_deadline
+from anbiao.obligations.deadlines import on_time
+from anbiao.obligations.effective import granted, granted_many
+from anbiao.obligations.models import ObligationKind
 from anbiao.tasks_reporting import deadlines
 from anbiao.tasks_reporting.models import (
     ReportPeriod,
@@ -57,39 +62,81 @@ def issued_submission_get(*, user: User, pk: Any) -> ReportSubmission:
     return get_in_scope_or_404(qs, pk=pk)
 
 
+def own_deadline(*, period: ReportPeriod, org: Any) -> dt.date:
+    """The unit's deadline of a period: the period's, or the date of its granted extension."""
+    return granted(ObligationKind.TASK, period.pk, [org.pk]).get(org.pk, period.deadline)
+
+
 @dataclass
 class Row:
     organization: Any
     submission: ReportSubmission | None
     state: str  # submitted | late | returned | draft | missing
     label: str
+    deadline: dt.date | None = None  # the unit's: the period's, or its extended date
+    reported_at: dt.datetime | None = None
+
+    @property
+    def deadline_text(self) -> str:
+        return deadlines.deadline_text(self.deadline) if self.deadline else "—"
+
+
+def _state(
+    *, reported_at: dt.datetime | None, returned: bool, deadline: dt.date, now: dt.datetime
+) -> tuple[str, str]:
+    """The one status of a unit in a period (and the linked monthly report's)."""
+    if reported_at is not None:
+        late = not on_time(deadline, reported_at)
+        return ("late", "逾期提交") if late else ("submitted", "已提交")
+    if returned:
+        return "returned", "已退回"
+    if deadlines.is_overdue(deadline, now):
+        return "missing", "逾期未报"
+    return "draft", "未提交"
 
 
 def period_rows(period: ReportPeriod, now: dt.datetime | None = None) -> list[Row]:
-    """Who has submitted, late, returned, or not yet (missing once the deadline has passed)."""
+    """Who has submitted, late, returned, or not yet (missing once the deadline has passed),
+    each against its own deadline (extended when an extension was granted). A task linked to
+    the monthly case report reads every unit's status from that report."""
     now = now or timezone.now()
+    recipients = list(period.task.recipients.order_by("kind", "name"))
+    if period.task.is_case_monthly:
+        return _case_monthly_rows(period, recipients, now)
     subs = {
         s.organization_id: s
         for s in period.submissions.select_related("organization").prefetch_related("files")
     }
-    overdue = deadlines.is_overdue(period.deadline, now)
+    extended = granted(ObligationKind.TASK, period.pk)
     rows = []
-    for org in period.task.recipients.order_by("kind", "name"):
+    for org in recipients:
         sub = subs.get(org.pk)
-        if sub and sub.status == SubmissionStatus.SUBMITTED:
-            assert sub.submitted_at is not None  # submission_submit stamps it
-            late = sub.submitted_at >= deadlines.overdue_from(period.deadline)
-            rows.append(
-                Row(org, sub, "late" if late else "submitted", "逾期提交" if late else "已提交")
-            )
-        elif sub and sub.status == SubmissionStatus.RETURNED:
-            rows.append(Row(org, sub, "returned", "已退回"))
-        else:
-            rows.append(
-                Row(
-                    org, sub, "missing" if overdue else "draft", "逾期未报" if overdue else "未提交"
-                )
-            )
+        due = extended.get(org.pk, period.deadline)
+        submitted = sub is not None and sub.status == SubmissionStatus.SUBMITTED
+        state, label = _state(
+            reported_at=sub.submitted_at if submitted and sub else None,
+            returned=sub is not None and sub.status == SubmissionStatus.RETURNED,
+            deadline=due,
+            now=now,
+        )
+        rows.append(
+            Row(org, sub, state, label, due, sub.submitted_at if submitted and sub else None)
+        )
+    return rows
+
+
+def _case_monthly_rows(period: ReportPeriod, recipients: list[Any], now: dt.datetime) -> list[Row]:
+    from anbiao.enforcement.selectors import report_grid
+
+    month = period.deadline.replace(day=1)
+    rows = []
+    for org, (cell,) in report_grid(departments=recipients, months=[month], now=now):
+        reported_at = cell.report.first_submitted_at if cell.report is not None else None
+        assert cell.deadline is not None  # report_grid gives every cell its deadline
+        state, label = _state(
+            reported_at=reported_at, returned=False, deadline=cell.deadline, now=now
+        )
+        rows.append(Row(org, None, state, label, cell.deadline, reported_at))
     return rows
 
 
@@ -106,34 +153,85 @@ class MyItem:
     submission: ReportSubmission | None
     overdue: bool
     left: str
+    deadline: dt.date  # the unit's own: the period's, or its extended date
+    state_label: str
+    url: str
+    done: bool  # reported (submitted, not returned)
 
 
 def my_open_items(user: User, now: dt.datetime | None = None) -> list[MyItem]:
-    """The unit's periods with status and time left, open ones first, nearest deadline first."""
+    """The unit's periods with status and time left, open ones first, nearest deadline first.
+    A task linked to the monthly case report shows the unit's monthly report and links to it."""
     from anbiao.tasks_reporting.services import periods_ensure
 
     now = now or timezone.now()
     org = user.organization
+    periods = [p for task in tasks_for_unit(user) for p in periods_ensure(task=task, now=now)]
+    rows = _own_rows(org, periods, now)
     items = []
-    for task in tasks_for_unit(user):
-        for period in periods_ensure(task=task, now=now):
-            sub = ReportSubmission.objects.filter(period=period, organization=org).first()
-            done = sub is not None and sub.status == SubmissionStatus.SUBMITTED
-            items.append(
-                MyItem(
-                    period,
-                    sub,
-                    not done and deadlines.is_overdue(period.deadline, now),
-                    "" if done else deadlines.time_left_text(period.deadline, now),
-                )
+    for period, row in zip(periods, rows, strict=True):
+        done = row.reported_at is not None
+        if period.task.is_case_monthly:
+            url = reverse(
+                "enforcement:report_submit", args=[period.deadline.year, period.deadline.month]
             )
-    items.sort(
-        key=lambda i: (
-            i.submission is not None and i.submission.status == "submitted",
-            i.period.deadline,
+        else:
+            url = reverse("reporting:my_period", args=[period.pk])
+        assert row.deadline is not None
+        items.append(
+            MyItem(
+                period,
+                row.submission,
+                not done and deadlines.is_overdue(row.deadline, now),
+                "" if done else deadlines.time_left_text(row.deadline, now),
+                row.deadline,
+                row.label,
+                url,
+                done,
+            )
+        )
+    items.sort(key=lambda i: (i.done, i.period.deadline))
+    return items
+
+
+def _own_rows(org: Any, periods: list[ReportPeriod], now: dt.datetime) -> list[Row]:
+    """The unit's row in each period (one query for its submissions, one for its monthly
+    reports, one for its extensions)."""
+    from anbiao.enforcement.models import MonthlyReport
+    from anbiao.enforcement.selectors import granted_deadlines
+
+    saved = [p for p in periods if not p._state.adding]  # my_pending passes periods to come
+    subs = {
+        s.period_id: s for s in ReportSubmission.objects.filter(period__in=saved, organization=org)
+    }
+    months = [p.deadline.replace(day=1) for p in periods if p.task.is_case_monthly]
+    reports = dict(
+        MonthlyReport.objects.filter(department=org, month__in=months).values_list(
+            "month", "first_submitted_at"
         )
     )
-    return items
+    by_month = granted_deadlines(months=months, org_ids=[org.pk]) if months else {}
+    by_period = {
+        ref: d
+        for (ref, _), d in granted_many(
+            ObligationKind.TASK, [p.pk for p in saved], [org.pk]
+        ).items()
+    }
+    rows = []
+    for p in periods:
+        if p.task.is_case_monthly:
+            month = p.deadline.replace(day=1)
+            due = by_month.get((month, org.pk), case_deadline(month))
+            reported_at, sub, returned = reports.get(month), None, False
+        else:
+            sub = subs.get(p.pk)
+            due = by_period.get(str(p.pk), p.deadline)
+            submitted = sub is not None and sub.status == SubmissionStatus.SUBMITTED
+            reported_at = sub.submitted_at if submitted and sub else None
+            returned = sub is not None and sub.status == SubmissionStatus.RETURNED
+        state, label = _state(reported_at=reported_at, returned=returned, deadline=due, now=now)
+        rows.append(Row(org, sub, state, label, due, reported_at))
+    return rows
 
 
 @dataclass
@@ -146,24 +244,33 @@ class Pending:
 
 def my_pending(user: User, now: dt.datetime | None = None) -> list[Pending]:
     """Read-only (for menus and home cards): the unit's periods not yet submitted, including
-    periods not yet created in the database, nearest deadline first."""
+    periods not yet created in the database, nearest deadline first — each against the
+    unit's own deadline (extended when granted); the monthly case report's from that report."""
     from anbiao.tasks_reporting.services import period_deadlines
 
     now = now or timezone.now()
     org = user.organization
     if org is None:
         return []
-    done = set(
-        ReportSubmission.objects.filter(
-            organization=org, status=SubmissionStatus.SUBMITTED
-        ).values_list("period__task_id", "period__deadline")
-    )
+    tasks = list(tasks_for_unit(user))
+    existing = {
+        (p.task_id, p.deadline): p
+        for p in ReportPeriod.objects.filter(task__in=tasks).select_related("task")
+    }
+    periods = [
+        existing.get((t.pk, d)) or ReportPeriod(task=t, deadline=d)
+        for t in tasks
+        for d in period_deadlines(t, now)
+    ]
     out = []
-    for task in tasks_for_unit(user):
-        for d in period_deadlines(task, now):
-            if (task.pk, d) not in done:
-                out.append(
-                    Pending(task, d, deadlines.is_overdue(d, now), deadlines.time_left_text(d, now))
-                )
+    for period, row in zip(periods, _own_rows(org, periods, now), strict=True):
+        if row.reported_at is not None:
+            continue
+        due = row.deadline or period.deadline
+        out.append(
+            Pending(
+                period.task, due, deadlines.is_overdue(due, now), deadlines.time_left_text(due, now)
+            )
+        )
     out.sort(key=lambda p: p.deadline)
     return out

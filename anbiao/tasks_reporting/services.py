@@ -18,9 +18,11 @@ from anbiao.core.access import enterprises_for_user, organizations_for_user, own
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
 from anbiao.core.versioning import claim, conflict
+from anbiao.obligations.deadlines import MONTHLY_CASE_DAY
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.tasks_reporting import deadlines
 from anbiao.tasks_reporting.models import (
+    LinkedObligation,
     ReportPeriod,
     ReportSubmission,
     ReportTask,
@@ -80,12 +82,33 @@ def task_create(
     needs_files: bool = True,
     needs_text: bool = False,
     recurrence_day: int | None = None,
+    linked: str = "",
+    confirm_past_deadline: bool = False,
+    now: dt.datetime | None = None,
 ) -> ReportTask:
-    """Create a task for the resolved recipients and its first period."""
+    """Create a task for the resolved recipients and its first period.
+
+    A deadline already past (before today, Shanghai) is refused unless the issuer confirms it
+    (``confirm_past_deadline``): every unit would be late the moment the task appears. A task
+    ``linked`` to the monthly case report goes to every member department, each month by the
+    25th (the report's own rule), and takes no files or text of its own.
+    """
+    now = now or timezone.now()
+    if linked:
+        target_mode, recurrence_day, needs_files, needs_text = _linked_terms(by, linked)
+        deadline = _next_case_deadline(deadline)
+    if deadline < deadlines.local_today(now) and not confirm_past_deadline:
+        raise ValidationError(
+            {
+                "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日已过，"
+                "报送单位一收到任务即为逾期；确需发布的，请勾选“确认截止时间已过”。"
+            }
+        )
     recipients = recipients_resolve(by=by, mode=target_mode, units=units, size_class=size_class)
     if not recipients:
         raise ValidationError({"target_mode": "没有符合条件的报送单位。"})
-    _check_needs(needs_files, needs_text)
+    if not linked:
+        _check_needs(needs_files, needs_text)
     task = ReportTask(
         issuer=by.organization,
         title=title.strip(),
@@ -96,19 +119,44 @@ def task_create(
         needs_files=needs_files,
         needs_text=needs_text,
         recurrence_day=recurrence_day,
+        linked=linked,
         created_by=by,
     )
     task.full_clean()
     task.save()
     task.recipients.set(recipients)
-    periods_ensure(task=task, now=timezone.now())
+    periods_ensure(task=task, now=now)
     log_action(
         task,
         "anbiao.report_task.created",
         user=by,
-        data={"recipients": len(recipients), "deadline": deadline.isoformat()},
+        data={
+            "recipients": len(recipients),
+            "deadline": deadline.isoformat(),
+            "linked": linked,
+            "past_deadline_confirmed": deadline < deadlines.local_today(now),
+        },
     )
     return task
+
+
+def _next_case_deadline(day: dt.date) -> dt.date:
+    """The first monthly case report deadline (a 25th) on or after ``day``."""
+    if day.day <= MONTHLY_CASE_DAY:
+        return day.replace(day=MONTHLY_CASE_DAY)
+    y, m = deadlines.next_month(day.year, day.month)
+    return dt.date(y, m, MONTHLY_CASE_DAY)
+
+
+def _linked_terms(by: User, linked: str) -> tuple[str, int, bool, bool]:
+    """(target mode, day, needs files, needs text) of a task linked to a built-in obligation."""
+    if linked != LinkedObligation.CASE_MONTHLY:
+        raise ValidationError({"linked": "请选择列表中的一项。"})
+    if getattr(by.organization, "kind", None) != OrgKind.CITY:
+        raise ValidationError({"linked": "典型执法案例月报由市安委办统一部署。"})
+    if ReportTask.objects.filter(linked=linked).exists():
+        raise ValidationError({"linked": "已有关联“典型执法案例月报”的报送任务，无需重复发布。"})
+    return TargetMode.DEPARTMENTS, MONTHLY_CASE_DAY, False, False
 
 
 KEEP: Any = object()  # task_update: leave the monthly day as it is
@@ -253,6 +301,8 @@ def submission_save(
     ``expected_version`` is the version the unit's form showed (None only for system
     callers); a stale one raises ``core.versioning.EditConflict`` and nothing is written."""
     _check_unit(by, submission)
+    if submission.period.task.is_case_monthly:
+        raise ValidationError("典型执法案例月报请在“执法案例 → 月度报送”中报送。")
     if not claim(ReportSubmission, pk=submission.pk, expected=expected_version):
         raise conflict(submission, what="报送材料", labels=SUBMISSION_LABELS)
     submission = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
@@ -306,6 +356,8 @@ def submission_submit(*, by: User, submission: ReportSubmission) -> ReportSubmis
     """Submit: the files and/or text the task asks for must be there."""
     submission = ReportSubmission.objects.select_for_update().get(pk=submission.pk)
     _check_unit(by, submission)
+    if submission.period.task.is_case_monthly:
+        raise ValidationError("典型执法案例月报请在“执法案例 → 月度报送”中报送。")
     if submission.status == SubmissionStatus.SUBMITTED:
         raise ValidationError("已提交，无需重复提交。")
     task = submission.period.task

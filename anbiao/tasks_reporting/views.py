@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,7 @@ from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.tasks_reporting import deadlines, selectors, services
 from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskEditForm, TaskForm
-from anbiao.tasks_reporting.models import ReportSubmission, SubmissionStatus
+from anbiao.tasks_reporting.models import ReportPeriod, ReportSubmission, SubmissionStatus
 
 ISSUERS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
 
@@ -72,7 +73,11 @@ def _unit_choices(request: AuthedRequest):  # noqa: ANN202
 
 @require(kinds=ISSUERS, roles=WRITER_ROLES)
 def task_create(request: AuthedRequest) -> HttpResponse:
-    form = TaskForm(request.POST or None, units=_unit_choices(request))
+    form = TaskForm(
+        request.POST or None,
+        units=_unit_choices(request),
+        can_link=request.user.organization.kind == OrgKind.CITY,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             task = services.task_create(by=request.user, **form.cleaned_data)
@@ -138,8 +143,16 @@ def period_detail(request: AuthedRequest, pk: str) -> HttpResponse:
             "can_return": can_write(request.user),
             "return_form": ReturnForm(),
             "left": deadlines.time_left_text(period.deadline, timezone.now()),
+            "obligation_url": _obligation_url(period),
         },
     )
+
+
+def _obligation_url(period: ReportPeriod) -> str:
+    """The period's page of rates and units behind (the monthly case report's, if linked)."""
+    if period.task.is_case_monthly:
+        return reverse("obligations:detail", args=["case_month", f"{period.deadline:%Y-%m}"])
+    return reverse("obligations:detail", args=["task", str(period.pk)])
 
 
 @require(kinds=ISSUERS)
@@ -182,6 +195,9 @@ def issued_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBa
 @require()
 def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
     period = selectors.my_period_get(user=request.user, pk=pk)
+    if period.task.is_case_monthly:
+        # one obligation, one place to report it: the monthly case report
+        return redirect("enforcement:report_submit", period.deadline.year, period.deadline.month)
     org = request.user.organization
     # Reading creates nothing; the unit's submission row appears with its first save.
     sub = ReportSubmission.objects.filter(period=period, organization=org).first()
@@ -221,6 +237,7 @@ def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
                 messages.success(request, "已提交。" if "submit" in request.POST else "已保存。")
                 return redirect("reporting:my_period", pk=period.pk)
     now = timezone.now()
+    due = selectors.own_deadline(period=period, org=org)
     return render(
         request,
         "reporting/my_period.html",
@@ -231,9 +248,10 @@ def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
             "files": list(sub.files.all()) if sub.pk else [],
             "form": form,
             "editable": editable,
-            "left": deadlines.time_left_text(period.deadline, now),
-            "overdue": sub.status != SubmissionStatus.SUBMITTED
-            and deadlines.is_overdue(period.deadline, now),
+            "deadline": due,
+            "extended": due != period.deadline,
+            "left": deadlines.time_left_text(due, now),
+            "overdue": sub.status != SubmissionStatus.SUBMITTED and deadlines.is_overdue(due, now),
             "conflict": conflict,
         },
         status=409 if conflict else 200,

@@ -209,6 +209,32 @@ def test_the_city_office_sees_who_reported_and_who_is_overdue(world) -> None:  #
     assert [c.overdue for c in rows[0][1]] == [True, True, False]
 
 
+def test_correcting_an_on_time_report_after_the_deadline_keeps_it_on_time(world) -> None:  # noqa: ANN001
+    user = world.users["department:filler"]
+    may = dt.date(2024, 5, 1)
+    for when in (dt.datetime(2024, 5, 20, 9, tzinfo=SH), dt.datetime(2024, 6, 3, 9, tzinfo=SH)):
+        services.monthly_report_submit(by=user, month=may, cases=[], no_cases=True, now=when)
+    at = dt.datetime(2024, 6, 4, tzinfo=SH)
+    ((_, (cell,)),) = selectors.report_grid(departments=[world.dept], months=[may], now=at)
+    assert cell.label == "已报送（本月无典型案例）"  # first reported on the 20th: on time
+    assert MonthlyReport.objects.get().submitted_at == dt.datetime(2024, 6, 3, 9, tzinfo=SH)
+
+
+def test_a_months_report_refuses_a_case_decided_in_another_month(world) -> None:  # noqa: ANN001
+    user = world.users["department:filler"]
+    april = make_case(user, world.ent, "4", day=dt.date(2024, 4, 30))
+    with pytest.raises(ValidationError) as exc:
+        services.monthly_report_submit(
+            by=user,
+            month=dt.date(2024, 5, 1),
+            cases=[april],
+            no_cases=False,
+            now=dt.datetime(2024, 5, 20, tzinfo=SH),
+        )
+    assert "2024年5月" in exc.value.message_dict["cases"][0]
+    assert not MonthlyReport.objects.exists()
+
+
 def test_the_overview_page_marks_missing_past_months_in_red(world) -> None:  # noqa: ANN001
     services.monthly_report_submit(
         by=world.users["department:filler"],
