@@ -23,6 +23,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Developers who want Django's technical pages with DEBUG on (the URL list on a 404, the
+# traceback page on a 500) ask for them; by default DEBUG shows the product's own pages.
+DEBUG_TECHNICAL_404 = DEBUG and env_bool("DEBUG_TECHNICAL_404", False)
+DEBUG_TECHNICAL_500 = DEBUG and env_bool("DEBUG_TECHNICAL_500", False)
 
 
 def _secret_key() -> str:
@@ -125,6 +129,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # our Chinese 404/500 pages with DEBUG on too (DEBUG_TECHNICAL_404/500=1 for Django's)
+    "anbiao.core.error_pages.DebugErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -302,6 +308,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+CSRF_FAILURE_VIEW = "anbiao.core.error_pages.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not from the cookie
 
 NINJA_PAGINATION_PER_PAGE = 50
