@@ -7,7 +7,7 @@ answers 422 with the Chinese reason; a ``lock_version`` older than the problem's
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 
 from anbiao.api import errors
 from anbiao.api.errors import ERRORS, ErrorOut
-from anbiao.api.fields import CleanText
+from anbiao.api.fields import CleanText, LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import UnitRef, allow, person, ref
 from anbiao.core.access import WRITER_ROLES
@@ -69,8 +69,8 @@ class ProblemListOut(Schema):
     overdue: bool
     deadline: date | None
     responsible_person: str
-    recorded_at: datetime
-    closed_at: datetime | None
+    recorded_at: LocalDateTime
+    closed_at: LocalDateTime | None
 
 
 class ProblemPage(Schema):
@@ -89,7 +89,7 @@ class TimelineOut(Schema):
     to_label: str
     by: str
     by_org: str
-    at: datetime
+    at: LocalDateTime
     reason: str
 
 
@@ -105,7 +105,7 @@ class ProblemOut(ProblemListOut):
     five_missing: list[str] = Field(description="五定中尚未填写的项")
     lock_version: int = Field(description="状态版本：办理时带回，过期则 409")
     verified_by: str
-    verified_at: datetime | None
+    verified_at: LocalDateTime | None
     evidence_before: int
     evidence_after: int
     allowed_actions: list[str] = Field(description="当前用户现在可办理的操作")

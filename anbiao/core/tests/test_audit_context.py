@@ -70,3 +70,24 @@ def test_a_request_given_explicitly_wins_over_the_context(filler, rf) -> None:  
     request.user = filler
     entry = log_action(None, "anbiao.test.explicit", request=request)
     assert (entry.ip, entry.user_agent) == ("192.0.2.7", "curl/8")
+
+
+def test_a_change_made_through_the_api_records_the_ip_and_the_browser(filler) -> None:  # noqa: ANN001
+    import json
+
+    from anbiao.api.services import apitoken_create
+    from anbiao.orgs.tests.factories import EnterpriseFactory
+
+    ent = EnterpriseFactory.create(department=filler.organization)
+    _, token = apitoken_create(by=filler, name="对接")
+    response = Client().patch(
+        f"/api/v1/enterprises/{ent.pk}",
+        data=json.dumps({"principal": "李四"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_USER_AGENT="python-requests/2.32",
+        REMOTE_ADDR="172.16.0.5",
+    )
+    assert response.status_code == 200, response.content
+    entry = AuditEntry.objects.filter(action="anbiao.enterprise.updated").latest("id")
+    assert (entry.ip, entry.user_agent) == ("172.16.0.5", "python-requests/2.32")
