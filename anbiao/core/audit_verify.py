@@ -50,20 +50,20 @@ def _entry_problem(entry: AuditEntry, prev: str, *, keyed_before: bool) -> str:
     where = f"编号 {entry.pk}（时间 {_when(entry)}）"
     if not entry.key_id and (keyed_before or entry.pk > settings.AUDIT_UNKEYED_UNTIL):
         return (
-            f"{where} 没有密钥签名，但它不在密钥启用之前写入的范围内"
+            f"{where}没有密钥签名，但它不在密钥启用之前写入的范围内"
             f"（AUDIT_UNKEYED_UNTIL={settings.AUDIT_UNKEYED_UNTIL}）：该条是伪造或被改动的。"
         )
     if not hmac.compare_digest(entry.prev_hash, prev):
-        return f"{where} 记录的上一条哈希与上一条日志不符：其前的日志被删除、插入或改动。"
+        return f"{where}记录的上一条哈希与上一条日志不符：其前的日志被删除、插入或改动。"
     try:
         expected = entry_hash(entry)
     except UnknownKey:
         return (
-            f"{where} 由密钥“{entry.key_id}”签名，但该密钥未配置："
+            f"{where}由密钥“{entry.key_id}”签名，但该密钥未配置："
             "轮换密钥后旧密钥须保留在 AUDIT_HMAC_KEYS 中。"
         )
     if not hmac.compare_digest(expected, entry.hash):
-        return f"{where} 的内容与其哈希不符：该条被改动，或哈希被不持有密钥的人重算。"
+        return f"{where}的内容与其哈希不符：该条被改动，或哈希被不持有密钥的人重算。"
     return ""
 
 
@@ -85,9 +85,9 @@ def _head_problem(last: AuditEntry | None) -> str:
 def _checkpoint_problem(cp: Checkpoint, *, found: AuditEntry | None, count: int) -> str:
     where = f"检查点（{cp.date}）记录的最后一条编号 {cp.last_id}"
     if found is None:
-        return f"{where} 在数据库中已不存在：检查点之前或当时的日志被删除。"
+        return f"{where}在数据库中已不存在：检查点之前或当时的日志被删除。"
     if not hmac.compare_digest(found.hash, cp.last_hash):
-        return f"{where} 的哈希已改变：检查点之前的日志被改动后重算。"
+        return f"{where}的哈希已改变：检查点之前的日志被改动后重算。"
     if count != cp.count:
         return (
             f"检查点（{cp.date}）时编号不大于 {cp.last_id} 的日志共 {cp.count} 条，"
