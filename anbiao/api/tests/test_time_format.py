@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from anbiao.api.tests.test_domains import first_clause, send, token_for
+from anbiao.api.tests.test_domains import first_clause, get, send, token_for
 from anbiao.checklists.tests.helpers import start
 from anbiao.orgs.tests.factories import make_user
 from anbiao.rectification import services as rectification
@@ -60,15 +59,14 @@ def test_every_time_the_api_returns_carries_the_shanghai_offset(apiworld) -> Non
     moved = send("post", f"/api/v1/problems/{p.pk}/transitions", {"action": "start"}, as_ent)
     assert moved.status_code == 200, moved.content
 
-    client = Client()
     docs = {
         "answer": saved.json(),
         "transition": moved.json(),
-        "checklist": client.get(f"/api/v1/checklists/{checklist.pk}", **as_ent).json(),
-        "checklists": client.get("/api/v1/checklists", **as_ent).json(),
-        "problem": client.get(f"/api/v1/problems/{p.pk}", **as_ent).json(),
-        "enterprise": client.get(f"/api/v1/enterprises/{apiworld.ent.pk}", **as_ent).json(),
-        "enterprises": client.get("/api/v1/enterprises", **apiworld.auth()).json(),
+        "checklist": get(f"/api/v1/checklists/{checklist.pk}", as_ent).json(),
+        "checklists": get("/api/v1/checklists", as_ent).json(),
+        "problem": get(f"/api/v1/problems/{p.pk}", as_ent).json(),
+        "enterprise": get(f"/api/v1/enterprises/{apiworld.ent.pk}", as_ent).json(),
+        "enterprises": get("/api/v1/enterprises", apiworld.auth()).json(),
     }
     times = {f"{name}{path}": v for name, doc in docs.items() for path, v in _times(doc).items()}
     # the fields that must be there: updated, recorded, the timeline's moments
