@@ -40,6 +40,10 @@ def trusted_proxies(value: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Developers who want Django's technical pages with DEBUG on (the URL list on a 404, the
+# traceback page on a 500) ask for them; by default DEBUG shows the product's own pages.
+DEBUG_TECHNICAL_404 = DEBUG and env_bool("DEBUG_TECHNICAL_404", False)
+DEBUG_TECHNICAL_500 = DEBUG and env_bool("DEBUG_TECHNICAL_500", False)
 
 
 def _secret_key() -> str:
@@ -59,6 +63,48 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_hmac_keys() -> tuple[dict[str, str], str]:
+    """The audit chain's keys, ``AUDIT_HMAC_KEYS=id:secret,id:secret`` (kept outside the
+    database), and the id of the one that signs new entries (``AUDIT_HMAC_KEY_ID``, by default
+    the first listed). Retired keys stay listed so that the entries they signed still verify.
+    """
+    import hashlib
+    import hmac
+    import re
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = os.environ.get("AUDIT_HMAC_KEYS", "").strip()
+    if not raw:
+        if not DEBUG and not env_bool("ANBIAO_DEV_SECRET", False):
+            raise ImproperlyConfigured(
+                "生产环境必须通过环境变量 AUDIT_HMAC_KEYS 设置审计日志密钥（格式：编号:密钥）。"
+            )
+        # Development only: derived from the development SECRET_KEY, never stored anywhere.
+        dev = hmac.new(SECRET_KEY.encode(), b"anbiao.audit.dev-key", hashlib.sha256).hexdigest()
+        return {"dev": dev}, "dev"
+    keys: dict[str, str] = {}
+    for item in raw.split(","):
+        key_id, _, secret = item.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id) or len(secret) < 32:
+            raise ImproperlyConfigured(
+                "AUDIT_HMAC_KEYS 格式错误：每项为“编号:密钥”，编号为 1–32 位字母、数字或 _.-，"
+                "密钥至少 32 个字符，多项以逗号分隔。"
+            )
+        keys[key_id] = secret
+    current = os.environ.get("AUDIT_HMAC_KEY_ID", "").strip() or next(iter(keys))
+    if current not in keys:
+        raise ImproperlyConfigured(f"AUDIT_HMAC_KEY_ID={current} 不在 AUDIT_HMAC_KEYS 中。")
+    return keys, current
+
+
+AUDIT_HMAC_KEYS, AUDIT_HMAC_KEY_ID = _audit_hmac_keys()
+# Entries numbered up to this id were written before the chain was keyed (plain SHA-256);
+# any other entry without a key is a forgery. 0: none.
+AUDIT_UNKEYED_UNTIL = int(os.environ.get("AUDIT_UNKEYED_UNTIL", "0") or 0)
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -95,10 +141,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # the request's IP and browser for every audit entry written while it is served
+    "anbiao.core.audit_context.AuditContextMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # our Chinese 404/500 pages with DEBUG on too (DEBUG_TECHNICAL_404/500=1 for Django's)
+    "anbiao.core.error_pages.DebugErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -295,6 +345,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+CSRF_FAILURE_VIEW = "anbiao.core.error_pages.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not from the cookie
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -27,3 +27,9 @@ urlpatterns = [
     path("api/v1/", include("anbiao.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# The product's own Chinese error pages (anbiao/core/error_pages.py), never Django's English ones.
+handler400 = "anbiao.core.error_pages.bad_request"
+handler403 = "anbiao.core.error_pages.permission_denied"
+handler404 = "anbiao.core.error_pages.page_not_found"
+handler500 = "anbiao.core.error_pages.server_error"

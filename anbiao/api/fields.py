@@ -1,10 +1,13 @@
-"""Input types shared by routers: text that PostgreSQL can store and a person can read."""
+"""Types shared by routers: text that PostgreSQL can store and a person can read; times in
+Asia/Shanghai with their offset."""
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from typing import Annotated
 
+from django.utils import timezone
 from pydantic import AfterValidator, Field
 
 # No control characters except tab and line breaks (the OpenAPI document says so too, so that
@@ -29,4 +32,24 @@ CleanText = Annotated[
     str,
     AfterValidator(_clean_text),
     Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+]
+
+
+def _local(value: datetime) -> datetime:
+    """The moment in Asia/Shanghai (TIME_ZONE), so that it is written with +08:00."""
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+# A moment in time as the API writes it: Asia/Shanghai with its offset, like the handover
+# files (``2026-03-01T09:30:00+08:00``; milliseconds when there are any). Use it for every
+# datetime of every output schema (anbiao/api/tests/test_time_format.py checks the document).
+LocalDateTime = Annotated[
+    datetime,
+    AfterValidator(_local),
+    Field(
+        json_schema_extra={
+            "examples": ["2026-03-01T09:30:00+08:00"],
+            "description": "北京时间，带时区 +08:00",
+        }
+    ),
 ]

@@ -35,9 +35,10 @@ from anbiao.core.access import (
     get_in_scope_or_404,
     require,
 )
+from anbiao.core.downloads import serve_stored_file
 from anbiao.core.links import link
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import ALLOWED_TEXT, stored_file_response
+from anbiao.core.uploads import ALLOWED_TEXT
 from anbiao.orgs.models import Organization, OrgKind, SizeClass
 
 if TYPE_CHECKING:
@@ -351,7 +352,7 @@ def evidence_download(request: AuthedRequest, pk: str, evidence_id: int) -> Http
         pk=evidence_id,
         answer__checklist=checklist,
     )
-    return stored_file_response(evidence.stored_file)
+    return serve_stored_file(request, evidence.stored_file, owner=evidence)
 
 
 @require(kinds=ALL_KINDS)
@@ -371,7 +372,7 @@ def submission_file(request: AuthedRequest, pk: str, file_id: str) -> HttpRespon
     stored = get_in_scope_or_404(
         StoredFile.objects.filter(organization_id=checklist.organization_id), pk=file_id
     )
-    return stored_file_response(stored)
+    return serve_stored_file(request, stored, owner=checklist)
 
 
 @require(kinds=ALL_KINDS)
@@ -380,7 +381,7 @@ def signature_image(request: AuthedRequest, pk: str, signature_id: int) -> HttpR
     signature = get_in_scope_or_404(
         Signature.objects.select_related("stored_file"), pk=signature_id, checklist=checklist
     )
-    return stored_file_response(signature.stored_file, inline=True)
+    return serve_stored_file(request, signature.stored_file, owner=checklist, inline=True)
 
 
 # --- signing and submitting -------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from anbiao.core.audit_labels import ACTION_LABELS, action_label
 from anbiao.core.models import AuditEntry
 
 EXPORT_HEADERS = (
@@ -20,12 +21,14 @@ EXPORT_HEADERS = (
     "单位",
     "IP",
     "操作",
+    "操作代码",
+    "浏览器",
     "对象类型",
     "对象ID",
     "对象",
     "内容",
 )
-EXPORT_WIDTHS = (8, 20, 16, 24, 16, 30, 20, 20, 30, 60)
+EXPORT_WIDTHS = (8, 20, 16, 24, 16, 24, 30, 40, 20, 20, 30, 60)
 EXPORT_MAX_ROWS = 100_000
 
 
@@ -52,8 +55,9 @@ def audit_entries(*, filters: AuditFilter | None = None) -> QuerySet[AuditEntry]
     """Audit entries, newest first, narrowed by the filter.
 
     ``user`` matches the username exactly or the user's full name partly; ``organization`` the
-    unit's name partly; ``action`` is a prefix of the action code (``anbiao.auth.``); ``object``
-    matches the object id exactly or its type or description partly.
+    unit's name partly; ``action`` is a prefix of the action code (``anbiao.auth.``) or part of
+    its Chinese name (``下载``); ``object`` matches the object id exactly or its type or
+    description partly.
     """
     f = filters or AuditFilter()
     qs = AuditEntry.objects.select_related("organization", "user").order_by("-id")
@@ -66,7 +70,8 @@ def audit_entries(*, filters: AuditFilter | None = None) -> QuerySet[AuditEntry]
     if f.organization:
         qs = qs.filter(organization__name__contains=f.organization)
     if f.action:
-        qs = qs.filter(action__startswith=f.action)
+        named = [code for code, label in ACTION_LABELS.items() if f.action in label]
+        qs = qs.filter(Q(action__startswith=f.action) | Q(action__in=named))
     if f.object:
         qs = qs.filter(
             Q(object_id=f.object)
@@ -93,46 +98,11 @@ def audit_export_rows(*, filters: AuditFilter | None = None) -> Iterator[list[An
             e.username,
             e.organization.name if e.organization_id and e.organization else "",
             e.ip or "",
+            action_label(e.action),
             e.action,
+            e.user_agent,
             e.object_type,
             e.object_id,
             e.object_repr,
             json.dumps(e.data, ensure_ascii=False, sort_keys=True, default=str) if e.data else "",
         ]
-
-
-# Chinese names of the common action codes, for the list (the code itself is always shown).
-ACTION_LABELS = {
-    "anbiao.auth.login": "登录",
-    "anbiao.auth.logout": "退出",
-    "anbiao.auth.login_failed": "登录失败",
-    "anbiao.auth.locked_out": "账号锁定",
-    "anbiao.auth.unlocked": "解除锁定",
-    "anbiao.auth.password_changed": "修改密码",
-    "anbiao.auth.totp_enabled": "启用动态口令",
-    "anbiao.auth.totp_verified": "动态口令验证通过",
-    "anbiao.auth.totp_failed": "动态口令错误",
-    "anbiao.auth.totp_locked": "动态口令锁定",
-    "anbiao.auth.totp_reset": "重置动态口令",
-    "anbiao.access.denied": "拒绝访问",
-    "anbiao.audit.exported": "导出审计日志",
-}
-
-
-def action_label(code: str) -> str:
-    if code in ACTION_LABELS:
-        return ACTION_LABELS[code]
-    verb = code.rsplit(".", 1)[-1]
-    return {
-        "created": "新增",
-        "updated": "修改",
-        "deleted": "删除",
-        "submitted": "提交",
-        "signed": "签字",
-        "returned": "退回",
-        "verified": "核查",
-        "closed": "关闭",
-        "imported": "导入",
-        "exported": "导出",
-        "downloaded": "下载",
-    }.get(verb, "")

@@ -13,11 +13,11 @@ from django.utils import timezone
 from anbiao.accounts.models import Role
 from anbiao.core.access import get_in_scope_or_404, require
 from anbiao.core.audit import log_action
+from anbiao.core.audit_labels import action_label
 from anbiao.core.audit_selectors import (
     EXPORT_HEADERS,
     EXPORT_WIDTHS,
     AuditFilter,
-    action_label,
     audit_data_text,
     audit_entries,
     audit_export_rows,
@@ -32,7 +32,12 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(label="截止日期", required=False)
     user = forms.CharField(label="用户", required=False, max_length=150)
     organization = forms.CharField(label="单位", required=False, max_length=100)
-    action = forms.CharField(label="操作代码（前缀）", required=False, max_length=80)
+    action = forms.CharField(
+        label="操作",
+        required=False,
+        max_length=80,
+        help_text="操作名称中的字（如“下载”），或操作代码的开头（如 anbiao.auth.）",
+    )
     object = forms.CharField(label="对象", required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -32,6 +32,7 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True, default="")
     action = models.CharField("操作", max_length=80, db_index=True)
     object_type = models.CharField("对象类型", max_length=80, blank=True)
     object_id = models.CharField("对象ID", max_length=64, blank=True, db_index=True)
@@ -39,6 +40,9 @@ class AuditEntry(models.Model):
     data = models.JSONField("内容", default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The id of the key whose HMAC is ``hash`` (settings.AUDIT_HMAC_KEYS); "" for entries
+    # written before the chain was keyed (plain SHA-256, see anbiao.core.audit).
+    key_id = models.CharField("密钥编号", max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = "审计日志"
@@ -54,6 +58,7 @@ class AuditHead(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=32, blank=True, default="")  # of the newest entry
 
     def __str__(self) -> str:
         return self.last_hash

@@ -26,6 +26,7 @@ from django.http import FileResponse
 from django.utils.encoding import escape_uri_path
 
 from anbiao.core.models import StoredFile
+from anbiao.core.ooxml import refuse_outside_references
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -220,6 +221,9 @@ def store_upload(
         raise ValidationError("不接受含宏的文件，请另存为不含宏的格式。")
     if images_only and kind not in IMAGE_KINDS:
         raise ValidationError("此处只接受图片（JPG、PNG）。")
+    if kind in ("docx", "xlsx"):
+        # Reviewers open evidence in Office: nothing in it may fetch from outside.
+        refuse_outside_references(data)
     if kind in IMAGE_KINDS:
         data, kind = _reencode_image(data, kind)
     info = KINDS[kind]

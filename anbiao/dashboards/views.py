@@ -23,8 +23,9 @@ from anbiao.core.access import (
     organizations_for_user,
     require,
 )
+from anbiao.core.downloads import serve_generated, serve_workbook
 from anbiao.core.types import AuthedRequest
-from anbiao.core.xlsx import attachment_response, safe_cell, table_workbook, workbook_response
+from anbiao.core.xlsx import safe_cell, table_workbook
 from anbiao.dashboards import compare as compare_sel
 from anbiao.dashboards import handover, selectors
 from anbiao.obligations.selectors import rates_card
@@ -69,7 +70,7 @@ def chart_xlsx(request: AuthedRequest, key: str) -> HttpResponse:
         rows=[[r.label, *r.values] for r in chart.rows],
         sheet_title="数据",
     )
-    return workbook_response(wb, filename=f"工作台_{chart.key}.xlsx")
+    return serve_workbook(request, wb, filename=f"工作台_{chart.key}.xlsx")
 
 
 @require(kinds=(OrgKind.ENTERPRISE,))
@@ -163,7 +164,7 @@ def handover_xlsx(request: AuthedRequest) -> HttpResponse:
         ws.append([label for _, label in fields])
         for row in rows[key]:
             ws.append([safe_cell(row[name]) for name, _ in fields])
-    return workbook_response(wb, filename=f"区域平台移交_{tag}.xlsx")
+    return serve_workbook(request, wb, filename=f"区域平台移交_{tag}.xlsx")
 
 
 @require()
@@ -180,8 +181,8 @@ def handover_json(request: AuthedRequest) -> HttpResponse:
         **{key: list(rows[key]) for key, _, _ in handover.SHEETS},
     }
     content = json.dumps(doc, ensure_ascii=False, indent=1).encode()
-    return attachment_response(
-        content, filename=f"区域平台移交_{tag}.json", content_type="application/json"
+    return serve_generated(
+        request, content, filename=f"区域平台移交_{tag}.json", content_type="application/json"
     )
 
 

@@ -17,8 +17,8 @@ from anbiao.accounts.models import Role
 from anbiao.campaigns.selectors import current_campaign
 from anbiao.core.access import ALL_KINDS, GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
 from anbiao.core.audit import log_action
+from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
 from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.inspections import selectors, services
@@ -341,7 +341,7 @@ def photo_file(request: AuthedRequest, pk: str, photo_id: int) -> HttpResponseBa
     photo = inspection.photos.select_related("stored_file").filter(pk=photo_id).first()
     if photo is None:
         raise Http404("对象不存在或无权访问")
-    return stored_file_response(photo.stored_file, inline=True)
+    return serve_stored_file(request, photo.stored_file, owner=inspection, inline=True)
 
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
 from anbiao.core.audit import log_action
+from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.notices import selectors, services
 from anbiao.notices.forms import (
@@ -168,7 +168,7 @@ def ledger_export(request: AuthedRequest, pk: str) -> HttpResponse:
 @require()
 def notice_document(request: AuthedRequest, pk: str) -> HttpResponseBase:
     notice = selectors.notice_document_visible(request.user, pk)
-    return stored_file_response(notice.document)
+    return serve_stored_file(request, notice.document, owner=notice)
 
 
 @require()
@@ -179,7 +179,7 @@ def delivery_file(request: AuthedRequest, pk: str, what: str) -> HttpResponseBas
     stored = {"commitment": delivery.commitment_file, "photo": delivery.posted_photo}.get(what)
     if stored is None:
         raise Http404("文件不存在")
-    return stored_file_response(stored, inline=stored.is_image)
+    return serve_stored_file(request, stored, owner=delivery, inline=stored.is_image)
 
 
 # --- enterprise side ---------------------------------------------------------------------------

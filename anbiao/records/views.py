@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
+from anbiao.core.downloads import serve_stored_file
 from anbiao.core.models import StoredFile
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
 from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.orgs.models import OrgKind
@@ -282,4 +282,4 @@ def record_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBa
         stored = record.document
     else:
         stored = get_in_scope_or_404(record.evidence.all(), pk=file_id)
-    return stored_file_response(stored)
+    return serve_stored_file(request, stored, owner=record)

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
+from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
 from anbiao.core.versioning import VERSION_ERROR, EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import workbook_response
 from anbiao.orgs.models import OrgKind
@@ -469,7 +469,7 @@ def evidence_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
         problem__in=selectors.problems_for_user(request.user, include_withdrawn=True).values("pk")
     ).select_related("stored_file")
     evidence = get_in_scope_or_404(scoped, pk=pk)
-    return stored_file_response(evidence.stored_file, inline=True)
+    return serve_stored_file(request, evidence.stored_file, owner=evidence.problem, inline=True)
 
 
 @require()
@@ -477,7 +477,7 @@ def contingency_download(request: AuthedRequest, pk: str) -> HttpResponseBase:
     problem = selectors.problem_get(user=request.user, pk=pk)
     if problem.contingency_file is None:  # no query without one, as for the id
         raise Http404("没有应急预案文件")
-    return stored_file_response(problem.contingency_file, inline=True)
+    return serve_stored_file(request, problem.contingency_file, owner=problem, inline=True)
 
 
 def _safe_next(request: AuthedRequest, fallback: str) -> str:

@@ -18,8 +18,8 @@ from anbiao.accounts.models import Role
 from anbiao.campaigns.models import Campaign, CampaignStatus
 from anbiao.core.access import WRITER_ROLES, can_sign, can_write, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
+from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
 from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import attachment_response
 from anbiao.reports import documents, selectors, services
@@ -300,7 +300,7 @@ def report_edited_docx(request: AuthedRequest, pk: str, number: int) -> HttpResp
     version = _version(request, pk, number)
     if version.edited_docx is None:
         raise Http404("没有上传的修改稿")
-    return stored_file_response(version.edited_docx)
+    return serve_stored_file(request, version.edited_docx, owner=version.report)
 
 
 @require()
@@ -308,7 +308,7 @@ def report_signature(request: AuthedRequest, pk: str, number: int) -> HttpRespon
     version = _version(request, pk, number)
     if version.signature_file is None:
         raise Http404("尚未签字")
-    return stored_file_response(version.signature_file, inline=True)
+    return serve_stored_file(request, version.signature_file, owner=version.report, inline=True)
 
 
 def detail_url(report: Report) -> str:

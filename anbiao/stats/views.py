@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
+from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 from anbiao.orgs.models import OrgKind
 from anbiao.stats import exports, selectors, services
@@ -373,4 +373,4 @@ def submission_stamp(request: AuthedRequest, pk: Any) -> HttpResponseBase:
     sub = selectors.submission_get(user=request.user, pk=pk)
     if sub.stamp is None:
         raise Http404("没有盖章扫描件")
-    return stored_file_response(sub.stamp, inline=True)
+    return serve_stored_file(request, sub.stamp, owner=sub, inline=True)

@@ -19,10 +19,9 @@ from anbiao.core.access import (
     own_unit_ids,
     require,
 )
+from anbiao.core.downloads import serve_generated, serve_stored_file
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
 from anbiao.core.versioning import EditConflict, carry_version, keep_for_retry, version_of
-from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.tasks_reporting import deadlines, selectors, services
 from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskEditForm, TaskForm
@@ -160,7 +159,9 @@ def period_zip(request: AuthedRequest, pk: str) -> HttpResponse:
     period = selectors.issued_period_get(user=request.user, pk=pk)
     data = services.period_zip(period=period)
     name = services.safe_zip_name(f"{period.task.title}-{period.label}") + ".zip"
-    return attachment_response(data, filename=name, content_type="application/zip")
+    return serve_generated(
+        request, data, filename=name, content_type="application/zip", owner=period
+    )
 
 
 @require(kinds=ISSUERS, roles=WRITER_ROLES)
@@ -186,7 +187,7 @@ def submission_return(request: AuthedRequest, pk: str) -> HttpResponse:
 def issued_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     sub = selectors.issued_submission_get(user=request.user, pk=pk)
     stored = get_in_scope_or_404(sub.files.all(), pk=file_id)
-    return stored_file_response(stored)
+    return serve_stored_file(request, stored, owner=sub)
 
 
 # --- the unit's side ---------------------------------------------------------------------------
@@ -279,4 +280,4 @@ def my_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
         ReportSubmission.objects.filter(period=period), organization=request.user.organization
     )
     stored = get_in_scope_or_404(sub.files.all(), pk=file_id)
-    return stored_file_response(stored)
+    return serve_stored_file(request, stored, owner=sub)

@@ -22,9 +22,8 @@ from anbiao.core.access import (
     get_in_scope_or_404,
     require,
 )
+from anbiao.core.downloads import serve_generated, serve_stored_file
 from anbiao.core.types import AuthedRequest
-from anbiao.core.uploads import stored_file_response
-from anbiao.core.xlsx import attachment_response
 from anbiao.orgs.models import OrgKind
 from anbiao.tasks_reporting.views import add_errors
 from anbiao.worklog import selectors, services, starflow
@@ -132,7 +131,8 @@ def record_detail(request: AuthedRequest, pk: str) -> HttpResponse:
 @require()
 def record_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     record = selectors.record_get(user=request.user, pk=pk)
-    return stored_file_response(get_in_scope_or_404(record.files.all(), pk=file_id), inline=True)
+    stored = get_in_scope_or_404(record.files.all(), pk=file_id)
+    return serve_stored_file(request, stored, owner=record, inline=True)
 
 
 @require(roles=WRITER_ROLES)
@@ -317,7 +317,8 @@ def star_move(request: AuthedRequest, pk: str) -> HttpResponse:
 @require()
 def star_file(request: AuthedRequest, pk: str, file_id: str) -> HttpResponseBase:
     app = selectors.application_get(user=request.user, pk=pk)
-    return stored_file_response(get_in_scope_or_404(app.files.all(), pk=file_id), inline=True)
+    stored = get_in_scope_or_404(app.files.all(), pk=file_id)
+    return serve_stored_file(request, stored, owner=app, inline=True)
 
 
 @require(kinds=CITY, roles=WRITER_ROLES)
@@ -389,8 +390,10 @@ def certificate_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
         "worklog/certificate_pdf.html",
         {"app": app, "plaque": getattr(app, "plaque", None) if hasattr(app, "plaque") else None},
     )
-    return attachment_response(
+    return serve_generated(
+        request,
         HTML(string=html).write_pdf(),
         filename=f"三星证书-{app.enterprise.name}.pdf",
         content_type="application/pdf",
+        owner=app,
     )

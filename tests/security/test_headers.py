@@ -140,6 +140,7 @@ def _production_env() -> dict[str, str]:
         {
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(64),
+            "AUDIT_HMAC_KEYS": f"k1:{secrets.token_urlsafe(48)}",
             "ALLOWED_HOSTS": "anbiao.example.cn",
             "DJANGO_SETTINGS_MODULE": "config.settings",
         }

@@ -39,7 +39,7 @@ def test_the_auditor_filters_the_trail_and_opens_an_entry(page, live_server):
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("navigation", name="主菜单").get_by_text("系统").click()
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="审计日志").click()
-    page.get_by_label("操作代码（前缀）").fill("anbiao.organization.")
+    page.get_by_label("操作", exact=True).fill("anbiao.organization.")
     page.get_by_role("button", name="查询").click()
     assert page.get_by_text("共 1 条").is_visible()
     page.get_by_role("link", name="详情").click()

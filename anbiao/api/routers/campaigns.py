@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from anbiao.api.errors import ERRORS
+from anbiao.api.fields import LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import IntId, allow
 from anbiao.campaigns import selectors
@@ -29,8 +30,8 @@ class CampaignOut(Schema):
     government_deadline: date
     enterprise_template: str
     government_template: str
-    opened_at: datetime | None
-    closed_at: datetime | None
+    opened_at: LocalDateTime | None
+    closed_at: LocalDateTime | None
 
 
 class CampaignPage(Schema):

@@ -11,7 +11,6 @@ is done on the page (it needs a signature).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
@@ -20,7 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from anbiao.api import errors
 from anbiao.api.errors import ERRORS, ErrorOut
-from anbiao.api.fields import CleanText
+from anbiao.api.fields import CleanText, LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import IntId, UnitRef, allow, person, ref
 from anbiao.checklists import selectors, services
@@ -74,8 +73,8 @@ class ChecklistListOut(Schema):
     status: str
     status_label: str
     problem_count: int | None = Field(description="提交时冻结的存在问题条数；未提交为 null")
-    submitted_at: datetime | None
-    updated_at: datetime
+    submitted_at: LocalDateTime | None
+    updated_at: LocalDateTime
 
 
 class ChecklistPage(Schema):
@@ -106,7 +105,7 @@ class AnswerOut(Schema):
     evidence_count: int
     version: int = Field(description="保存时原样带回，用于并发冲突检查")
     updated_by: str
-    updated_at: datetime | None
+    updated_at: LocalDateTime | None
 
 
 class ChecklistOut(ChecklistListOut):

@@ -6,7 +6,7 @@ pages.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from uuid import UUID
@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from anbiao.api.errors import ERRORS
+from anbiao.api.fields import LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import UnitRef, allow, ref
 from anbiao.enforcement import selectors
@@ -67,7 +68,7 @@ class BatchOut(Schema):
     date: date
     status: str
     status_label: str
-    published_at: datetime | None
+    published_at: LocalDateTime | None
     case_count: int
     enterprise_count: int
 

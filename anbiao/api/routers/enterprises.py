@@ -7,7 +7,6 @@ town may change every registry field of an enterprise in their scope; an enterpr
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
@@ -20,7 +19,7 @@ from pydantic import ConfigDict, StrictBool, StrictInt
 from anbiao.accounts.models import Role
 from anbiao.api import errors
 from anbiao.api.errors import ERRORS, ErrorOut
-from anbiao.api.fields import CleanText
+from anbiao.api.fields import CleanText, LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES
 from anbiao.core.masking import mask_name, mask_phone
@@ -90,7 +89,7 @@ class EnterpriseOut(EnterpriseListOut):
     star_level_label: str
     risk_level_label: str
     on_regional_platform: bool
-    updated_at: datetime
+    updated_at: LocalDateTime
 
 
 class EnterprisePage(Schema):

@@ -6,7 +6,7 @@ the completed inspections of itself.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from anbiao.api import errors
 from anbiao.api.errors import ERRORS
-from anbiao.api.fields import CleanText
+from anbiao.api.fields import CleanText, LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import IsoDate, UnitRef, allow, person, ref
 from anbiao.inspections import selectors
@@ -51,7 +51,7 @@ class InspectionListOut(Schema):
     status: str
     status_label: str
     finding_count: int
-    completed_at: datetime | None
+    completed_at: LocalDateTime | None
 
 
 class InspectionPage(Schema):

@@ -10,7 +10,7 @@ message of ``anbiao.core.versioning`` (who changed the problem, and when) and th
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from anbiao.api import errors
 from anbiao.api.errors import ERRORS
-from anbiao.api.fields import CleanText
+from anbiao.api.fields import CleanText, LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import UnitRef, allow, person, ref
 from anbiao.core.access import WRITER_ROLES
@@ -72,8 +72,8 @@ class ProblemListOut(Schema):
     overdue: bool
     deadline: date | None
     responsible_person: str
-    recorded_at: datetime
-    closed_at: datetime | None
+    recorded_at: LocalDateTime
+    closed_at: LocalDateTime | None
 
 
 class ProblemPage(Schema):
@@ -92,7 +92,7 @@ class TimelineOut(Schema):
     to_label: str
     by: str
     by_org: str
-    at: datetime
+    at: LocalDateTime
     reason: str
 
 
@@ -110,7 +110,7 @@ class ProblemOut(ProblemListOut):
         description="版本：办理时原样带回；五定保存、状态变化、同意延期后加 1，过期则 409"
     )
     verified_by: str
-    verified_at: datetime | None
+    verified_at: LocalDateTime | None
     evidence_before: int
     evidence_after: int
     allowed_actions: list[str] = Field(description="当前用户现在可办理的操作")

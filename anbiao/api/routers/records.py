@@ -6,7 +6,7 @@ SUBMITTED records of organizations in the user's scope (other units' drafts stay
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from anbiao.api import errors
 from anbiao.api.errors import ERRORS
-from anbiao.api.fields import CleanText
+from anbiao.api.fields import CleanText, LocalDateTime
 from anbiao.api.pagination import PageQuery, page_of
 from anbiao.api.routers._common import UnitRef, allow, ref
 from anbiao.records import selectors
@@ -63,8 +63,8 @@ class RecordPage(Schema):
 class RecordOut(RecordListOut):
     summary: str
     has_document: bool
-    submitted_at: datetime | None
-    selected_at: datetime | None
+    submitted_at: LocalDateTime | None
+    selected_at: LocalDateTime | None
     can_edit: bool
     can_select: bool
 

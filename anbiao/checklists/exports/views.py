@@ -19,6 +19,7 @@ from anbiao.checklists.exports.exporters import Sheet, blank_sheet, checklist_sh
 from anbiao.checklists.exports.xlsx import render_xlsx
 from anbiao.core.access import require
 from anbiao.core.audit import log_action
+from anbiao.core.downloads import serve_generated, serve_stored_file
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 
@@ -44,6 +45,19 @@ def _file(sheet: Sheet, fmt: str) -> HttpResponse:
         )
     return attachment_response(
         render_docx(sheet), filename=f"{sheet.filename_stem}.docx", content_type=DOCX_MIME
+    )
+
+
+def _blank_file(request: AuthedRequest, version: int, fmt: str) -> HttpResponse:
+    template = selectors.template_version_get(pk=version)
+    sheet = blank_sheet(template)
+    content = render_xlsx(sheet) if fmt == "xlsx" else render_docx(sheet)
+    return serve_generated(
+        request,
+        content,
+        filename=f"{sheet.filename_stem}.{fmt}",
+        content_type=XLSX_MIME if fmt == "xlsx" else DOCX_MIME,
+        owner=template,
     )
 
 
@@ -80,13 +94,12 @@ def checklist_signature(request: AuthedRequest, pk: str) -> HttpResponseBase:
     from django.http import Http404
 
     from anbiao.checklists.exports.exporters import latest_signature
-    from anbiao.core.uploads import stored_file_response
 
     checklist = selectors.export_checklist_get(user=request.user, pk=pk)
     signature = latest_signature(checklist)
     if signature is None or not signature.stored_file.is_image:
         raise Http404("没有签字图片")
-    return stored_file_response(signature.stored_file, inline=True)
+    return serve_stored_file(request, signature.stored_file, owner=checklist, inline=True)
 
 
 @require()
@@ -98,12 +111,12 @@ def blank_list(request: AuthedRequest) -> HttpResponse:
 
 @require()
 def blank_xlsx(request: AuthedRequest, version: int) -> HttpResponse:
-    return _file(blank_sheet(selectors.template_version_get(pk=version)), "xlsx")
+    return _blank_file(request, version, "xlsx")
 
 
 @require()
 def blank_docx(request: AuthedRequest, version: int) -> HttpResponse:
-    return _file(blank_sheet(selectors.template_version_get(pk=version)), "docx")
+    return _blank_file(request, version, "docx")
 
 
 @require()

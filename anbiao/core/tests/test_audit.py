@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from anbiao.accounts.models import Role
 from anbiao.accounts.tests.helpers import login_fully
-from anbiao.core.audit import log_action, verify_chain
+from anbiao.core.audit import check_chain, log_action
 from anbiao.core.models import AuditEntry
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
@@ -60,8 +60,8 @@ def test_the_orm_cannot_delete_audit_rows_either() -> None:
 
 def test_an_untouched_chain_verifies_and_the_command_says_ok() -> None:
     entries = _entries(5)
-    checked, broken = verify_chain()
-    assert (checked, broken) == (5, None)
+    report = check_chain()
+    assert (report.checked, report.broken, report.problem) == (5, None, "")
     assert entries[1].prev_hash == entries[0].hash
     out = io.StringIO()
     call_command("verify_audit_chain", stdout=out)
@@ -76,9 +76,9 @@ def test_a_tampered_row_is_reported_as_the_first_broken_link() -> None:
         cursor.execute(
             "UPDATE core_auditentry SET data = %s WHERE id = %s", ['{"i": 99}', target.pk]
         )
-    checked, broken = verify_chain()
-    assert broken is not None and broken.pk == target.pk
-    assert checked == 2
+    report = check_chain()
+    assert report.broken is not None and report.broken.pk == target.pk
+    assert report.checked == 2
     err = io.StringIO()
     with pytest.raises(SystemExit) as exc:
         call_command("verify_audit_chain", stdout=io.StringIO(), stderr=err)
@@ -91,7 +91,7 @@ def test_a_deleted_row_breaks_the_chain_at_the_next_one() -> None:
     _disable_audit_triggers()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [entries[1].pk])
-    _, broken = verify_chain()
+    broken = check_chain().broken
     assert broken is not None and broken.pk == entries[2].pk
 
 

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, require
+from anbiao.core.downloads import serve_workbook
 from anbiao.core.types import AuthedRequest
-from anbiao.core.xlsx import table_workbook, workbook_response
+from anbiao.core.xlsx import table_workbook
 from anbiao.orgs.registry import services
 from anbiao.orgs.registry.forms import RegistryUploadForm
 from anbiao.orgs.registry.reader import RegistryFileError
@@ -136,7 +137,7 @@ def registry_errors(request: AuthedRequest) -> HttpResponse:
         sheet_title="错误清单",
     )
     stem = pending.name.rsplit(".", 1)[0]
-    return workbook_response(wb, filename=f"{stem}_错误清单.xlsx")
+    return serve_workbook(request, wb, filename=f"{stem}_错误清单.xlsx")
 
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)

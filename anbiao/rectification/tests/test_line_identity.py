@@ -265,6 +265,8 @@ def test_the_problem_page_offers_reopen_with_a_reason_to_the_responsible_unit(
     assert 'value="reopen"' in body and "重新打开原因（必填）" in body
     assert 'value="reopen"' not in login(world["city_filler"]).get(url).content.decode()
     post = reverse("rectification:problem_transition", args=[p.pk])
-    login(world["filler"]).post(post, {"action": "reopen", "reason": "复查发现反弹"})
+    login(world["filler"]).post(
+        post, {"action": "reopen", "reason": "复查发现反弹", "lock_version": p.lock_version}
+    )
     p.refresh_from_db()
     assert p.status == ProblemStatus.IN_PROGRESS

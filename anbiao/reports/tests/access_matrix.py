@@ -54,6 +54,18 @@ def _signed_report_url(name: str, attr: str):  # noqa: ANN202
     return url
 
 
+def _edited_report_url(name: str, attr: str):  # noqa: ANN202
+    def url(w):  # noqa: ANN001, ANN202
+        report = _report(w, attr)
+        writer = make_user(report.organization, Role.FILLER)
+        services.report_docx_upload(
+            by=writer, version=report.versions.get(), upload=_docx_data(w)["docx"]
+        )
+        return reverse(name, args=[report.pk, 1])
+
+    return url
+
+
 def _draft_data(w):  # noqa: ANN001, ANN202
     version = _report(w, "ent").versions.order_by("-number").first()
     return {"version": version.edit_version, "organization_text": "组织情况", "plan_text": ""}
@@ -132,6 +144,12 @@ REPORT_CASES: list[Case] = [
         "own (none uploaded)",
         report_url("reports:edited_docx", "ent", 1),
         allow(only=()),
+    ),
+    Case(
+        "reports:edited_docx",
+        "own (uploaded)",
+        _edited_report_url("reports:edited_docx", "ent"),
+        allow(ALL, BUSINESS),
     ),
     # Writes: only the enterprise's own writers; everybody else 404, even its supervisors.
     Case(

@@ -673,4 +673,9 @@ def samples() -> list[Sample]:
             stored_ext="pdf",
         ),
     ]
+
+    # 10. Office files that reach outside themselves (linked pictures, links, fields).
+    from tests.security.hostile import ooxml_external
+
+    out += ooxml_external.samples()
     return out

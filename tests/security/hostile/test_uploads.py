@@ -83,6 +83,9 @@ def test_a_hostile_upload_is_refused_or_neutralized(sample: Sample, uploader, se
             store()
         messages = caught.value.messages
         assert messages and all(CHINESE.search(m) for m in messages), messages
+        if "external" in sample.tags:
+            # refused for what it is (a reach outside the file), not for a side effect
+            assert any("外部" in m for m in messages), messages
         assert StoredFile.objects.count() == 0
         assert not [p for p in media.rglob("*") if p.is_file()], "a refused file was written"
         return
