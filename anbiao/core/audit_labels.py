@@ -14,6 +14,8 @@ ACTION_LABELS: dict[str, str] = {
     "anbiao.auth.login_failed": "登录失败",
     "anbiao.auth.locked_out": "登录锁定",
     "anbiao.auth.unlocked": "解除登录锁定",
+    "anbiao.auth.lock_lifted": "本人以密码和动态口令解除锁定",
+    "anbiao.auth.ip_unlocked": "解除 IP 锁定",
     "anbiao.auth.password_changed": "修改密码",
     "anbiao.auth.totp_enabled": "启用动态口令",
     "anbiao.auth.totp_verified": "动态口令验证通过",
@@ -42,6 +44,10 @@ ACTION_LABELS: dict[str, str] = {
     "anbiao.user.created": "新增用户",
     "anbiao.user.updated": "修改用户",
     "anbiao.user.roles_changed": "修改用户角色",
+    "anbiao.user.role_grant_requested": "申请授予管理员角色",
+    "anbiao.user.role_grant_confirmed": "确认授予管理员角色",
+    "anbiao.user.role_grant_refused": "拒绝授予管理员角色",
+    "anbiao.user.role_grant_cancelled": "撤回管理员角色授予申请",
     # 专项行动
     "anbiao.campaign.created": "新建专项行动",
     "anbiao.campaign.updated": "修改专项行动",
@@ -67,6 +73,10 @@ ACTION_LABELS: dict[str, str] = {
     "anbiao.problem.verify": "验收通过并销号",
     "anbiao.problem.reject": "验收不通过",
     "anbiao.problem.withdraw": "撤销问题",
+    "anbiao.problem.reopen": "重新打开已销号的问题",
+    "anbiao.problem.extension_requested": "申请延长整改期限",
+    "anbiao.problem.extension_granted": "同意延长整改期限",
+    "anbiao.problem.extension_refused": "不同意延长整改期限",
     "anbiao.problem.exported": "导出隐患整改台账",
     # 自查自纠报告
     "anbiao.report.started": "开始撰写自查自纠报告",
@@ -137,6 +147,10 @@ ACTION_LABELS: dict[str, str] = {
     "anbiao.star_application.approve": "批准星级",
     "anbiao.star_application.reject": "不予批准星级",
     "anbiao.star_application.plaque": "授牌",
+    # 报送事项
+    "anbiao.obligations.extension_requested": "申请延期报送",
+    "anbiao.obligations.extension_granted": "同意延期报送",
+    "anbiao.obligations.extension_refused": "不同意延期报送",
 }
 
 
