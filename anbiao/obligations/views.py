@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from anbiao.campaigns.models import Campaign
 from anbiao.campaigns.selectors import campaign_chosen, campaign_list
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, own_unit_ids, require
+from anbiao.core.downloads import serve_workbook
 from anbiao.core.types import AuthedRequest
-from anbiao.core.xlsx import workbook_response
 from anbiao.obligations import rates, selectors, services
 from anbiao.obligations.exports import obligation_workbook
 from anbiao.obligations.forms import ExtensionDecideForm, ExtensionRequestForm
@@ -134,7 +134,7 @@ def obligation_export(request: AuthedRequest, kind: str, ref: str) -> HttpRespon
         rates.breakdown(ob, request.user),
         rates.unit_statuses(ob, request.user, state=state, unit=unit),
     )
-    return workbook_response(wb, filename=f"报送率_{ob.kind}_{ob.ref}.xlsx")
+    return serve_workbook(request, wb, filename=f"报送率_{ob.title}_{ob.period}.xlsx")
 
 
 @require(roles=WRITER_ROLES)

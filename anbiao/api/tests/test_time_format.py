@@ -56,7 +56,13 @@ def test_every_time_the_api_returns_carries_the_shanghai_offset(apiworld) -> Non
     assert saved.status_code == 200, saved.content
     p = problem(apiworld.ent.organization)
     rectification.problem_plan_save(by=ent_filler, problem=p, data=plan())
-    moved = send("post", f"/api/v1/problems/{p.pk}/transitions", {"action": "start"}, as_ent)
+    p.refresh_from_db()
+    moved = send(
+        "post",
+        f"/api/v1/problems/{p.pk}/transitions",
+        {"action": "start", "lock_version": p.lock_version},
+        as_ent,
+    )
     assert moved.status_code == 200, moved.content
 
     docs = {
