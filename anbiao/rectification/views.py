@@ -110,7 +110,9 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
 def problem_detail(request: AuthedRequest, pk: str) -> HttpResponse:
     problem = selectors.problem_get(user=request.user, pk=pk)
     user = request.user
-    evidence = list(problem.evidence.select_related("stored_file", "added_by"))
+    evidence = list(
+        problem.evidence.select_related("stored_file__organization", "added_by__organization")
+    )
     actions = [
         (name, services.TRANSITIONS[name].label)
         for name in services.allowed_actions(user=user, problem=problem)
