@@ -51,12 +51,12 @@ def test_a_two_star_enterprise_that_became_three_stars_is_no_longer_announced(wo
     assert name in page and "公示中" in page
 
     three = rated(world, 3)
-    two.refresh_from_db()
-    assert two.superseded_by == three and two.superseded_at is not None
-    assert not two.is_current and three.is_current
     page = c.get(reverse("worklog:announcement")).content.decode()
     assert name not in page and "公示中" not in page and "暂无公示" in page
     assert list(selectors.announcements()) == []
+    two.refresh_from_db()
+    assert two.superseded_by == three and two.superseded_at is not None
+    assert not two.is_current and three.is_current
     world.ent.refresh_from_db()
     assert world.ent.star_level == 3
 
