@@ -146,10 +146,17 @@ def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def pdf_tools() -> None:
+def cjk_font() -> None:
+    """Noto CJK (Debian fonts-noto-cjk): Chinese in PDFs and in the photo watermark."""
     need(
-        "CJK 字体", cjk_font_present(), "安装 Debian 软件包 fonts-noto-cjk 后 PDF 中文测试才会运行"
+        "CJK 字体",
+        cjk_font_present(),
+        "安装 Debian 软件包 fonts-noto-cjk 后 PDF 与照片水印的中文测试才会运行",
     )
+
+
+@pytest.fixture
+def pdf_tools(cjk_font) -> None:  # type: ignore[no-untyped-def]
     need(
         "poppler-utils",
         shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None,

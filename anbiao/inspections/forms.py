@@ -158,6 +158,21 @@ class InspectionForm(VersionedForm):
             picker.note = f"找到 {matches} 个单位（本单位可检查的共 {total} 个）。"
 
 
+class LocationField(forms.CharField):
+    """The browser's geolocation ("纬度,经度,精度"), filled by ``inspection_geo.js`` when the
+    inspector allows it; empty otherwise (the form works without it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 80)
+        kwargs.setdefault("widget", forms.HiddenInput(attrs={"data-geo": ""}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        # a position the script could not fill in properly is no position, never an error
+        return str(value or "")[:80]
+
+
 class FindingForm(forms.Form):
     description = forms.CharField(
         label="问题描述",
@@ -178,10 +193,12 @@ class FindingForm(forms.Form):
         error_messages={"invalid": "日期格式应为 2026-01-31。"},
     )
     photos = PhotoField(label="现场照片")
+    location = LocationField(label="拍摄位置")
 
 
 class PhotoForm(forms.Form):
     photos = PhotoField(label="现场照片", required=True)
+    location = LocationField(label="拍摄位置")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,14 +18,26 @@ Shape (read by the statistics app, 附件3 columns 7–10; see ``anbiao/stats/co
 
 Counting rule: only completed inspections count (``Inspection.objects.counted()``); a
 problem links back through ``Problem.inspections`` / the query name ``inspection``.
+
+An inspection's problems (发现问题), one definition for its page, the list, the export, the API
+and 附件3 columns 8 and 10 (``InspectionQuerySet.with_problem_count`` / ``.problems()``):
+free-form findings and checklist problem lines alike. Once completed, its tracked problems that
+count (not withdrawn); while a draft, what completing it would track: its findings and the
+存在问题 lines of its held checklist answers.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, When
+from django.db.models.functions import Coalesce
+
+if TYPE_CHECKING:
+    from anbiao.rectification.models import ProblemQuerySet
 
 
 class InspectionStatus(models.TextChoices):
@@ -37,6 +49,39 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
     def counted(self) -> InspectionQuerySet:
         """Inspections that count in statistics: completed ones."""
         return self.filter(status=InspectionStatus.COMPLETED)
+
+    def with_problem_count(self) -> InspectionQuerySet:
+        """Annotate each inspection's problems (see the module docstring): ``problem_count``,
+        of which ``finding_problems`` from free-form findings and ``checklist_problems`` from
+        the clause-by-clause checklist."""
+        from anbiao.rectification.models import ProblemStatus
+
+        def count(qs: models.QuerySet, value: str = "pk", agg: type = Count) -> Coalesce:
+            per = qs.filter(inspection=OuterRef("pk")).order_by().values("inspection")
+            return Coalesce(Subquery(per.annotate(n=agg(value)).values("n")), 0)
+
+        tracked = InspectionProblem.objects.exclude(problem__status=ProblemStatus.WITHDRAWN)
+        done = models.Q(status=InspectionStatus.COMPLETED)
+        from_findings = Case(
+            When(done, then=count(tracked.filter(finding__isnull=False))),
+            default=count(Finding.objects.all()),
+            output_field=IntegerField(),
+        )
+        from_checklist = Case(
+            When(done, then=count(tracked.filter(finding__isnull=True))),
+            default=count(ChecklistDraft.objects.all(), "problem_count", Sum),
+            output_field=IntegerField(),
+        )
+        return self.annotate(
+            finding_problems=from_findings, checklist_problems=from_checklist
+        ).annotate(problem_count=models.F("finding_problems") + models.F("checklist_problems"))
+
+    def problems(self) -> ProblemQuerySet:
+        """The problems of these inspections that count: tracked, not withdrawn (附件3 columns
+        8 and 10 count ``Inspection.objects.counted()…problems()``)."""
+        from anbiao.rectification.models import Problem
+
+        return Problem.objects.active().filter(inspection__in=self.values("pk"))
 
 
 class Inspection(models.Model):
@@ -174,15 +219,52 @@ class Finding(models.Model):
         return self.description[:60]
 
 
+class TakenAtSource(models.TextChoices):
+    EXIF = "exif", "照片拍摄时间"
+    UPLOAD = "upload", "上传时间"
+
+
+class PositionSource(models.TextChoices):
+    BROWSER = "browser", "手机定位"
+    EXIF = "exif", "照片 GPS 信息"
+
+
 class FindingPhoto(models.Model):
-    """A photo taken on site; attached to a finding, or to the inspection as a whole."""
+    """A photo taken on site; attached to a finding, or to the inspection as a whole.
+
+    ``stored_file`` is the copy everyone sees (and the 整改前 evidence of the problem): the
+    watermark (time, inspector, inspected unit, position) burned in, no EXIF. ``original_file``
+    is the file as the phone sent it, downloadable only by the inspecting unit and the city
+    office (:mod:`anbiao.inspections.photos`). Photos stored before watermarking have no
+    original and no facts.
+    """
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
     finding = models.ForeignKey(
         Finding, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
     )
     stored_file = models.ForeignKey(
-        "core.StoredFile", verbose_name="照片", on_delete=models.PROTECT, related_name="+"
+        "core.StoredFile", verbose_name="照片（带水印）", on_delete=models.PROTECT, related_name="+"
+    )
+    sha256 = models.CharField("带水印照片 SHA-256", max_length=64, blank=True)
+    original_file = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name="原始照片",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    original_sha256 = models.CharField("原始照片 SHA-256", max_length=64, blank=True)
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    taken_at_source = models.CharField(
+        "拍摄时间来源", max_length=10, choices=TakenAtSource.choices, blank=True
+    )
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField("定位精度（米）", null=True, blank=True)
+    position_source = models.CharField(
+        "位置来源", max_length=10, choices=PositionSource.choices, blank=True
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,6 +283,10 @@ class FindingPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"现场照片 {self.stored_file_id}"
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class InspectionProblem(models.Model):
@@ -241,6 +327,8 @@ class ChecklistDraft(models.Model):
     result = models.CharField("结论", max_length=12, blank=True)
     remarks = models.TextField("备注", blank=True, max_length=2000)
     problems = models.TextField("存在问题", blank=True, help_text="每行一条")
+    # the number of lines of ``problems``, so that lists count a draft's problems in SQL
+    problem_count = models.PositiveSmallIntegerField("存在问题条数", default=0)
 
     class Meta:
         verbose_name = "细则检查问题（草稿）"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import (
@@ -16,7 +17,7 @@ from anbiao.core.access import (
     get_in_scope_or_404,
     own_unit_ids,
 )
-from anbiao.inspections.models import Inspection, InspectionStatus
+from anbiao.inspections.models import Finding, Inspection, InspectionQuerySet, InspectionStatus
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 
 if TYPE_CHECKING:
@@ -27,7 +28,12 @@ if TYPE_CHECKING:
     from anbiao.accounts.models import User
     from anbiao.campaigns.models import Campaign
 
-    class FindingCount(TypedDict):
+    class ProblemCount(TypedDict):
+        problem_count: int
+        finding_problems: int
+        checklist_problems: int
+
+    class ListCounts(ProblemCount):
         finding_count: int
 
 
@@ -44,11 +50,18 @@ def can_record(user: User) -> bool:
     return org.kind == OrgKind.TOWN and user.has_role(Role.GRID)
 
 
-def inspections_for_user(user: User) -> QuerySet[Inspection]:
-    """Inspections the user may see.
+def visible_q(units: set[Any]) -> Q:
+    """The one visibility rule for the members of ``units`` (a unit and its sub-units): the
+    inspections they made, drafts included, and the completed inspections of which they were
+    the target. The inspected unit — an enterprise or a government unit alike — never sees
+    a draft of its inspection."""
+    return Q(inspector_id__in=units) | Q(target_id__in=units, status=InspectionStatus.COMPLETED)
 
-    The city office: all. A department or town: those its unit (or a sub-unit) made, and those
-    of which it was the target. An enterprise: the completed inspections of itself (read only).
+
+def inspections_for_user(user: User) -> InspectionQuerySet:
+    """Inspections the user may see, the same for the page, the list, the export and the API.
+
+    The city office: all. Any other unit: :func:`visible_q` of its own units.
     """
     qs = Inspection.objects.select_related("inspector", "target", "recorded_by", "campaign")
     org = user.organization
@@ -56,15 +69,23 @@ def inspections_for_user(user: User) -> QuerySet[Inspection]:
         return qs.none()
     if org.kind == OrgKind.CITY:
         return qs
-    if org.kind == OrgKind.ENTERPRISE:
-        return qs.filter(target_id=org.pk, status=InspectionStatus.COMPLETED)
-    units = own_unit_ids(user)
-    return qs.filter(Q(inspector_id__in=units) | Q(target_id__in=units))
+    return qs.filter(visible_q(own_unit_ids(user)))
 
 
-def inspection_get(*, user: User, pk: Any) -> Inspection:
-    """One inspection the user may see, or 404."""
-    return get_in_scope_or_404(inspections_for_user(user), pk=pk)
+def inspection_get(*, user: User, pk: Any) -> WithAnnotations[Inspection, ProblemCount]:
+    """One inspection the user may see (with its problem count), or 404."""
+    found = get_in_scope_or_404(inspections_for_user(user).with_problem_count(), pk=pk)
+    return cast("WithAnnotations[Inspection, ProblemCount]", found)
+
+
+def can_see_original_photos(user: User, inspection: Inspection) -> bool:
+    """The photos as the phone sent them (EXIF, GPS): for the inspecting unit (and the units
+    above it) and the city office only; everyone else who sees the inspection sees the
+    watermarked copies."""
+    org = user.organization
+    if org is None or org.kind not in GOV_KINDS:
+        return False
+    return org.kind == OrgKind.CITY or inspection.inspector_id in own_unit_ids(user)
 
 
 def can_edit(user: User, inspection: Inspection) -> bool:
@@ -109,8 +130,10 @@ class InspectionFilter:
 
 def inspection_list(
     *, user: User, filters: InspectionFilter
-) -> QuerySet[WithAnnotations[Inspection, FindingCount]]:
-    """The user's inspections, filtered, with the number of findings."""
+) -> QuerySet[WithAnnotations[Inspection, ListCounts]]:
+    """The user's inspections, filtered, with their problems (``problem_count``, the one
+    definition: see :meth:`InspectionQuerySet.with_problem_count`) and the number of free-form
+    findings (``finding_count``)."""
     qs = inspections_for_user(user)
     f = filters
     if f.inspector:
@@ -128,9 +151,14 @@ def inspection_list(
         qs = qs.filter(target__kind=OrgKind.ENTERPRISE)
     elif f.target_kind == "government":
         qs = qs.exclude(target__kind=OrgKind.ENTERPRISE)
-    return qs.annotate(finding_count=Count("findings", distinct=True)).order_by(
-        "-date", "-created_at", "pk"
+    findings = Finding.objects.filter(inspection=OuterRef("pk")).order_by().values("inspection")
+    finding_count = Coalesce(Subquery(findings.annotate(n=Count("pk")).values("n")), 0)
+    listed = (
+        qs.with_problem_count()
+        .annotate(finding_count=finding_count)
+        .order_by("-date", "-created_at", "pk")
     )
+    return cast("QuerySet[WithAnnotations[Inspection, ListCounts]]", listed)
 
 
 def inspector_units(user: User) -> QuerySet[Organization]:

@@ -20,7 +20,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from anbiao.core.audit import log_action
-from anbiao.core.uploads import store_upload
 from anbiao.core.versioning import claim, conflict
 from anbiao.inspections.models import (
     ChecklistDraft,
@@ -30,6 +29,7 @@ from anbiao.inspections.models import (
     InspectionProblem,
     InspectionStatus,
 )
+from anbiao.inspections.photos import parse_browser_position, photo_store
 from anbiao.inspections.selectors import can_record, targets_for_user
 
 if TYPE_CHECKING:
@@ -149,30 +149,35 @@ def inspection_update(
 
 
 def _store_photos(
-    inspection: Inspection, *, by: User, finding: Finding | None, photos: list[UploadedFile]
+    inspection: Inspection,
+    *,
+    by: User,
+    finding: Finding | None,
+    photos: list[UploadedFile],
+    location: str = "",
 ) -> list[FindingPhoto]:
+    """Each photo kept as it came and watermarked (:mod:`.photos`); ``location`` is the
+    browser's geolocation for this upload (empty: none given)."""
     if inspection.photos.count() + len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"每次检查最多 {MAX_PHOTOS} 张照片。"})
+    browser = parse_browser_position(location)
     stored = []
     for i, upload in enumerate(photos, start=1):
         try:
-            f = store_upload(
-                upload,
-                by=by,
-                organization=inspection.inspector,
-                purpose="inspection_photo",
-                images_only=True,
-            )
+            kept = photo_store(upload, by=by, inspection=inspection, browser=browser)
         except ValidationError as exc:
             raise ValidationError(
                 {"photos": [f"第 {i} 张照片：{m}" for m in exc.messages]}
             ) from exc
-        stored.append(
-            FindingPhoto.objects.create(
-                inspection=inspection, finding=finding, stored_file=f, added_by=by
-            )
-        )
+        photo = FindingPhoto(inspection=inspection, finding=finding, added_by=by, **kept.fields())
+        photo.full_clean()
+        photo.save()
+        stored.append(photo)
     return stored
+
+
+def _photo_audit(photos: list[FindingPhoto]) -> list[dict[str, str]]:
+    return [{"sha256": p.sha256, "original_sha256": p.original_sha256} for p in photos]
 
 
 @transaction.atomic
@@ -184,8 +189,10 @@ def finding_add(
     grade: str = "general",
     deadline: date | None = None,
     photos: list[UploadedFile] | None = None,
+    location: str = "",
 ) -> Finding:
-    """Add one problem found (with optional on-site photos) to a draft inspection."""
+    """Add one problem found (with optional on-site photos, watermarked; ``location``: the
+    browser's geolocation, "纬度,经度[,精度]") to a draft inspection."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _check_recorder(by)
     _ensure_draft(inspection)
@@ -208,13 +215,15 @@ def finding_add(
     )
     finding.full_clean()
     finding.save()
-    _store_photos(inspection, by=by, finding=finding, photos=list(photos or []))
+    kept = _store_photos(
+        inspection, by=by, finding=finding, photos=list(photos or []), location=location
+    )
     log_action(
         inspection,
         "anbiao.inspection.finding_added",
         user=by,
         organization=by.organization,
-        data={"finding": finding.pk, "grade": grade, "photos": len(photos or [])},
+        data={"finding": finding.pk, "grade": grade, "photos": _photo_audit(kept)},
     )
     return finding
 
@@ -237,20 +246,23 @@ def finding_remove(*, by: User, finding: Finding) -> None:
 
 
 @transaction.atomic
-def photo_add(*, by: User, inspection: Inspection, photos: list[UploadedFile]) -> int:
-    """Attach on-site photos to the inspection as a whole."""
+def photo_add(
+    *, by: User, inspection: Inspection, photos: list[UploadedFile], location: str = ""
+) -> int:
+    """Attach on-site photos (watermarked, see :func:`finding_add`) to the inspection as a
+    whole."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _check_recorder(by)
     _ensure_draft(inspection)
     if not photos:
         raise ValidationError({"photos": "请选择或拍摄照片。"})
-    stored = _store_photos(inspection, by=by, finding=None, photos=photos)
+    stored = _store_photos(inspection, by=by, finding=None, photos=photos, location=location)
     log_action(
         inspection,
         "anbiao.inspection.photos_added",
         user=by,
         organization=by.organization,
-        data={"count": len(stored)},
+        data={"count": len(stored), "photos": _photo_audit(stored)},
     )
     return len(stored)
 
@@ -413,6 +425,7 @@ def inspection_checklist_save(
         if any(new):
             d = draft or ChecklistDraft(inspection=inspection, answer=answers[pk])
             d.result, d.remarks, d.problems = new
+            d.problem_count = len(d.lines)
             d.full_clean()
             d.save()
         elif draft is not None:

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("<uuid:pk>/photos/", views.photo_add, name="photo_add"),
     path("<uuid:pk>/photos/<int:photo_id>/", views.photo_file, name="photo_file"),
+    path("<uuid:pk>/photos/<int:photo_id>/original/", views.photo_original, name="photo_original"),
     path("<uuid:pk>/checklist/", views.checklist_fill, name="checklist_fill"),
     path("<uuid:pk>/checklist/start/", views.checklist_start, name="checklist_start"),
     path("<uuid:pk>/complete/", views.inspection_complete, name="inspection_complete"),

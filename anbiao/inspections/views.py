@@ -36,7 +36,7 @@ from anbiao.orgs.models import Organization, OrgKind
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-    from anbiao.inspections.selectors import FindingCount
+    from anbiao.inspections.selectors import ListCounts
     from anbiao.rectification.models import Problem
 
     class ShownFinding(Finding):
@@ -61,7 +61,7 @@ def _add_errors(form: object, exc: ValidationError) -> None:
 
 def _filtered(
     request: AuthedRequest,
-) -> tuple[ListFilterForm, QuerySet[WithAnnotations[Inspection, FindingCount]]]:
+) -> tuple[ListFilterForm, QuerySet[WithAnnotations[Inspection, ListCounts]]]:
     form = ListFilterForm(request.GET or None, units=selectors.inspector_units(request.user))
     f = selectors.InspectionFilter()
     if form.is_bound and form.is_valid():
@@ -106,7 +106,7 @@ def inspection_export(request: AuthedRequest) -> HttpResponse:
             i.target.get_kind_display(),
             i.inspectors,
             i.get_status_display(),
-            i.finding_count,
+            i.problem_count,
             i.summary,
         )
         for i in qs
@@ -213,7 +213,6 @@ def inspection_detail(request: AuthedRequest, pk: str) -> HttpResponse:
             "total": answers.count(),
             "answered": inspection.checklist_drafts.exclude(result="").count(),
             "nonconform": inspection.checklist_drafts.filter(result="nonconform").count(),
-            "problems": sum(len(d.lines) for d in inspection.checklist_drafts.all()),
             "tracked": [x.problem for x in inspection.problem_links.filter(finding__isnull=True)],
         }
     return render(
@@ -225,6 +224,7 @@ def inspection_detail(request: AuthedRequest, pk: str) -> HttpResponse:
             "general_photos": inspection.photos.filter(finding__isnull=True),
             "editable": editable,
             "checklist": checklist,
+            "originals": selectors.can_see_original_photos(request.user, inspection),
             "finding_form": FindingForm() if editable else None,
             "photo_form": PhotoForm() if editable else None,
         },
@@ -324,7 +324,10 @@ def photo_add(request: AuthedRequest, pk: str) -> HttpResponse:
     if form.is_valid():
         try:
             n = services.photo_add(
-                by=request.user, inspection=inspection, photos=form.cleaned_data["photos"]
+                by=request.user,
+                inspection=inspection,
+                photos=form.cleaned_data["photos"],
+                location=form.cleaned_data["location"],
             )
         except ValidationError as exc:
             messages.error(request, "现场照片：" + "；".join(exc.messages))
@@ -342,6 +345,20 @@ def photo_file(request: AuthedRequest, pk: str, photo_id: int) -> HttpResponseBa
     if photo is None:
         raise Http404("对象不存在或无权访问")
     return serve_stored_file(request, photo.stored_file, owner=inspection, inline=True)
+
+
+@require(kinds=GOV_KINDS)
+def photo_original(request: AuthedRequest, pk: str, photo_id: int) -> HttpResponseBase:
+    """The photo as the phone sent it (EXIF and GPS kept), as a download: for the inspecting
+    unit and the city office (:func:`selectors.can_see_original_photos`); 404 for the rest."""
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    if not selectors.can_see_original_photos(request.user, inspection):
+        raise Http404("对象不存在或无权访问")
+    photo = inspection.photos.select_related("original_file").filter(pk=photo_id).first()
+    if photo is None or photo.original_file is None:
+        raise Http404("对象不存在或无权访问")
+    # never inline: the bytes are the phone's, not re-encoded (the download is audited)
+    return serve_stored_file(request, photo.original_file, owner=inspection, inline=False)
 
 
 @require(kinds=GOV_KINDS, roles=RECORDERS)

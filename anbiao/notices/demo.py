@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from anbiao.core.uploads import store_upload
 from anbiao.notices import services
-from anbiao.notices.models import Notice, NoticeKind, SignMethod
+from anbiao.notices.commitments import commitment_text, commitment_title
+from anbiao.notices.models import Commitment, Notice, NoticeKind, SignMethod
 from anbiao.orgs.demo import demo_organizations
 from anbiao.orgs.models import Enterprise
 from anbiao.records.demo_files import demo_pdf, demo_png, demo_signature_png
@@ -85,24 +86,11 @@ def _mix_states(notice: Notice, *, skip: Any) -> None:
         if step >= 1:
             d.acknowledged_at = base + dt.timedelta(days=1, hours=i)
         if step >= 2:
-            d.signed_at = base + dt.timedelta(days=2, hours=i)
-            if i % 2:
-                d.sign_method = SignMethod.SCAN
-                d.commitment_file = store_upload(
-                    SimpleUploadedFile("承诺书扫描件.pdf", demo_pdf(f"commitment {i}")),
-                    by=None,
-                    organization=org,
-                    purpose="承诺书扫描件",
-                )
-            else:
-                d.sign_method = SignMethod.CANVAS
-                d.commitment_file = store_upload(
-                    SimpleUploadedFile("承诺书签名.png", demo_signature_png(i)),
-                    by=None,
-                    organization=org,
-                    purpose="承诺书签名",
-                    images_only=True,
-                )
+            commitment = _demo_commitment(notice, d, i, at=base + dt.timedelta(days=2, hours=i))
+            d.commitment = commitment
+            d.signed_at = commitment.signed_at
+            d.sign_method = commitment.sign_method
+            d.commitment_file = commitment.signature_file
         if step >= 3:
             d.posted_at = base + dt.timedelta(days=3, hours=i)
             d.posted_photo = store_upload(
@@ -113,3 +101,37 @@ def _mix_states(notice: Notice, *, skip: Any) -> None:
                 images_only=True,
             )
         d.save()
+
+
+def _demo_commitment(notice: Notice, d: Any, i: int, *, at: Any) -> Commitment:
+    """The enterprise's commitment of the notice's kind and campaign (one for the town's and the
+    department's notice alike), signed by scan or on screen by position."""
+    found = Commitment.objects.filter(
+        enterprise_id=d.enterprise_id, kind=notice.kind, campaign=notice.campaign
+    ).first()
+    if found is not None:
+        return found
+    org = d.enterprise.organization
+    if i % 2:
+        method = SignMethod.SCAN
+        upload = SimpleUploadedFile("承诺书扫描件.pdf", demo_pdf(f"commitment {i}"))
+        stored = store_upload(upload, by=None, organization=org, purpose="承诺书扫描件")
+    else:
+        method = SignMethod.CANVAS
+        upload = SimpleUploadedFile("承诺书签名.png", demo_signature_png(i))
+        stored = store_upload(
+            upload, by=None, organization=org, purpose="承诺书签名", images_only=True
+        )
+    return Commitment.objects.create(
+        enterprise_id=d.enterprise_id,
+        kind=notice.kind,
+        campaign=notice.campaign,
+        title=commitment_title(notice.kind),
+        text=commitment_text(notice.kind),
+        enterprise_name=org.name,
+        credit_code=d.enterprise.credit_code or "",
+        sign_method=method,
+        signature_file=stored,
+        signer_name=d.enterprise.principal or "主要负责人",
+        signed_at=at,
+    )

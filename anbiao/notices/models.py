@@ -4,6 +4,12 @@
 commitments; 附件2 item 1 clauses (1)(2): post the notices and the signed commitments on the
 enterprise's bulletin board (公示). A :class:`NoticeDelivery` tracks one notice at one
 enterprise through 已送达 → 已签收 → 已签订承诺书 → 已公示.
+
+A :class:`Commitment` is the signed 承诺书 itself — the commitment text, the enterprise, the
+signature and the date — one per enterprise, kind and campaign: an enterprise that received the
+same 告知书 from its town and from its department signs once, and both deliveries carry that
+commitment (``NoticeDelivery.commitment``; the delivery's ``signed_*`` fields repeat it for the
+ledgers and the checklist).
 """
 
 from __future__ import annotations
@@ -43,6 +49,15 @@ class Notice(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name="专项行动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        help_text="下发时进行中的专项行动；同一专项行动中同一种告知书，企业只签一份承诺书",
+    )
     created_at = models.DateTimeField("下发时间", auto_now_add=True)
 
     class Meta:
@@ -61,6 +76,68 @@ class Notice(models.Model):
 class SignMethod(models.TextChoices):
     CANVAS = "canvas", "主要负责人手写签名"
     SCAN = "scan", "上传签字盖章扫描件"
+
+
+class Commitment(models.Model):
+    """The 承诺书 an enterprise signed for one kind of notice in one campaign."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="commitments",
+    )
+    kind = models.CharField("告知书种类", max_length=20, choices=NoticeKind.choices)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name="专项行动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField("标题", max_length=200)
+    text = models.TextField("承诺内容", help_text="签订时的承诺书正文（此后不随模板改变）")
+    enterprise_name = models.CharField("签订时的企业名称", max_length=200)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    sign_method = models.CharField("签订方式", max_length=10, choices=SignMethod.choices)
+    signature_file = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name="签名/扫描件",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField("签订人", max_length=100)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签订账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField("签订时间")
+
+    class Meta:
+        verbose_name = "承诺书"
+        verbose_name_plural = "承诺书"
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "campaign"],
+                condition=models.Q(campaign__isnull=False),
+                name="commitment_one_per_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "kind"],
+                condition=models.Q(campaign__isnull=True),
+                name="commitment_one_without_campaign",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_name}《{self.title}》"
 
 
 class DeliveryState(models.TextChoices):
@@ -110,6 +187,14 @@ class NoticeDelivery(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name="承诺书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
     )
     posted_at = models.DateTimeField("公示时间", null=True, blank=True)
     posted_by = models.ForeignKey(

@@ -18,7 +18,7 @@ from anbiao.core.access import (
     own_unit_ids,
 )
 from anbiao.core.models import StoredFile
-from anbiao.notices.models import DeliveryState, Notice, NoticeDelivery
+from anbiao.notices.models import Commitment, DeliveryState, Notice, NoticeDelivery
 from anbiao.orgs.models import Enterprise, OrgKind
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def deliveries_for_enterprise_user(user: User) -> QuerySet[NoticeDelivery]:
     if org is None or org.kind != OrgKind.ENTERPRISE:
         return NoticeDelivery.objects.none()
     return NoticeDelivery.objects.filter(enterprise_id=org.pk).select_related(
-        "notice__issuer", "notice__document", "commitment_file", "posted_photo"
+        "notice__issuer", "notice__document", "commitment_file", "commitment", "posted_photo"
     )
 
 
@@ -82,8 +82,20 @@ def deliveries_visible(user: User) -> QuerySet[NoticeDelivery]:
     if org.kind == OrgKind.ENTERPRISE:
         return deliveries_for_enterprise_user(user)
     return NoticeDelivery.objects.filter(notice__in=notices_for_gov(user)).select_related(
-        "notice", "commitment_file", "posted_photo"
+        "notice", "commitment_file", "commitment", "posted_photo"
     )
+
+
+def commitments_visible(user: User) -> QuerySet[Commitment]:
+    """The signed 承诺书 a user may read: those of the deliveries it may open — the enterprise
+    its own; each issuer (its town and its department alike) those answering its notices; the
+    city office all."""
+    ids = deliveries_visible(user).filter(commitment__isnull=False).values("commitment_id")
+    return Commitment.objects.filter(pk__in=ids).select_related("signature_file", "enterprise")
+
+
+def commitment_get(*, user: User, pk: Any) -> Commitment:
+    return get_in_scope_or_404(commitments_visible(user), pk=pk)
 
 
 def pending_acknowledgements(user: User) -> int:

@@ -17,4 +17,7 @@ urlpatterns = [
     path("inbox/<uuid:pk>/scan/", views.delivery_sign_scan, name="sign_scan"),
     path("inbox/<uuid:pk>/post/", views.delivery_post, name="post"),
     path("deliveries/<uuid:pk>/<str:what>/", views.delivery_file, name="delivery_file"),
+    path("commitments/<uuid:pk>/", views.commitment_detail, name="commitment"),
+    path("commitments/<uuid:pk>/pdf/", views.commitment_pdf, name="commitment_pdf"),
+    path("commitments/<uuid:pk>/file/", views.commitment_file, name="commitment_file"),
 ]

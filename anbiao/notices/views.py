@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
 from anbiao.core.audit import log_action
-from anbiao.core.downloads import serve_stored_file
+from anbiao.core.downloads import serve_generated, serve_stored_file
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.notices import selectors, services
@@ -24,6 +24,7 @@ from anbiao.notices.forms import (
     PhotoForm,
     ScanForm,
 )
+from anbiao.notices.models import Commitment, SignMethod
 from anbiao.orgs.models import OrgKind
 
 ISSUERS = frozenset({OrgKind.DEPARTMENT, OrgKind.TOWN})
@@ -176,10 +177,49 @@ def delivery_file(request: AuthedRequest, pk: str, what: str) -> HttpResponseBas
     from anbiao.core.access import get_in_scope_or_404
 
     delivery = get_in_scope_or_404(selectors.deliveries_visible(request.user), pk=pk)
+    signed = delivery.commitment
+    if what == "commitment" and signed is not None and signed.sign_method == SignMethod.CANVAS:
+        # the signed 承诺书 is the document, not the bare signature image
+        return _commitment_pdf_response(request, signed)
     stored = {"commitment": delivery.commitment_file, "photo": delivery.posted_photo}.get(what)
     if stored is None:
         raise Http404("文件不存在")
     return serve_stored_file(request, stored, owner=delivery, inline=stored.is_image)
+
+
+def _commitment_pdf_response(request: AuthedRequest, commitment: Commitment) -> HttpResponse:
+    from anbiao.notices.documents import render_commitment_pdf
+
+    return serve_generated(
+        request,
+        render_commitment_pdf(commitment),
+        filename=f"{commitment.title}-{commitment.enterprise_name}.pdf",
+        content_type="application/pdf",
+        owner=commitment,
+    )
+
+
+@require()
+def commitment_detail(request: AuthedRequest, pk: str) -> HttpResponse:
+    """The signed 承诺书, printable (the enterprise, its issuers, the city office)."""
+    from anbiao.notices.documents import commitment_context
+
+    commitment = selectors.commitment_get(user=request.user, pk=pk)
+    return render(request, "notices/commitment.html", commitment_context(commitment))
+
+
+@require()
+def commitment_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
+    commitment = selectors.commitment_get(user=request.user, pk=pk)
+    return _commitment_pdf_response(request, commitment)
+
+
+@require()
+def commitment_file(request: AuthedRequest, pk: str) -> HttpResponseBase:
+    """The signature image or the signed and sealed scan, as uploaded."""
+    commitment = selectors.commitment_get(user=request.user, pk=pk)
+    stored = commitment.signature_file
+    return serve_stored_file(request, stored, owner=commitment, inline=stored.is_image)
 
 
 # --- enterprise side ---------------------------------------------------------------------------

@@ -285,6 +285,17 @@ class ProblemEvidence(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.stored_file}"
 
+    @property
+    def added_by_other_unit(self) -> bool:
+        """Put there by a unit other than the responsible one — the inspector's on-site photos,
+        the 整改前 photo of the unit that recorded the problem: the responsible unit may not
+        remove or replace it (it adds its own evidence instead)."""
+        if self.added_by is not None:
+            unit = self.added_by.organization_id
+        else:  # the user was deleted: the file's owner tells
+            unit = self.stored_file.organization_id
+        return unit != self.problem.organization_id
+
 
 class ProblemTransition(models.Model):
     """One step on a problem's timeline: who, when, what, why.

@@ -410,13 +410,20 @@ def problem_evidence_add(
 
 @transaction.atomic
 def problem_evidence_remove(*, by: User, evidence: ProblemEvidence) -> None:
-    """Detach a wrongly uploaded file (责任单位 writers, while it may still be added).
+    """Detach a wrongly uploaded file (责任单位 writers, while it may still be added; only the
+    files the responsible unit put there itself, never another unit's such as the inspector's
+    on-site photos).
 
     The stored file itself is kept (the audit trail names it by SHA-256).
     """
     problem = Problem.objects.select_for_update().get(pk=evidence.problem_id)
     if not is_owner_writer(by, problem):
         raise ValidationError(_actor_message("owner", "删除佐证", problem))
+    if evidence.added_by_other_unit:
+        raise ValidationError(
+            f"“{evidence.stored_file.original_name}”由其他单位（如检查单位）上传，"
+            "责任单位不能删除或替换；请另行上传本单位的整改佐证。"
+        )
     allowed = (
         (ProblemStatus.IN_PROGRESS,) if evidence.stage == EvidenceStage.AFTER else PLAN_EDITABLE
     )

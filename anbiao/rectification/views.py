@@ -129,7 +129,9 @@ def _detail(
 ) -> HttpResponse:
     """The problem page; ``extra`` carries a bound form kept after a refused post."""
     user = request.user
-    evidence = list(problem.evidence.select_related("stored_file", "added_by"))
+    evidence = list(
+        problem.evidence.select_related("stored_file__organization", "added_by__organization")
+    )
     actions = [
         (name, services.TRANSITIONS[name].label)
         for name in services.allowed_actions(user=user, problem=problem)

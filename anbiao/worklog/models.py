@@ -187,8 +187,20 @@ class StarStatus(models.TextChoices):
     REJECTED = "rejected", "未批准"
 
 
+class StarApplicationQuerySet(models.QuerySet["StarApplication"]):
+    def current(self) -> StarApplicationQuerySet:
+        """The ratings in force: approved and not superseded by a later approval of the same
+        enterprise (at most one per enterprise). Every list, the 公示, the plaque, the
+        certificate and the counts read ratings through this."""
+        return self.filter(status=StarStatus.APPROVED, superseded_by__isnull=True)
+
+
 class StarApplication(models.Model):
-    """An enterprise's voluntary application for a star level; states in ``starflow``."""
+    """An enterprise's voluntary application for a star level; states in ``starflow``.
+
+    A later approval of the same enterprise supersedes the earlier one (``superseded_by``):
+    the earlier rating is then history only — no longer announced, plaqued or certified.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     enterprise = models.ForeignKey(
@@ -223,14 +235,41 @@ class StarApplication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="被后续评定取代",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    superseded_at = models.DateTimeField("取代时间", null=True, blank=True)
+
+    objects = StarApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "星级评定申请"
         verbose_name_plural = "星级评定申请"
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["enterprise", "decided_level"],
+                condition=models.Q(status="approved", superseded_by__isnull=True),
+                name="star_current_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} 申请{self.requested_star}星"
+
+    @property
+    def is_current(self) -> bool:
+        """An approved rating not superseded by a later one."""
+        return self.status == StarStatus.APPROVED and self.superseded_by_id is None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_id is not None
 
 
 class StarDecision(models.Model):

@@ -88,9 +88,30 @@ def application_get(*, user: User, pk: Any) -> StarApplication:
 
 
 def announcements() -> QuerySet[StarApplication]:
-    """Two-star enterprises approved, with their announcement period (公示), newest first."""
+    """Two-star ratings in force, with their announcement period (公示), newest first. A
+    rating superseded by a later one (the enterprise became 三星, or was rated again) is no
+    longer announced."""
     return (
-        StarApplication.objects.filter(status=StarStatus.APPROVED, decided_level=2)
+        StarApplication.objects.current()
+        .filter(decided_level=2)
         .select_related("enterprise__organization", "enterprise__town")
         .order_by("-announce_from")
     )
+
+
+def current_rating_counts(user: User) -> dict[int, int]:
+    """{star level: enterprises in the user's scope whose rating in force has that level}."""
+    from django.db.models import Count
+
+    rows = (
+        StarApplication.objects.current()
+        .filter(enterprise_filter(user, "enterprise__"))
+        .values("decided_level")
+        .annotate(n=Count("enterprise", distinct=True))
+        .order_by()
+    )
+    counts = dict.fromkeys((3, 2, 1), 0)
+    for row in rows:
+        if row["decided_level"] in counts:
+            counts[row["decided_level"]] = row["n"]
+    return counts

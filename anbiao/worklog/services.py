@@ -347,6 +347,29 @@ def _decide(*, by: User, app: StarApplication, approved: bool, reason: str, now:
     )
     if after != before:
         enterprise_update(by=by, enterprise=enterprise, star_level=after)
+    if approved:
+        _supersede_earlier(by=by, app=app, now=now)
+
+
+def _supersede_earlier(*, by: User, app: StarApplication, now: Any) -> None:
+    """The new rating supersedes the rating in force (if any) of the same enterprise."""
+    earlier = (
+        StarApplication.objects.current()
+        .select_for_update()
+        .filter(enterprise_id=app.enterprise_id)
+        .exclude(pk=app.pk)
+    )
+    for old in earlier:
+        old.superseded_by = app
+        old.superseded_at = now
+        old.full_clean()
+        old.save(update_fields=["superseded_by", "superseded_at"])
+        log_action(
+            old,
+            "anbiao.star_application.superseded",
+            user=by,
+            data={"by": str(app.pk), "level": old.decided_level, "new_level": app.decided_level},
+        )
 
 
 @transaction.atomic
@@ -355,8 +378,12 @@ def plaque_create(*, by: User, application: StarApplication, date: dt.date, numb
     org = by.organization
     if org is None or org.kind != OrgKind.CITY or not by.has_role(*WRITER_ROLES):
         raise ValidationError("只有市安委办可以登记授牌。")
-    if application.status != StarStatus.APPROVED or application.decided_level != 3:
-        raise ValidationError("只有已批准的三星企业可以授牌。")
+    if not application.is_current or application.decided_level != 3:
+        raise ValidationError(
+            "该评定已被后续评定取代，不能再授牌。"
+            if application.is_superseded
+            else "只有已批准的三星企业可以授牌。"
+        )
     if Plaque.objects.filter(application=application).exists():
         raise ValidationError("该企业已登记授牌。")
     if Plaque.objects.filter(number=number.strip()).exists():

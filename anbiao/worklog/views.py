@@ -241,6 +241,7 @@ def star_list(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "statuses": StarStatus.choices,
             "can_apply": org.kind == OrgKind.ENTERPRISE and can_write(request.user),
+            "rated": selectors.current_rating_counts(request.user),
         },
     )
 
@@ -272,7 +273,7 @@ def _star_context(request: AuthedRequest, app, forms=None) -> dict:  # noqa: ANN
         "plaque": getattr(app, "plaque", None) if hasattr(app, "plaque") else None,
         "can_plaque": request.user.organization.kind == OrgKind.CITY
         and can_write(request.user)
-        and app.status == StarStatus.APPROVED
+        and app.is_current
         and app.decided_level == 3
         and not hasattr(app, "plaque"),
         "can_flag": app.status == StarStatus.REJECTED
@@ -366,8 +367,8 @@ def announcement(request: AuthedRequest) -> HttpResponse:
 
 def _certified(request: AuthedRequest, pk: str):  # noqa: ANN202
     app = selectors.application_get(user=request.user, pk=pk)
-    if app.status != StarStatus.APPROVED or app.decided_level != 3:
-        raise Http404("该企业没有三星证书")
+    if not app.is_current or app.decided_level != 3:  # superseded: no longer certified
+        raise Http404("该企业没有有效的三星证书")
     return app
 
 

@@ -1,7 +1,7 @@
 """Inspections (督导检查): list and detail, in the same scope as the pages.
 
-The city office sees all; a department or town those its unit made or received; an enterprise
-the completed inspections of itself.
+The city office sees all; any other unit the inspections it made (drafts included) and the
+completed inspections of itself (``anbiao.inspections.selectors.visible_q``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ router = Router(tags=["督导检查"])
 # Built from the model choices at run time (what pydantic and the schema see); the type
 # checker cannot evaluate such a Literal and sees the plain string.
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from anbiao.inspections.selectors import ProblemCount
+
     StatusCode = str
 else:
     StatusCode = Literal[tuple(InspectionStatus.values)]
@@ -50,7 +54,11 @@ class InspectionListOut(Schema):
     inspectors: str
     status: str
     status_label: str
-    finding_count: int
+    finding_count: int = Field(description="另行登记的发现问题条数（不含按细则检查的问题）")
+    problem_count: int = Field(
+        description="发现问题（个）：已完成的检查为其登记的、未撤销的隐患数（与附件3第8、10列同一口径），"
+        "草稿为完成后将登记的问题数（另行登记的问题加细则中的存在问题）"
+    )
     completed_at: LocalDateTime | None
 
 
@@ -92,7 +100,7 @@ class InspectionQuery(PageQuery):
     )
 
 
-def inspection_list_out(i: Inspection) -> dict[str, Any]:
+def inspection_list_out(i: WithAnnotations[Inspection, ProblemCount]) -> dict[str, Any]:
     return {
         "id": i.pk,
         "inspector": ref(i.inspector),
@@ -102,6 +110,7 @@ def inspection_list_out(i: Inspection) -> dict[str, Any]:
         "status": i.status,
         "status_label": i.get_status_display(),
         "finding_count": getattr(i, "finding_count", None) or i.findings.count(),
+        "problem_count": i.problem_count,
         "completed_at": i.completed_at,
     }
 

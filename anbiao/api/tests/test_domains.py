@@ -262,6 +262,25 @@ def test_inspections_are_listed_for_their_inspector_and_hidden_from_others(w):
     assert bad.status_code == 422 and "YYYY-MM-DD" in bad.json()["detail"]
 
 
+def test_a_department_sees_the_city_offices_inspection_of_itself_only_once_completed(w):
+    from anbiao.inspections import services as inspections
+    from anbiao.orgs.models import OrgKind
+    from anbiao.orgs.tests.factories import OrganizationFactory
+
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    inspector = make_user(city, Role.FILLER, username="city_filler")
+    draft = inspection(inspector, w.dept, findings=("月报未按时报送",))
+    assert get(f"/api/v1/inspections/{draft.pk}", w.as_dept).status_code == 404
+    assert get("/api/v1/inspections", w.as_dept).json()["count"] == 0
+    assert get(f"/api/v1/inspections/{draft.pk}", token_for(inspector)).status_code == 200
+    inspections.inspection_complete(by=inspector, inspection=draft)
+    detail = get(f"/api/v1/inspections/{draft.pk}", w.as_viewer)
+    assert detail.status_code == 200 and detail.json()["problem_count"] == 1
+    assert [i["id"] for i in get("/api/v1/inspections", w.as_dept).json()["items"]] == [
+        str(draft.pk)
+    ]
+
+
 def test_another_units_draft_record_stays_private(w):
     draft = records.record_create(
         by=w.ent_filler,

@@ -55,6 +55,23 @@ def _other_draft(w):  # noqa: ANN001, ANN202
     return inspection(user, w.ent_other.organization, findings=("安全出口锁闭",), photo=True)
 
 
+def _city_of_dept(*, complete: bool):  # noqa: ANN202
+    """The city office's inspection of ``dept`` (a government unit), draft or completed."""
+
+    def make(w):  # noqa: ANN001, ANN202
+        from anbiao.inspections.tests.helpers import inspection
+
+        return inspection(
+            w.users["city:filler"],
+            w.dept,
+            findings=("月报未按时报送",),
+            photo=True,
+            complete=complete,
+        )
+
+    return make
+
+
 def _with_checklist(build):  # noqa: ANN001, ANN202
     def make(w):  # noqa: ANN001, ANN202
         from anbiao.checklists.tests.helpers import campaign
@@ -89,6 +106,11 @@ def first_photo(insp):  # noqa: ANN001, ANN201
 
 
 SEE_DEPT_DRAFT = allow([OrgKind.CITY, OrgKind.DEPARTMENT], BUSINESS)
+# the inspected government unit sees the city office's inspection of itself once completed only
+SEE_CITY_DRAFT = allow([OrgKind.CITY], BUSINESS)
+SEE_CITY_DONE = allow([OrgKind.CITY, OrgKind.DEPARTMENT], BUSINESS)
+# the original photos: the inspecting unit and the city office, never the inspected one
+ORIGINAL_TOWN_DONE = allow([OrgKind.CITY, OrgKind.TOWN], BUSINESS)
 SEE_TOWN_DONE = allow([OrgKind.CITY, OrgKind.TOWN, OrgKind.ENTERPRISE], BUSINESS)
 CITY_ONLY = allow([OrgKind.CITY], BUSINESS)
 EDIT_DEPT = allow([OrgKind.DEPARTMENT], WRITERS)
@@ -144,6 +166,18 @@ CASES = [
         "other",
         url("inspections:inspection_detail", _other_done),
         CITY_ONLY,
+    ),
+    Case(
+        "inspections:inspection_detail",
+        "target-draft",
+        url("inspections:inspection_detail", _city_of_dept(complete=False)),
+        SEE_CITY_DRAFT,
+    ),
+    Case(
+        "inspections:inspection_detail",
+        "target-completed",
+        url("inspections:inspection_detail", _city_of_dept(complete=True)),
+        SEE_CITY_DONE,
     ),
     Case(
         "inspections:inspection_edit",
@@ -224,6 +258,42 @@ CASES = [
         CITY_ONLY,
     ),
     Case(
+        "inspections:photo_file",
+        "target-draft",
+        url("inspections:photo_file", _city_of_dept(complete=False), first_photo),
+        SEE_CITY_DRAFT,
+    ),
+    Case(
+        "inspections:photo_file",
+        "target-completed",
+        url("inspections:photo_file", _city_of_dept(complete=True), first_photo),
+        SEE_CITY_DONE,
+    ),
+    Case(
+        "inspections:photo_original",
+        "own",
+        url("inspections:photo_original", _dept_draft, first_photo),
+        SEE_DEPT_DRAFT,
+    ),
+    Case(
+        "inspections:photo_original",
+        "own-completed",
+        url("inspections:photo_original", _town_done, first_photo),
+        ORIGINAL_TOWN_DONE,
+    ),
+    Case(
+        "inspections:photo_original",
+        "target-completed",
+        url("inspections:photo_original", _city_of_dept(complete=True), first_photo),
+        CITY_ONLY,
+    ),
+    Case(
+        "inspections:photo_original",
+        "other",
+        url("inspections:photo_original", _other_done, first_photo),
+        CITY_ONLY,
+    ),
+    Case(
         "inspections:inspection_complete",
         "own",
         url("inspections:inspection_complete", _dept_draft),
@@ -263,6 +333,12 @@ CASES = [
         "own",
         url("inspections:checklist_fill", _with_checklist(_dept_draft)),
         SEE_DEPT_DRAFT,
+    ),
+    Case(
+        "inspections:checklist_fill",
+        "target-draft",
+        url("inspections:checklist_fill", _with_checklist(_city_of_dept(complete=False))),
+        SEE_CITY_DRAFT,
     ),
     Case(
         "inspections:checklist_fill",

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from anbiao.inspections import services
@@ -51,3 +52,12 @@ def inspection(
         services.inspection_complete(by=by, inspection=insp)
     insp.refresh_from_db()
     return insp
+
+
+def client_for(user: Any) -> Client:
+    """A browser logged in as ``user`` (past the second factor where it applies)."""
+    from anbiao.accounts.tests.helpers import login_fully
+
+    c = Client()
+    login_fully(c, user)
+    return c

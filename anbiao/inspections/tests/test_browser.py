@@ -149,3 +149,63 @@ def test_a_department_answers_the_inspection_checklist_on_a_phone(  # noqa: ANN0
     assert problem.organization == ent.organization
     assert problem.description == "未制定年度标准化提升计划"
     assert errors == []
+
+
+def test_the_phones_position_reaches_the_photos_watermark_when_the_inspector_allows_it(  # noqa: ANN001
+    browser, live_server, tmp_path
+) -> None:
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from anbiao.inspections.models import FindingPhoto
+    from anbiao.inspections.services import inspection_create
+
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
+    ent = EnterpriseFactory.create(
+        town=town, department=dept, organization__name="南安市测试石材有限公司"
+    )
+    grid = make_user(town, Role.GRID, username="grid1")
+    insp = inspection_create(
+        by=grid, target=ent.organization, date=timezone.localdate(), inspectors="柯明亮"
+    )
+    photo = tmp_path / "valve.png"
+    photo.write_bytes(png_bytes("blue"))
+    errors: list[str] = []
+    for allowed in (True, False):
+        context = browser.new_context(
+            locale="zh-CN",
+            base_url=live_server.url,
+            viewport={"width": 390, "height": 844},
+            geolocation={"latitude": 24.9612, "longitude": 118.3866, "accuracy": 12},
+            permissions=["geolocation"] if allowed else [],
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        login(page, live_server, "grid1")
+        page.goto(f"/inspections/{insp.pk}/")
+        form = page.locator("#finding-form")
+        form.get_by_label("问题描述").fill("阀门锈蚀" if allowed else "未允许定位")
+        form.locator("input[type=file]").set_input_files(str(photo))
+        status = form.locator("[data-geo-status]")
+        if allowed:
+            expect(status).to_contain_text("已获取拍摄位置（±12 米）")
+            assert form.locator("input[name=location]").input_value() == "24.961200,118.386600,12"
+        else:
+            expect(status).to_contain_text("未获取拍摄位置")
+            assert form.locator("input[name=location]").input_value() == ""
+        form.get_by_role("button", name="添加问题").click()
+        page.get_by_text("已登记问题。").wait_for()
+        context.close()
+    assert errors == []
+    with_position, without = FindingPhoto.objects.order_by("finding__position")
+    assert (with_position.latitude, with_position.longitude, with_position.accuracy_m) == (
+        Decimal("24.961200"),
+        Decimal("118.386600"),
+        12,
+    )
+    assert with_position.position_source == "browser"
+    assert not without.has_position and without.original_file is not None

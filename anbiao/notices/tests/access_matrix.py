@@ -88,6 +88,17 @@ def f_url(side: str):  # noqa: ANN202
     )
 
 
+def c_url(name: str, side: str):  # noqa: ANN202
+    """A URL of the signed 承诺书 of ``side``'s enterprise."""
+
+    def make(w: Any) -> str:
+        delivery = _delivery(w, side, "signed")
+        delivery.refresh_from_db()
+        return reverse(name, args=[delivery.commitment_id])
+
+    return make
+
+
 SEES_OWN_NOTICE = allow([OrgKind.CITY, OrgKind.DEPARTMENT], BUSINESS)
 CITY_ONLY = allow([OrgKind.CITY], BUSINESS)
 ENT_POST = allow([OrgKind.ENTERPRISE], WRITERS, ok=302)
@@ -184,4 +195,11 @@ CASES = [
     ),
     Case("notices:delivery_file", "own", f_url("own"), _own_doc),
     Case("notices:delivery_file", "other", f_url("other"), CITY_ONLY),
+    # the signed 承诺书: the enterprise, the issuers of the notices it answers, the city office
+    Case("notices:commitment", "own", c_url("notices:commitment", "own"), _own_doc),
+    Case("notices:commitment", "other", c_url("notices:commitment", "other"), CITY_ONLY),
+    Case("notices:commitment_pdf", "own", c_url("notices:commitment_pdf", "own"), _own_doc),
+    Case("notices:commitment_pdf", "other", c_url("notices:commitment_pdf", "other"), CITY_ONLY),
+    Case("notices:commitment_file", "own", c_url("notices:commitment_file", "own"), _own_doc),
+    Case("notices:commitment_file", "other", c_url("notices:commitment_file", "other"), CITY_ONLY),
 ]
