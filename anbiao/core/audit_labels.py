@@ -147,6 +147,7 @@ ACTION_LABELS: dict[str, str] = {
     "anbiao.star_application.approve": "批准星级",
     "anbiao.star_application.reject": "不予批准星级",
     "anbiao.star_application.plaque": "授牌",
+    "anbiao.star_application.superseded": "星级被新的评定取代",
     # 报送事项
     "anbiao.obligations.extension_requested": "申请延期报送",
     "anbiao.obligations.extension_granted": "同意延期报送",
