@@ -161,3 +161,57 @@ def snapshot(checklist: Checklist) -> dict[str, Any]:
         ),
         "audit": AuditEntry.objects.exclude(action="anbiao.checklist.exported").count(),
     }
+
+
+def as_excel_saved(data: bytes) -> bytes:
+    """The workbook as Excel and WPS save it: every text in the shared-strings part (openpyxl
+    writes inline strings), referenced by index from the cells."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings: list[str] = []
+    index: dict[str, int] = {}
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        from html import unescape  # openpyxl writes character references (&#38468;)
+
+        text = unescape(match.group(3).decode())
+        if text not in index:
+            index[text] = len(strings)
+            strings.append(text)
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2), index[text])
+
+    cell = re.compile(
+        rb'<c r="([A-Z]+\d+)"([^>]*?) t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', re.S
+    )
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = cell.sub(shared, body)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/sharedStrings" Target="sharedStrings.xml" Id="rId99"/>'
+                    b"</Relationships>",
+                )
+            elif info.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            dst.writestr(info, body)
+        items = "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings)
+        dst.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>',
+        )
+    return out.getvalue()

@@ -365,3 +365,27 @@ def test_a_problem_in_rectification_kept_by_its_text_keeps_its_state() -> None:
     p.refresh_from_db()
     assert p.status == ProblemStatus.IN_PROGRESS and p.problem_line is not None
     assert ProblemLine.objects.filter(answer=first).count() == 2
+
+
+def test_a_file_saved_by_excel_or_wps_with_shared_strings_reads_the_same() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anbiao.checklists.roundtrip.tests.helpers import as_excel_saved
+
+    u = unit()
+    client = client_for(u.filler)
+    second = u.answer(2)
+    wb = download(client, u.checklist)
+    fill_row(wb, second.clause_id, "不符合", "安全标志 <缺失> & 破损\n第二个问题", "备注 “引号”")
+    saved = as_excel_saved(as_upload(wb).read())
+    assert b"sharedStrings" in saved
+    upload(client, u.checklist, SimpleUploadedFile("WPS保存.xlsx", saved))
+    page = preview(client, u.checklist)
+    assert re.search(r"1\s*条细则将修改", text_of(page))
+    confirm(client, u.checklist, digest_of(page.content.decode()))
+    second.refresh_from_db()
+    assert list(second.problems.order_by("position").values_list("text", flat=True)) == [
+        "安全标志 <缺失> & 破损",
+        "第二个问题",
+    ]
+    assert second.remarks == "备注 “引号”"
