@@ -43,7 +43,9 @@ def flat(text: str) -> str:
 
 
 def page_count(path: Path) -> int:
-    return int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", str(path))).group(1))
+    found = re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", str(path)))
+    assert found, path
+    return int(found.group(1))
 
 
 def page_texts(path: Path) -> list[str]:
