@@ -389,3 +389,29 @@ def test_a_file_saved_by_excel_or_wps_with_shared_strings_reads_the_same() -> No
         "第二个问题",
     ]
     assert second.remarks == "备注 “引号”"
+
+
+def test_a_text_that_looks_like_a_formula_goes_round_trip_as_text() -> None:
+    import io
+    import zipfile
+
+    u = unit()
+    client = client_for(u.filler)
+    second = u.answer(2)
+    hostile = '=HYPERLINK("http://x","y")'
+    save(u.filler, second, AnswerResult.NONCONFORM, [hostile, "-2+3"], "@SUM(1+1)")
+    response = client.get(reverse("checklists:offline:download", args=[u.checklist.pk]))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in zf.read(name), name
+    wb = download(client, u.checklist)
+    ws = wb.worksheets[0]
+    r = row_of(wb, second.clause_id)
+    assert ws.cell(row=r, column=5).value == f"'{hostile}\n-2+3"
+    assert ws.cell(row=r, column=6).value == "'@SUM(1+1)"
+    fill_row(wb, u.answer(3).clause_id, "符合")  # one real change; clause 2 must stay as it is
+    upload(client, u.checklist, as_upload(wb))
+    page = preview(client, u.checklist)
+    assert re.search(r"1\s*条细则将修改", text_of(page))
+    assert f'id="change-{second.clause_id}"' not in page.content.decode()
