@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from anbiao.checklists import views
 
@@ -28,4 +28,6 @@ urlpatterns = [
     path("<uuid:pk>/accept/", views.checklist_accept, name="accept"),
     path("<uuid:pk>/return/", views.checklist_return, name="return"),
     path("<uuid:pk>/submissions/<int:number>/", views.submission_detail, name="submission"),
+    # the Excel round trip (offline filling) has its own package and URLs
+    path("<uuid:pk>/offline/", include("anbiao.checklists.roundtrip.urls")),
 ]

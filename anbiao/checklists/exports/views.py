@@ -1,4 +1,4 @@
-"""Official-layout exports of a checklist: .xlsx, .docx, the blank paper form, a print view.
+"""Official-layout exports of a checklist: .xlsx, .docx, .pdf, the blank paper form, a print view.
 
 Whoever may view a checklist may export it (404 otherwise); the blank forms of a template
 version are open to every business user. Exports of filled checklists are audited.
@@ -16,6 +16,7 @@ from django.urls import reverse
 from anbiao.checklists.exports import selectors
 from anbiao.checklists.exports.docx import render_docx
 from anbiao.checklists.exports.exporters import Sheet, blank_sheet, checklist_sheet
+from anbiao.checklists.exports.pdf import render_pdf
 from anbiao.checklists.exports.xlsx import render_xlsx
 from anbiao.core.access import require
 from anbiao.core.audit import log_action
@@ -24,6 +25,7 @@ from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
@@ -42,6 +44,10 @@ def _file(sheet: Sheet, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         return attachment_response(
             render_xlsx(sheet), filename=f"{sheet.filename_stem}.xlsx", content_type=XLSX_MIME
+        )
+    if fmt == "pdf":
+        return attachment_response(
+            render_pdf(sheet), filename=f"{sheet.filename_stem}.pdf", content_type=PDF_MIME
         )
     return attachment_response(
         render_docx(sheet), filename=f"{sheet.filename_stem}.docx", content_type=DOCX_MIME
@@ -76,6 +82,12 @@ def checklist_xlsx(request: AuthedRequest, pk: str) -> HttpResponse:
 @require()
 def checklist_docx(request: AuthedRequest, pk: str) -> HttpResponse:
     return _checklist_file(request, pk, "docx")
+
+
+@require()
+def checklist_pdf(request: AuthedRequest, pk: str) -> HttpResponse:
+    """The filled (and, once signed, signed) 附件1/附件2 as a PDF: A4 landscape, direct download."""
+    return _checklist_file(request, pk, "pdf")
 
 
 @require()
@@ -117,6 +129,12 @@ def blank_xlsx(request: AuthedRequest, version: int) -> HttpResponse:
 @require()
 def blank_docx(request: AuthedRequest, version: int) -> HttpResponse:
     return _blank_file(request, version, "docx")
+
+
+@require()
+def blank_pdf(request: AuthedRequest, version: int) -> HttpResponse:
+    """The blank paper form as a PDF, with rows tall enough to write in by hand."""
+    return _file(blank_sheet(selectors.template_version_get(pk=version)), "pdf")
 
 
 @require()

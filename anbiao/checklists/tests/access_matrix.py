@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from anbiao.accounts.models import Role
 from anbiao.checklists.exports.tests.access_matrix import CASES as EXPORT_CASES
+from anbiao.checklists.roundtrip.tests.access_matrix import CASES as OFFLINE_CASES
 from anbiao.checklists.tests import helpers
 from anbiao.core.tests.matrix import Case, allow, nobody
 from anbiao.orgs.models import OrgKind
@@ -285,5 +286,7 @@ CASES = [
     ),
 ]
 
-# The official-layout exports (a package inside this app) bring their own cases.
+# The official-layout exports and the Excel round trip (packages inside this app) bring their
+# own cases.
 CASES += EXPORT_CASES
+CASES += OFFLINE_CASES

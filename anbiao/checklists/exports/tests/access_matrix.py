@@ -44,7 +44,7 @@ def _blank_url(name: str):  # noqa: ANN202
 
 
 CASES: list[Case] = []
-for _name in ("xlsx", "docx", "print"):
+for _name in ("xlsx", "docx", "pdf", "print"):
     _url_name = f"checklist_exports:{_name}"
     CASES += [
         # The enterprise itself, its department, its town and the city office may export it.
@@ -85,6 +85,6 @@ CASES.append(
         allow(ALL, BUSINESS),
     )
 )
-for _name in ("blank_xlsx", "blank_docx", "blank_print"):
+for _name in ("blank_xlsx", "blank_docx", "blank_pdf", "blank_print"):
     _url_name = f"checklist_exports:{_name}"
     CASES.append(Case(_url_name, "form", _blank_url(_url_name), allow(ALL, BUSINESS)))
