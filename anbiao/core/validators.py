@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,13 +29,13 @@ from django.core.exceptions import ValidationError
 MAX_LENGTH = 30  # the stored columns are CharField(max_length=30)
 EXAMPLE = "11位手机号（如 13912345678）或带区号的固定电话（如 0595-86381234）"
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_COUNTRY = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_COUNTRY = re.compile(r"^(?:\+|00)?86(?=1[3-9][0-9]{9}$)")
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―－﹣−", "-"))
 # the extension, after the number: 转801, 分机801, ext801, ext.801, x801, #801
-_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
+_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*([0-9]{1,6})$", re.IGNORECASE)
 # an area code set apart: "0595-…", "0595 …", "(0595)…"
-_AREA = re.compile(r"^(?:\((0[1-9]\d{1,2})\)|(0[1-9]\d{1,2})[-. ])[-. ]*(.+)$")
+_AREA = re.compile(r"^(?:\((0[1-9][0-9]{1,2})\)|(0[1-9][0-9]{1,2})[-. ])[-. ]*(.+)$")
 _GROUPS = re.compile(r"[-. ]+")
 
 
@@ -96,16 +97,31 @@ def normalize_phone(value: object) -> str | None:
     return f"{area}-{number}" + (f"转{extension}" if extension else "")
 
 
-def phone_message(label: str = "联系电话") -> str:
+def normalize_mobile(value: object) -> str | None:
+    """The 11 digits of a mainland mobile number, "" for an empty value, None otherwise."""
+    normalized = normalize_phone(value)
+    if normalized is None or (normalized and not _MOBILE.fullmatch(normalized)):
+        return None
+    return normalized
+
+
+def phone_message(label: str = "联系电话", *, mobile_only: bool = False) -> str:
+    if mobile_only:
+        return f"{label}格式不正确，应为11位手机号（如 13912345678）"
     return f"{label}格式不正确，应为{EXAMPLE}"
 
 
-def validate_phone(value: object, *, label: str = "联系电话") -> str:
+def validate_phone(
+    value: object, *, label: str = "联系电话", mobile_only: bool = False, field: str = ""
+) -> str:
     """The stored form of ``value``; raises ValidationError with a Chinese message naming the
-    field. An empty value is returned as "" (whether it is required is the caller's rule)."""
-    normalized = normalize_phone(value)
+    field (keyed by ``field`` when given, as services report it). An empty value is returned
+    as "" (whether it is required is the caller's rule)."""
+    normalized = normalize_mobile(value) if mobile_only else normalize_phone(value)
     if normalized is None:
-        raise ValidationError(phone_message(label), code="phone")
+        if field:  # shown next to the field's label (a form, the API): no need to repeat it
+            raise ValidationError({field: phone_message("", mobile_only=mobile_only)}, code="phone")
+        raise ValidationError(phone_message(label, mobile_only=mobile_only), code="phone")
     return normalized
 
 
@@ -120,7 +136,14 @@ def phone_changed(old: object, new: object) -> bool:
     return True
 
 
-def clean_phone_change(old: object, new: object, *, label: str = "联系电话") -> str:
+def clean_phone_change(
+    old: object,
+    new: object,
+    *,
+    label: str = "联系电话",
+    mobile_only: bool = False,
+    field: str = "",
+) -> str:
     """What to store when a user sends ``new`` for a field that holds ``old``.
 
     An unchanged value is kept as stored (numbers recorded before this rule are not rewritten
@@ -128,28 +151,47 @@ def clean_phone_change(old: object, new: object, *, label: str = "联系电话")
     """
     if not phone_changed(old, new):
         return str(old or "")
-    return validate_phone(new, label=label)
+    return validate_phone(new, label=label, mobile_only=mobile_only, field=field)
 
 
 class PhoneField(forms.CharField):
     """A form field for a phone number: validated and normalized (see the module docstring).
 
-    When the form edits an instance whose stored number predates the rule, sending that number
-    back unchanged is accepted as it is.
+    ``mobile_only`` accepts mobiles only (a user's 手机号, used to log in). When the form edits a
+    record whose stored number predates the rule, set ``stored_value``: sending that number back
+    unchanged is accepted as it is.
     """
 
-    def __init__(self, *, label: str = "联系电话", **kwargs: object) -> None:
-        kwargs.setdefault("max_length", MAX_LENGTH)
-        kwargs.setdefault("help_text", f"{EXAMPLE}。")
-        super().__init__(label=label, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, *, label: str = "联系电话", mobile_only: bool = False, **kwargs: Any
+    ) -> None:
+        self.mobile_only = mobile_only
+        self.stored_value = ""
+        kwargs.setdefault("max_length", MAX_LENGTH)  # what is typed; what is stored is shorter
+        kwargs.setdefault("help_text", "11位手机号。" if mobile_only else f"{EXAMPLE}。")
+        kwargs.setdefault(
+            "error_messages",
+            {"required": f"请填写{label}。", "max_length": f"{label}过长，请只填写一个号码。"},
+        )
+        super().__init__(label=label, **kwargs)
         self.widget.attrs.setdefault("inputmode", "tel")
         self.widget.attrs.setdefault("autocomplete", "tel")
 
-    def clean(self, value: object) -> str:
+    def clean(self, value: Any) -> str:
         text = super().clean(value)
         if not text:
             return text
-        initial = getattr(self, "stored_value", None)
-        if initial and not phone_changed(initial, text):
-            return str(initial)
-        return validate_phone(text, label=str(self.label or "联系电话"))
+        if self.stored_value and not phone_changed(self.stored_value, text):
+            return self.stored_value
+        normalized = normalize_mobile(text) if self.mobile_only else normalize_phone(text)
+        if normalized is None:  # the form shows the field's label before the message
+            raise ValidationError(phone_message("", mobile_only=self.mobile_only), code="phone")
+        return normalized
+
+
+def keep_stored_phones(form: forms.BaseForm, **stored: object) -> None:
+    """Tell a form's PhoneFields the numbers on record (field name → stored value)."""
+    for name, value in stored.items():
+        field = form.fields.get(name)
+        if isinstance(field, PhoneField):
+            field.stored_value = str(value or "")

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from anbiao.core.validators import PhoneField
 from anbiao.reports.models import ReportVersion
 
 
 class DraftForm(forms.Form):
     edit_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
-    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    contact_phone = PhoneField(label="联系电话", required=False)
     organization_text = forms.CharField(
         label="“回头看”组织开展情况",
         required=False,

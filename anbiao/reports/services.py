@@ -23,6 +23,7 @@ from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
+from anbiao.core.validators import clean_phone_change
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
 from anbiao.stats.scope import stat_scope
@@ -113,7 +114,10 @@ def report_draft_save(
     version.organization_text = data.organization_text.strip()
     version.plan_text = data.plan_text.strip()
     version.contact_person = data.contact_person.strip()
-    version.contact_phone = data.contact_phone.strip()
+    # a changed 联系电话 must be a phone number (stored normalized); an unchanged one stays
+    version.contact_phone = clean_phone_change(
+        version.contact_phone, data.contact_phone.strip(), field="contact_phone"
+    )
     version.edit_version += 1
     version.full_clean()
     version.save()

@@ -31,7 +31,7 @@ _HEADER_JUNK = re.compile(
 )
 # 所属乡镇 = 乡镇; the words for a town, in any order and number, are one word
 _DROPPED = re.compile(r"所属")
-_TOWN_WORDS = re.compile(r"(?:乡镇|镇街|街镇|街道|属地|开发区|办事处|乡|镇)+")
+_TOWN_WORDS = re.compile(r"(?:乡镇|街道|属地|开发区|办事处|乡|镇|街)+")
 TOWN_WORD = "乡镇街道"
 # A header ending with one of these names the column whatever comes before it
 # ("主要负责人联系电话", "企业注册地址"); short generic words such as 类型 or 名称 are not here

@@ -127,6 +127,7 @@ class Lookups:
     in_scope: set[Any]  # pks of existing enterprises (of this file) in the user's scope
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # text → resolved, per file
     texts: dict[str, str] = field(default_factory=dict)  # a cell as written → cleaned, per file
+    checked: dict[str, dict[Any, str]] = field(default_factory=dict)  # column → value → problem
 
 
 def town_index() -> NameIndex:

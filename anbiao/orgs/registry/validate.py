@@ -88,7 +88,7 @@ _MODEL_FIELDS = {
     "industry": Enterprise._meta.get_field("industry"),
     "size_class": Enterprise._meta.get_field("size_class"),
 }
-_MEMO_FIELDS = frozenset({"industry", "size_class"})  # few distinct values: checked once each
+_MODEL_CHECKS = tuple(_MODEL_FIELDS.items())
 
 
 def _model_message(column_key: str, error: ValidationError) -> str:
@@ -106,23 +106,24 @@ def _model_message(column_key: str, error: ValidationError) -> str:
 
 
 def model_issues(row: PlannedRow, lookups: Lookups) -> list[RowIssue]:
-    """The model's field validation of every value the row sets."""
+    """The model's field validation of every value the row sets (each distinct value of a
+    column is checked once per file: the answer depends on the value alone)."""
     found = []
-    for key, model_field in _MODEL_FIELDS.items():
-        if key not in row.values:
+    values = row.values
+    checked = lookups.checked
+    for key, model_field in _MODEL_CHECKS:
+        value = values.get(key, _MISSING)
+        if value is _MISSING:
             continue
-        value = row.values[key]
-        memo_key = ("model", key, value)
-        if key in _MEMO_FIELDS and memo_key in lookups.memo:
-            message = lookups.memo[memo_key]
-        else:
+        seen = checked.setdefault(key, {})
+        message = seen.get(value)
+        if message is None:
             try:
                 model_field.clean(value, None)
                 message = ""
             except ValidationError as exc:
                 message = _model_message(key, exc.error_list[0])
-            if key in _MEMO_FIELDS:
-                lookups.memo[memo_key] = message
+            seen[value] = message
         if message:
             found.append(RowIssue(key, "", message))
     return found
@@ -158,15 +159,14 @@ def _phone(row: PlannedRow, raw: Any, lookups: Lookups) -> str | None:
 
     A number that breaks the rule but equals the one on record is kept as it is (the file
     re-states what is stored; stored data is not rewritten silently)."""
-    cell = row.cells["phone"].replace(" ", "")
-    if c.SCIENTIFIC.match(cell):
+    normalized = normalize_phone(raw)
+    if normalized is not None:
+        return normalized
+    if c.SCIENTIFIC.match(row.cells["phone"].replace(" ", "")):
         row.issues.append(
             RowIssue("phone", "", "联系电话显示为科学计数法，请把该列设为“文本”格式后重新填写")
         )
         return None
-    normalized = normalize_phone(raw)
-    if normalized is not None:
-        return normalized
     known = lookups.existing.get(row.credit_code)
     if known is not None and not phone_changed(known["phone"], row.cells["phone"]):
         return str(known["phone"])
