@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from anbiao.accounts.models import Membership, User
 from anbiao.core.audit import log_action
+from anbiao.core.validators import PhoneField
 
 ESCALATION_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
@@ -69,6 +70,20 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("单位与角色", {"fields": ("full_name", "mobile", "organization", "must_change_password")}),
     )
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "mobile":  # the one phone rule (core.validators), mobiles only
+            return PhoneField(label="手机号", mobile_only=True, required=False, empty_value=None)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("mobile")
+        if obj is not None and isinstance(field, PhoneField):
+            field.stored_value = obj.mobile or ""  # a number recorded before the rule may stay
+        return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))

@@ -6,9 +6,10 @@ from django import forms
 
 from anbiao.accounts.models import ADMIN_ROLES
 from anbiao.accounts.roles import grantable_roles, label
+from anbiao.core.validators import PhoneField, keep_stored_phones
 from anbiao.orgs.models import Enterprise, IndustrySection, Organization, OrgKind, SizeClass
 from anbiao.orgs.normalize import clean_name, normalize_credit_code
-from anbiao.orgs.selectors import departments, towns
+from anbiao.orgs.selectors import departments, supervising_departments, towns
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -51,6 +52,7 @@ class EnterpriseFilterForm(forms.Form):
 class EnterpriseForm(forms.ModelForm):
     name = forms.CharField(label="企业名称", max_length=200)
     credit_code = forms.CharField(label="统一社会信用代码", max_length=40)
+    phone = PhoneField(label="联系电话", required=False)
     accept_bad_checksum = forms.BooleanField(
         label="校验位不通过时仍然接受（已核实营业执照）", required=False
     )
@@ -76,14 +78,17 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # 主管部门 may be a department's sub-unit (执法大队…): the list the registry import
+        # matches against too
         for name, queryset in (
             ("town", towns()),
-            ("department", departments()),
-            ("other_departments", departments()),
+            ("department", supervising_departments()),
+            ("other_departments", supervising_departments()),
         ):
             cast("forms.ModelChoiceField[Organization]", self.fields[name]).queryset = queryset
         self.fields["other_departments"].required = False
         if self.instance.pk:
+            keep_stored_phones(self, phone=self.instance.phone)
             self.fields["name"].initial = self.instance.organization.name
             self.fields["credit_code"].initial = self.instance.credit_code
             self.fields["credit_code"].disabled = True
@@ -103,12 +108,21 @@ class EnterpriseForm(forms.ModelForm):
 class EnterpriseProfileForm(forms.ModelForm):
     """What an enterprise may change about itself."""
 
+    phone = PhoneField(label="联系电话", required=False)
+
     class Meta:
         model = Enterprise
         fields = ["principal", "phone", "address"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            keep_stored_phones(self, phone=self.instance.phone)
+
 
 class OrganizationForm(forms.ModelForm):
+    contact_phone = PhoneField(label="联系电话", required=False)
+
     class Meta:
         model = Organization
         fields = [
@@ -130,6 +144,8 @@ class OrganizationForm(forms.ModelForm):
         parent = cast("forms.ModelChoiceField[Organization]", self.fields["parent"])
         parent.queryset = Organization.objects.exclude(kind=OrgKind.ENTERPRISE)
         self.fields["parent"].required = False
+        if self.instance.pk:
+            keep_stored_phones(self, contact_phone=self.instance.contact_phone)
 
 
 ROLE_ERRORS = {
@@ -151,12 +167,7 @@ class UserCreateForm(forms.Form):
         error_messages={"invalid": "用户名只能包含字母、数字、下划线、点和减号。"},
     )
     full_name = forms.CharField(label="姓名", max_length=50)
-    mobile = forms.RegexField(
-        label="手机号",
-        regex=r"^1\d{10}$",
-        required=False,
-        error_messages={"invalid": "请输入11位手机号。"},
-    )
+    mobile = PhoneField(label="手机号", mobile_only=True, required=False)
     password = forms.CharField(
         label="初始密码",
         widget=forms.PasswordInput,
@@ -181,13 +192,10 @@ ROLE_HELP = (
 
 
 class UserEditForm(forms.Form):
+    """Editing a user; the view passes the stored mobile as ``initial`` (kept if unchanged)."""
+
     full_name = forms.CharField(label="姓名", max_length=50)
-    mobile = forms.RegexField(
-        label="手机号",
-        regex=r"^1\d{10}$",
-        required=False,
-        error_messages={"invalid": "请输入11位手机号。"},
-    )
+    mobile = PhoneField(label="手机号", mobile_only=True, required=False)
     is_active = forms.BooleanField(
         label="启用", required=False, help_text="停用后该用户的所有会话立即失效。"
     )
@@ -208,3 +216,4 @@ class UserEditForm(forms.Form):
         else:
             roles.choices = choices
             roles.help_text = ROLE_HELP if any(r in ADMIN_ROLES for r, _ in choices) else ""
+        keep_stored_phones(self, mobile=self.initial.get("mobile", ""))

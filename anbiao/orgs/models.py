@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -181,3 +182,42 @@ class Enterprise(models.Model):
     @property
     def name(self) -> str:
         return self.organization.name
+
+
+class RegistryColumnMapping(models.Model):
+    """Which file column a unit's registry files use for a registry column (底数台账列对应).
+
+    Saved on the import's mapping page and applied to the unit's next uploads before any guess:
+    ``header`` is the file's header text, normalized as the import compares headers
+    (``orgs.registry.header.normalize_header``); "" means "our files have no such column".
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="单位",
+        on_delete=models.CASCADE,
+        related_name="registry_column_mappings",
+    )
+    column = models.CharField("台账列", max_length=32)
+    header = models.CharField("文件中的列名", max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "底数台账列对应"
+        verbose_name_plural = "底数台账列对应"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "column"], name="registry_mapping_unique_column"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}：{self.column} ← {self.header or '（无）'}"

@@ -76,6 +76,15 @@ def departments() -> QuerySet[Organization]:
     ).order_by("sort_order", "name")
 
 
+def supervising_departments() -> QuerySet[Organization]:
+    """The units an enterprise's 主管部门 may be: every active department, its sub-units too
+    (a 执法大队 supervises enterprises and rolls up to its department). The enterprise form,
+    the API and the registry import all choose from this list."""
+    return Organization.objects.filter(kind=OrgKind.DEPARTMENT, is_active=True).order_by(
+        "sort_order", "name"
+    )
+
+
 def government_units_for_user(*, user: User) -> QuerySet[Organization]:
     return (
         organizations_for_user(user)

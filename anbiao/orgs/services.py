@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from anbiao.core.audit import log_action
+from anbiao.core.validators import clean_phone_change
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 from anbiao.orgs.normalize import CreditCodeError, check_credit_code, normalize_credit_code
 
@@ -50,7 +51,10 @@ def enterprise_create(
     other_departments: list[Organization] | None = None,
     **fields: Any,
 ) -> Enterprise:
-    """Create an enterprise and its organization. The credit code is normalized and checked."""
+    """Create an enterprise and its organization. The credit code is normalized and checked,
+    the phone too (see ``core.validators``)."""
+    if fields.get("phone"):
+        fields["phone"] = clean_phone_change("", fields["phone"], field="phone")
     code = normalize_credit_code(credit_code)
     checked = True
     try:
@@ -77,10 +81,15 @@ def enterprise_create(
 def enterprise_update(
     *, by: User | None, enterprise: Enterprise, name: str | None = None, **fields: Any
 ) -> Enterprise:
-    """Update the registry fields of an enterprise (its credit code stays: it is the identity)."""
+    """Update the registry fields of an enterprise (its credit code stays: it is the identity).
+
+    A changed phone must be a phone number and is stored normalized; an unchanged one stays as
+    it is on record."""
     unknown = set(fields) - set(ENTERPRISE_FIELDS) - {"other_departments"}
     if unknown:
         raise ValueError(f"unknown enterprise fields: {sorted(unknown)}")
+    if "phone" in fields:
+        fields["phone"] = clean_phone_change(enterprise.phone, fields["phone"], field="phone")
     others = fields.pop("other_departments", None)
     changed = _changes(enterprise, fields)
     for key, value in fields.items():
@@ -116,6 +125,10 @@ def organization_create(
     """Create a government unit (city office, department, town) or a sub-unit."""
     if kind == OrgKind.ENTERPRISE:
         raise ValueError("use enterprise_create for enterprises")
+    if fields.get("contact_phone"):
+        fields["contact_phone"] = clean_phone_change(
+            "", fields["contact_phone"], field="contact_phone"
+        )
     org = Organization(kind=kind, name=name, parent=parent, **fields)
     org.full_clean()
     org.save()
@@ -127,6 +140,11 @@ def organization_create(
 def organization_update(
     *, by: User | None, organization: Organization, **fields: Any
 ) -> Organization:
+    """Change a government unit; a changed 联系电话 is validated and stored normalized."""
+    if "contact_phone" in fields:
+        fields["contact_phone"] = clean_phone_change(
+            organization.contact_phone, fields["contact_phone"], field="contact_phone"
+        )
     changed = _changes(organization, fields)
     for key, value in fields.items():
         setattr(organization, key, value)
@@ -159,6 +177,8 @@ def user_create(
     from django.contrib.auth.password_validation import validate_password
 
     UserModel = get_user_model()
+    if mobile:
+        mobile = clean_phone_change("", mobile, label="手机号", mobile_only=True, field="mobile")
     user = UserModel(
         username=username,
         full_name=full_name,
@@ -196,12 +216,17 @@ def user_update(
     request: HttpRequest | None = None,
     **fields: Any,
 ) -> User:
-    """Update a user's name, mobile, state and roles; a 三员 account only by a 系统管理员."""
+    """Update a user's name, mobile, state and roles; a 三员 account only by a 系统管理员; a
+    changed 手机号 must be a mainland mobile (11 digits)."""
     from anbiao.accounts.roles import account_edit_problems
 
     problems = account_edit_problems(by=by, user=user)
     if problems:
         raise ValidationError(problems)
+    if fields.get("mobile"):
+        fields["mobile"] = clean_phone_change(
+            user.mobile, fields["mobile"], label="手机号", mobile_only=True, field="mobile"
+        )
     changed = _changes(user, fields)
     for key, value in fields.items():
         setattr(user, key, value)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from anbiao.core.validators import PhoneField
 from anbiao.core.versioning import VersionedForm
 from anbiao.reports.models import ReportVersion
 
@@ -10,7 +11,7 @@ class DraftForm(VersionedForm):
     """The draft's texts; ``version`` is the draft's ``edit_version`` (optimistic versioning)."""
 
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
-    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    contact_phone = PhoneField(label="联系电话", required=False)
     organization_text = forms.CharField(
         label="“回头看”组织开展情况",
         required=False,

@@ -23,6 +23,7 @@ from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
+from anbiao.core.validators import clean_phone_change
 from anbiao.core.versioning import claim, conflict
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
@@ -126,6 +127,10 @@ def report_draft_save(
         "contact_person": data.contact_person.strip(),
         "contact_phone": data.contact_phone.strip(),
     }
+    # a changed 联系电话 must be a phone number (stored normalized); an unchanged one stays
+    new["contact_phone"] = clean_phone_change(
+        version.contact_phone, new["contact_phone"], field="contact_phone"
+    )
     changed = [k for k, v in new.items() if getattr(version, k) != v]
     if "organization_text" in changed or "plan_text" in changed:
         _unsign(version)

@@ -20,6 +20,7 @@ from anbiao.core.access import WRITER_ROLES, can_sign, can_write, get_in_scope_o
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
+from anbiao.core.validators import keep_stored_phones
 from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import attachment_response
 from anbiao.reports import documents, selectors, services
@@ -141,6 +142,8 @@ def report_save(request: AuthedRequest, pk: str) -> HttpResponse:
     report = selectors.own_report_get(user=request.user, pk=pk)
     form = DraftForm(request.POST)
     version = selectors.draft_version(report)
+    if version is not None:
+        keep_stored_phones(form, contact_phone=version.contact_phone)
     if version is None:
         messages.error(request, "没有可修改的草稿。如需修改已定稿的报告，请先“新建版本”。")
         return _detail(request, report, draft_form=form, status=409)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from anbiao.core.validators import PhoneField
 from anbiao.stats.columns import COLUMNS, Period
 
 
@@ -42,7 +43,7 @@ class SubmitForm(forms.Form):
     """填报: who filled it in, and optional adjustments (number + reason per column)."""
 
     filler_name = forms.CharField(label="填报人", max_length=50)
-    phone = forms.CharField(label="联系电话", max_length=30)
+    phone = PhoneField(label="联系电话")
     stamp = forms.FileField(
         label="盖章扫描件",
         required=False,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from anbiao.core.access import WRITER_ROLES
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
+from anbiao.core.validators import validate_phone
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.stats.columns import COLUMN_BY_NO, Period
 from anbiao.stats.models import StatsSubmission, SubmissionStatus
@@ -98,6 +99,11 @@ def submission_submit(
         errors["filler_name"] = "请填写填报人。"
     if not (phone or "").strip():
         errors["phone"] = "请填写联系电话。"
+    else:
+        try:
+            phone = validate_phone(phone, field="phone")
+        except ValidationError as exc:
+            errors.update({k: "；".join(v) for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -125,7 +131,7 @@ def submission_submit(
         sub.status = target
         sub.unit_name = unit.name
         sub.filler_name = filler_name.strip()
-        sub.phone = phone.strip()
+        sub.phone = phone
         sub.computed = computed
         sub.adjustments = adj
         if stored is not None:

@@ -278,7 +278,7 @@ def submit(request: AuthedRequest) -> HttpResponse:
     live = selectors.unit_table(unit=unit, period=period)
     initial = {
         "filler_name": request.user.display_name,
-        "phone": getattr(request.user, "phone", "") or unit.contact_phone,
+        "phone": request.user.mobile or unit.contact_phone,
     }
     form = SubmitForm(
         request.POST or None, request.FILES or None, computed=live.values, initial=initial

@@ -40,7 +40,7 @@ def _enterprise_data(w, text: str, **extra) -> dict:  # noqa: ANN001
         "name": text,
         "credit_code": credit_code(),
         "principal": text,
-        "phone": text,
+        "phone": "13912345678",  # a phone is validated: markup is refused (re-rendered below)
         "address": text,
         "town": str(w["town"].pk),
         "department": str(w["dept"].pk),
@@ -73,7 +73,9 @@ def test_enterprise_create_shows_typed_markup_as_text(city_world, payload) -> No
 
 @pytest.mark.django_db
 def test_enterprise_create_rerenders_typed_markup_as_text(city_world, payload) -> None:  # noqa: ANN001
-    data = _enterprise_data(city_world, payload[0], credit_code=payload[0], town="")
+    data = _enterprise_data(
+        city_world, payload[0], credit_code=payload[0], phone=payload[0], town=""
+    )
     response = login(city_world["dept_filler"]).post(reverse("orgs:enterprise_create"), data)
     assert response.status_code == 200 and "field-error" in response.content.decode()
     _check(response.content.decode(), payload, "create form re-rendered")
@@ -98,13 +100,15 @@ def test_profile_edit_shows_typed_markup_as_text(city_world, payload) -> None:  
     text = payload[0]
     response = client.post(
         reverse("orgs:profile_edit"),
-        {"principal": text, "phone": text, "address": text},
+        {"principal": text, "phone": "0595-86381234", "address": text},
         follow=True,
     )
     assert response.redirect_chain
     _check(response.content.decode(), payload, "profile")
     _check(client.get(reverse("orgs:profile_edit")).content.decode(), payload, "profile form")
-    invalid = client.post(reverse("orgs:profile_edit"), {"principal": text * 5, "address": text})
+    invalid = client.post(
+        reverse("orgs:profile_edit"), {"principal": text * 5, "phone": text, "address": text}
+    )
     assert invalid.status_code == 200
     _check(invalid.content.decode(), payload, "profile form re-rendered")
 
@@ -118,14 +122,16 @@ def test_unit_create_shows_typed_markup_as_text(city_world, payload) -> None:  #
         "name": f"{text}{next(_seq)}",
         "code": text[:32],
         "contact_person": text,
-        "contact_phone": text,
+        "contact_phone": "0595-86381234",
         "sort_order": "0",
         "is_active": "on",
     }
     response = client.post(reverse("orgs:unit_create"), data, follow=True)
     assert response.redirect_chain, response.content.decode()[:3000]
     _check(response.content.decode(), payload, "unit list")
-    invalid = client.post(reverse("orgs:unit_create"), {**data, "sort_order": "x"})
+    invalid = client.post(
+        reverse("orgs:unit_create"), {**data, "sort_order": "x", "contact_phone": text}
+    )
     _check(invalid.content.decode(), payload, "unit form re-rendered")
 
 

@@ -225,7 +225,7 @@ def _resolve_units(values: dict[str, Any]) -> dict[str, Any]:
         if town is None:
             problems["town"] = "不存在或已停用的乡镇/街道。"
         values["town"] = town
-    depts = selectors.departments()
+    depts = selectors.supervising_departments()  # the list the enterprise form offers
     if "department" in values:
         dept = depts.filter(pk=values["department"]).first()
         if dept is None:

@@ -196,6 +196,7 @@ def test_an_enterprise_changes_only_its_contact_fields(apiworld) -> None:  # noq
         ({"star_level": 9}, "star_level", "星级"),
         ({"principal": "x" * 51}, "principal", "主要负责人"),
         ({"phone": "139\x0012345678"}, "phone", "控制字符"),
+        ({"phone": "86381234"}, "phone", "带区号的固定电话"),
         ({"name": ""}, "name", "企业名称"),
         ({"credit_code": "91350583MA00000000"}, "credit_code", "不是可修改的字段"),
         ({"town": "00000000-0000-0000-0000-000000000000"}, "town", "所属乡镇/街道"),
@@ -217,6 +218,13 @@ def test_invalid_input_answers_422_naming_the_field_in_chinese(
     assert re.search(r"[\u4e00-\u9fff]", payload["detail"])
     apiworld.ent.refresh_from_db()
     assert apiworld.ent.principal == "张三" and apiworld.ent.size_class == "small"
+
+
+def test_a_phone_sent_to_the_api_is_stored_normalized(apiworld) -> None:  # noqa: ANN001
+    url = f"/api/v1/enterprises/{apiworld.ent.pk}"
+    response = patch(Client(), url, {"phone": "+86 139 1234 0000"}, **apiworld.auth())
+    assert response.status_code == 200, response.content
+    assert response.json()["phone"] == "13912340000"
 
 
 def test_a_bad_choice_lists_the_valid_choices_in_chinese(apiworld) -> None:  # noqa: ANN001

@@ -37,7 +37,7 @@ from anbiao.checklists.roundtrip.workbook import (
     COL_RESULT,
 )
 from anbiao.checklists.services import AnswerInput, LineInput, answer_validate
-from anbiao.orgs.registry.reader import column_letter
+from anbiao.orgs.registry.table import column_letter
 
 if TYPE_CHECKING:
     from anbiao.checklists.models import Checklist

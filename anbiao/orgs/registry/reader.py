@@ -1,4 +1,4 @@
-"""Reading a registry file (.xlsx or .csv) into rows of cell values, and finding its header row.
+"""Reading a registry file (.xlsx or .csv) into rows of cell values (its header: header.py).
 
 The .xlsx reader parses the sheet XML with lxml directly instead of going through openpyxl:
 an import reads the file twice (preview, then again at confirm, never trusting the preview), and
@@ -12,25 +12,22 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import io
 import posixpath
 import re
-import unicodedata
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from anbiao.orgs.registry_columns import REGISTRY_COLUMNS, Column
+from anbiao.orgs.registry.header import HEADER_SCAN_ROWS, names_registry_columns
+from anbiao.orgs.registry.table import RegistryFileError, Table
 
-HEADER_SCAN_ROWS = 10
+__all__ = ["RegistryFileError", "Table", "read_csv", "read_table", "read_xlsx"]
+
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 MAX_PART_BYTES = 100 * 1024 * 1024  # one sheet's XML, unpacked (10,000 rows ≈ 8 MB)
-MIN_HEADER_MATCHES = 3
 
 _MAIN_NS = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -43,47 +40,6 @@ _REL_NS = (
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
-_HEADER_JUNK = re.compile(r"[\s()（）\[\]【】<>《》/／\\、:：*＊·.。_\-—]")
-
-
-class RegistryFileError(Exception):
-    """The file as a whole cannot be read (wrong type, no header…); the message is Chinese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class Table:
-    """The rows of one sheet: ``rows[i]`` is Excel row ``i + 1`` (a list of values, may be short)."""
-
-    rows: list[list[Any]]
-    sheet_name: str = ""
-    kind: str = "xlsx"  # or "csv"
-
-
-@dataclass
-class Header:
-    """Where the header is and which column holds which registry field."""
-
-    row_no: int  # 1-based, as in the file
-    columns: dict[str, int]  # registry column key → 0-based column index
-    labels: dict[str, str]  # registry column key → the header text as written in the file
-    ignored: list[str] = field(default_factory=list)  # headers that are not registry columns
-
-    def missing_required(self) -> list[Column]:
-        return [c for c in REGISTRY_COLUMNS if c.required and c.key not in self.columns]
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _column_index(letters: str) -> int:
@@ -91,88 +47,6 @@ def _column_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n - 1
-
-
-# --- header ------------------------------------------------------------------------------------
-
-
-def normalize_header(value: object) -> str:
-    """Header text compared without full-width forms, spaces, brackets, slashes or asterisks."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return _HEADER_JUNK.sub("", text)
-
-
-@functools.cache
-def _header_names() -> list[tuple[str, str]]:
-    """(normalized name, key), the canonical header first, longest alias first for prefixes."""
-    names = []
-    for column in REGISTRY_COLUMNS:
-        for name in (column.header, *column.aliases):
-            names.append((normalize_header(name), column.key))
-    return sorted(names, key=lambda item: -len(item[0]))
-
-
-def match_header(cells: Iterable[Any]) -> Header:
-    """Map one row of header cells to registry columns: exact names first, then by beginning,
-    then by containment; each registry column is taken by the first header that matches."""
-    cell_list = list(cells)
-    names = _header_names()
-    exact = dict(names)
-    columns: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    normalized = [normalize_header(c) for c in cell_list]
-    pending = []
-    for index, text in enumerate(normalized):
-        if not text:
-            continue
-        key = exact.get(text)
-        if key is not None and key not in columns:
-            columns[key] = index
-        else:
-            pending.append(index)
-    # Then "企业名称（全称）" by its beginning, then "主要负责人电话" by what it contains.
-    for matches in (str.startswith, str.__contains__):
-        still = []
-        for index in pending:
-            text = normalized[index]
-            key = next((k for name, k in names if matches(text, name) and k not in columns), None)
-            if key is None:
-                still.append(index)
-            else:
-                columns[key] = index
-        pending = still
-    ignored = pending
-    for key, index in columns.items():
-        labels[key] = str(cell_list[index]).strip()
-    return Header(
-        row_no=0,
-        columns=columns,
-        labels=labels,
-        ignored=[str(cell_list[i]).strip() for i in ignored],
-    )
-
-
-def find_header(table: Table) -> Header:
-    """The row among the first ten that names the most registry columns (title rows above it)."""
-    best: Header | None = None
-    for index, cells in enumerate(table.rows[:HEADER_SCAN_ROWS]):
-        header = match_header(cells)
-        if best is None or len(header.columns) > len(best.columns):
-            header.row_no = index + 1
-            best = header
-    if best is None or len(best.columns) < MIN_HEADER_MATCHES:
-        raise RegistryFileError(
-            "未找到表头：前10行中没有包含“企业名称”“统一社会信用代码”“所属乡镇/街道”等列名的行。"
-            "请确认表头在前10行内。"
-        )
-    missing = best.missing_required()
-    if missing:
-        raise RegistryFileError(
-            f"第{best.row_no}行表头缺少必需的列：{'、'.join(c.header for c in missing)}。"
-        )
-    return best
 
 
 # --- xlsx --------------------------------------------------------------------------------------
@@ -188,7 +62,10 @@ def _xml(zf: zipfile.ZipFile, name: str) -> etree._Element:
     data = zf.read(name)
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
         raise RegistryFileError("文件包含不安全的 XML 声明，已拒绝。")
-    return etree.fromstring(data, _parser())
+    root = etree.fromstring(data, _parser())
+    if root.getroottree().docinfo.doctype:  # a DTD further down or in another encoding
+        raise RegistryFileError("文件包含不安全的 XML 声明，已拒绝。")
+    return root
 
 
 def _unescape(text: str) -> str:
@@ -361,11 +238,8 @@ def read_xlsx(data: bytes) -> Table:
             table = Table(rows=_sheet_rows(zf, path, strings), sheet_name=name, kind="xlsx")
             if first is None:
                 first = table
-            try:
-                find_header(table)
-            except RegistryFileError:
-                continue
-            return table
+            if names_registry_columns(table):
+                return table
         assert first is not None
         return first
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as exc:

@@ -15,8 +15,9 @@ from anbiao.core.access import GOV_KINDS, require
 from anbiao.core.downloads import serve_workbook
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import table_workbook
-from anbiao.orgs.registry import services
-from anbiao.orgs.registry.forms import RegistryUploadForm
+from anbiao.orgs.registry import mapping, services
+from anbiao.orgs.registry.forms import ColumnMappingForm, RegistryUploadForm
+from anbiao.orgs.registry.header import SAVED, Header, missing_message
 from anbiao.orgs.registry.reader import RegistryFileError
 from anbiao.orgs.registry_columns import REGISTRY_COLUMNS
 
@@ -70,6 +71,8 @@ def registry_preview(request: AuthedRequest) -> HttpResponse:
         return redirect("orgs:registry_import")
     try:
         plan = services.registry_preview(user=request.user, pending=pending)
+    except services.ColumnsMissing as exc:
+        return _columns_page(request, pending, ColumnMappingForm(header=exc.header))
     except RegistryFileError as exc:
         _forget(request)
         form = RegistryUploadForm()
@@ -98,6 +101,12 @@ def registry_preview(request: AuthedRequest) -> HttpResponse:
             },
             "show_rows": SHOW_ROWS,
             "show_issues": SHOW_ISSUES,
+            "mapped": [
+                (c.header, plan.header.labels[c.key])
+                for c in REGISTRY_COLUMNS
+                if c.key in plan.header.labels
+            ],
+            "saved_keys": [k for k, v in plan.header.sources.items() if v == SAVED],
             "missing_optional": [
                 c.header
                 for c in REGISTRY_COLUMNS
@@ -105,6 +114,49 @@ def registry_preview(request: AuthedRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _columns_page(
+    request: HttpRequest, pending: services.PendingImport, form: ColumnMappingForm
+) -> HttpResponse:
+    header: Header = form.header
+    return render(
+        request,
+        "orgs/registry_columns.html",
+        {
+            "pending": pending,
+            "form": form,
+            "header": header,
+            "missing": missing_message(header) if header.missing_required() else "",
+        },
+    )
+
+
+@require(kinds=GOV_KINDS, roles=IMPORTERS)
+def registry_columns(request: AuthedRequest) -> HttpResponse:
+    """Which column of the file holds which registry column; saved for the user's unit."""
+    pending = _pending(request)
+    if pending is None:
+        messages.info(request, "请先选择要导入的底数台账文件。")
+        return redirect("orgs:registry_import")
+    try:
+        header = services.registry_header(user=request.user, pending=pending)
+    except RegistryFileError as exc:
+        _forget(request)
+        messages.error(request, exc.message)
+        return redirect("orgs:registry_import")
+    form = ColumnMappingForm(request.POST or None, header=header)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapping.registry_mapping_save(user=request.user, header=header, chosen=form.chosen())
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(key, error)
+        else:
+            messages.success(request, "已保存列的对应关系；本单位以后上传的文件会自动按此识别。")
+            return redirect("orgs:registry_preview")
+    return _columns_page(request, pending, form)
 
 
 @require(kinds=GOV_KINDS, roles=IMPORTERS)
@@ -116,19 +168,16 @@ def registry_errors(request: AuthedRequest) -> HttpResponse:
         return redirect("orgs:registry_import")
     try:
         plan = services.registry_preview(user=request.user, pending=pending)
+    except services.ColumnsMissing:
+        return redirect("orgs:registry_columns")
     except RegistryFileError as exc:
         _forget(request)
         messages.error(request, exc.message)
         return redirect("orgs:registry_import")
     rows: list[list[Any]] = [
         [row_no, issue.column, issue.letter, issue.message, issue.value]
-        for row_no, issue in plan.issues
-    ] + [
-        [r.row_no, r.checksum_issue.column, r.checksum_issue.letter, r.checksum_issue.message, ""]
-        for r in plan.pending
-        if r.checksum_issue is not None
+        for row_no, issue in plan.error_list()
     ]
-    rows.sort(key=lambda r: r[0])
     wb = table_workbook(
         title="底数台账导入错误清单",
         headers=["行号", "列", "列号", "原因", "单元格内容"],
@@ -159,6 +208,8 @@ def registry_confirm(request: AuthedRequest) -> HttpResponse:
     except services.PlanChanged:
         messages.warning(request, "预览之后系统中的数据发生了变化，请重新核对预览后再确认。")
         return redirect("orgs:registry_preview")
+    except services.ColumnsMissing:
+        return redirect("orgs:registry_columns")
     except RegistryFileError as exc:
         _forget(request)
         messages.error(request, exc.message)

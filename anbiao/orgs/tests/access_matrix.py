@@ -116,6 +116,19 @@ CASES += [
         allow(GOV, GOV_WRITERS, ok=302),
     ),
     Case(
+        "orgs:registry_columns",
+        "no-upload",
+        lambda w: reverse("orgs:registry_columns"),
+        allow(GOV, GOV_WRITERS, ok=302),
+    ),
+    Case(
+        "orgs:registry_columns",
+        "no-upload",
+        lambda w: reverse("orgs:registry_columns"),
+        allow(GOV, GOV_WRITERS, ok=302),
+        method="post",
+    ),
+    Case(
         "orgs:registry_errors",
         "no-upload",
         lambda w: reverse("orgs:registry_errors"),

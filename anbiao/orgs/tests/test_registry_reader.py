@@ -11,15 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from stdnum.cn import uscc
 
-from anbiao.orgs.registry.reader import (
-    RegistryFileError,
-    find_header,
-    match_header,
-    read_csv,
-    read_table,
-    read_xlsx,
-)
-from anbiao.orgs.registry.validate import uscc_is_valid
+from anbiao.orgs.registry.cells import uscc_is_valid
+from anbiao.orgs.registry.header import find_header, match_header
+from anbiao.orgs.registry.reader import RegistryFileError, read_csv, read_table, read_xlsx
 from anbiao.orgs.tests.registry_files import HEADER, code, csv_bytes, full_width, xlsx_bytes
 from anbiao.orgs.tests.test_registry_import import messy_rows
 

@@ -157,3 +157,43 @@ def test_the_error_list_downloads_as_a_workbook_with_every_error(dept_client):
     assert [r[0] for r in rows[1:]] == [9, 10, 11, 12, 13, 14, 15, 16]
     assert rows[2][1:4] == ["所属乡镇/街道", "F", "未知的乡镇/街道“不存在镇”"]
     assert rows[1][3].startswith("统一社会信用代码校验位错误")
+
+
+def test_unrecognized_columns_are_mapped_on_a_plain_form_and_the_preview_offers_a_change(
+    dept_client,
+):
+    from anbiao.orgs.tests.registry_files import xlsx_bytes
+    from anbiao.orgs.tests.test_registry_columns import unknown_rows
+
+    assert post_file(dept_client, xlsx_bytes(unknown_rows())).status_code == 302
+    page = dept_client.get(reverse("orgs:registry_preview"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "没有识别出必需的列：所属乡镇/街道、主管部门" in body
+    assert "C列“片区”" in body and "D列“归口单位”" in body
+    assert '<select name="town"' in body and '<option value="2">C列：片区</option>' in body
+
+    refused = dept_client.post(
+        reverse("orgs:registry_columns"),
+        {"name": "0", "credit_code": "1", "town": "2", "department": "2", "industry": "4",
+         "size_class": "5"},
+    )  # fmt: skip
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "主管部门：C列已对应“所属乡镇/街道”，不能同时对应“主管部门”。" in text
+    assert '<option value="2" selected>C列：片区</option>' in text  # the choice is kept
+
+    done = dept_client.post(
+        reverse("orgs:registry_columns"),
+        {"name": "0", "credit_code": "1", "town": "2", "department": "3", "industry": "4",
+         "size_class": "5"},
+        follow=True,
+    )  # fmt: skip
+    assert done.redirect_chain[-1][0] == reverse("orgs:registry_preview")
+    text = done.content.decode()
+    assert "已保存列的对应关系" in text
+    assert 'id="count-created">2<' in text
+    assert "片区 → 所属乡镇/街道" in text and 'id="mapping-saved"' in text
+    assert reverse("orgs:registry_columns") in text  # 修改列的对应关系
+    change = dept_client.get(reverse("orgs:registry_columns")).content.decode()
+    assert "按本单位上次保存的对应关系。" in change

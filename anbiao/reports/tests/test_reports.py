@@ -350,3 +350,23 @@ def test_another_units_report_answers_404(unit):
     )
     assert response.status_code == 404
     assert Report.objects.get(pk=report.pk).versions.get().organization_text != "部门改写"
+
+
+def test_the_reports_contact_phone_is_checked_and_stored_normalized(unit):
+    report = started_report(unit)
+    version = report.versions.get()
+    filler = client_for(unit["filler"])
+    url = reverse("reports:save", args=[report.pk])
+    text = version.organization_text
+    base = {"edit_version": version.edit_version, "organization_text": text, "plan_text": ""}
+    response = filler.post(url, {**base, "contact_phone": "1234567"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "联系电话：格式不正确，应为11位手机号（如 13912345678）或带区号的固定电话" in body
+    assert 'value="1234567"' in body
+    version.refresh_from_db()
+    assert version.contact_phone == ""
+
+    assert filler.post(url, {**base, "contact_phone": "0595 8638 1234"}).status_code == 302
+    version.refresh_from_db()
+    assert version.contact_phone == "0595-86381234"

@@ -17,7 +17,7 @@ from anbiao.accounts.models import Role
 from anbiao.core.models import AuditEntry
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
-from anbiao.stats import exports, selectors
+from anbiao.stats import exports, selectors, services
 from anbiao.stats.columns import COLUMNS, GROUPS, Period
 from anbiao.stats.models import StatsSubmission, SubmissionStatus
 from anbiao.stats.tests import builders as b
@@ -213,11 +213,39 @@ def _png() -> bytes:
     return out.getvalue()
 
 
+def test_the_phone_of_the_statistics_table_is_checked_and_stored_normalized(city: dict) -> None:
+    from django.core.exceptions import ValidationError
+
+    c = client_for(city["users"]["d1"])
+    url = reverse("stats:submit") + "?" + PQ
+    live = selectors.unit_table(unit=city["d1"], period=PERIOD).values
+    data = {"filler_name": "许丽萍", "phone": "8638123"}
+    for col in COLUMNS:
+        v = live[col.no - 1]
+        data[f"v{col.no:02d}"] = "" if v is None else str(v)
+        data[f"r{col.no:02d}"] = ""
+    data["computed"] = ",".join("" if v is None else str(v) for v in live)
+    r = c.post(url, data)
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "联系电话：格式不正确，应为11位手机号（如 13912345678）或带区号的固定电话" in body
+    assert 'value="8638123"' in body  # the input is kept
+    assert not StatsSubmission.objects.exists()
+    with pytest.raises(ValidationError) as exc:
+        services.submission_submit(
+            by=city["users"]["d1"], unit=city["d1"], period=PERIOD, filler_name="许丽萍", phone="1"
+        )
+    assert list(exc.value.message_dict) == ["phone"]
+
+    assert c.post(url, {**data, "phone": "0595 8638 1234"}).status_code == 302
+    assert StatsSubmission.objects.get().phone == "0595-86381234"
+
+
 def _submit(user: Any, unit: Any, **kw: Any) -> StatsSubmission:
     from anbiao.stats import services
 
     return services.submission_submit(
-        by=user, unit=unit, period=PERIOD, filler_name="许丽萍", phone="0595-1", **kw
+        by=user, unit=unit, period=PERIOD, filler_name="许丽萍", phone="0595-86381000", **kw
     )
 
 
@@ -342,7 +370,7 @@ def test_a_submitted_table_exports_its_frozen_numbers_with_the_adjustment(city: 
     assert ws.cell(6, 13).value == "3（系统 1，调整 +2：线下建立机制2项）"
     assert ws.cell(6, 1).value == sub.computed[0]
     assert ws.cell(8, 1).value == "填报人：许丽萍"
-    assert ws.cell(8, 8).value == "联系电话：0595-1"
+    assert ws.cell(8, 8).value == "联系电话：0595-86381000"
 
 
 def test_the_city_xlsx_has_a_row_per_unit_and_the_totals(city: dict) -> None:
