@@ -41,6 +41,7 @@ ACTION_LABELS: dict[str, str] = {
     "anbiao.enterprise.updated": "修改企业信息",
     "anbiao.enterprise.exported": "导出企业底数台账",
     "anbiao.registry.imported": "导入企业底数台账",
+    "anbiao.registry.mapping_saved": "保存底数台账的列对应关系",
     "anbiao.user.created": "新增用户",
     "anbiao.user.updated": "修改用户",
     "anbiao.user.roles_changed": "修改用户角色",
@@ -56,6 +57,7 @@ ACTION_LABELS: dict[str, str] = {
     # 回头看细则
     "anbiao.checklist.started": "开始填报细则",
     "anbiao.checklist.answer_saved": "保存细则答复",
+    "anbiao.checklist.workbook_imported": "导入离线填写的细则（Excel）",
     "anbiao.checklist.evidence_attached": "上传细则佐证材料",
     "anbiao.checklist.evidence_removed": "删除细则佐证材料",
     "anbiao.checklist.submitted": "提交细则",

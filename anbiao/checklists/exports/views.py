@@ -57,12 +57,16 @@ def _file(sheet: Sheet, fmt: str) -> HttpResponse:
 def _blank_file(request: AuthedRequest, version: int, fmt: str) -> HttpResponse:
     template = selectors.template_version_get(pk=version)
     sheet = blank_sheet(template)
-    content = render_xlsx(sheet) if fmt == "xlsx" else render_docx(sheet)
+    render, mime = {
+        "xlsx": (render_xlsx, XLSX_MIME),
+        "docx": (render_docx, DOCX_MIME),
+        "pdf": (render_pdf, PDF_MIME),
+    }[fmt]
     return serve_generated(
         request,
-        content,
+        render(sheet),
         filename=f"{sheet.filename_stem}.{fmt}",
-        content_type=XLSX_MIME if fmt == "xlsx" else DOCX_MIME,
+        content_type=mime,
         owner=template,
     )
 
@@ -134,7 +138,7 @@ def blank_docx(request: AuthedRequest, version: int) -> HttpResponse:
 @require()
 def blank_pdf(request: AuthedRequest, version: int) -> HttpResponse:
     """The blank paper form as a PDF, with rows tall enough to write in by hand."""
-    return _file(blank_sheet(selectors.template_version_get(pk=version)), "pdf")
+    return _blank_file(request, version, "pdf")
 
 
 @require()

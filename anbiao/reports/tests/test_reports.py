@@ -358,7 +358,7 @@ def test_the_reports_contact_phone_is_checked_and_stored_normalized(unit):
     filler = client_for(unit["filler"])
     url = reverse("reports:save", args=[report.pk])
     text = version.organization_text
-    base = {"edit_version": version.edit_version, "organization_text": text, "plan_text": ""}
+    base = {"version": version.edit_version, "organization_text": text, "plan_text": ""}
     response = filler.post(url, {**base, "contact_phone": "1234567"})
     body = response.content.decode()
     assert response.status_code == 400
