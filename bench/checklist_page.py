@@ -42,7 +42,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "anbiao_bench"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "anbiao_bench")  # one per checkout when several run
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 USERNAME, PASSWORD = "bench_filler", "Bench@2024xyz"
 
