@@ -303,6 +303,7 @@ def main() -> None:
         "DATABASE_URL": db_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-" + os.urandom(16).hex(),
+        "AUDIT_HMAC_KEYS": "bench:" + os.urandom(24).hex(),  # production settings demand one
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
