@@ -21,7 +21,8 @@ from anbiao.core.access import (
     organizations_for_user,
     own_unit_ids,
 )
-from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.models import OrgKind
+from anbiao.orgs.scope import Scope, counts_enterprise
 from anbiao.records.models import Record, RecordKind, RecordQuerySet, RecordStatus
 
 if TYPE_CHECKING:
@@ -76,12 +77,7 @@ def can_select(user: User, record: Record) -> bool:
     if org.kind == OrgKind.CITY:
         return True
     if org.kind == OrgKind.DEPARTMENT and record.organization.kind == OrgKind.ENTERPRISE:
-        primary = (
-            Organization.objects.filter(pk=record.organization_id)
-            .values_list("enterprise__department_id", flat=True)
-            .first()
-        )
-        return primary in own_unit_ids(user)
+        return counts_enterprise(Scope.of(org, own_unit_ids(user)), record.organization_id)
     return False
 
 
