@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from anbiao.accounts.models import Role
 from anbiao.core.access import get_in_scope_or_404, require
 from anbiao.core.audit import log_action
 from anbiao.core.audit_labels import action_label
@@ -23,8 +22,8 @@ from anbiao.core.audit_selectors import (
     audit_export_rows,
 )
 from anbiao.core.types import AuthedRequest
+from anbiao.core.vocabulary import OrgKind, Role
 from anbiao.core.xlsx import table_workbook, workbook_response
-from anbiao.orgs.models import OrgKind
 
 
 class AuditFilterForm(forms.Form):

@@ -18,6 +18,7 @@ from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 from anbiao.orgs.models import OrgKind
@@ -38,17 +39,6 @@ def _unit_and_period(request: AuthedRequest) -> tuple[Any, Period, Any]:
 
 def _q(unit: Any, period: Period) -> str:
     return f"unit={unit.pk}&{period.query()}"
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            key = name if name in form.fields else None
-            for error in errors:
-                form.add_error(key, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
@@ -296,7 +286,7 @@ def submit(request: AuthedRequest) -> HttpResponse:
                 expected_computed=form.expected(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "统计表已填报。")
             return redirect(f"{reverse('stats:table')}?{_q(unit, period)}")

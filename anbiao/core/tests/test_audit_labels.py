@@ -23,9 +23,10 @@ WRITERS = {"log_action", "_append"}
 
 
 def _campaign_verbs() -> Iterable[str]:
-    from anbiao.campaigns.services import TRANSITIONS
+    from anbiao.campaigns.services import AUDIT_VERBS, TRANSITIONS
 
-    return [verb for _, _, verb in TRANSITIONS.values()]
+    assert set(AUDIT_VERBS) == set(TRANSITIONS)
+    return list(AUDIT_VERBS.values())
 
 
 def _problem_actions() -> Iterable[str]:
