@@ -21,7 +21,7 @@ from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 from anbiao.orgs.models import OrgKind
-from anbiao.stats import chain, exports, selectors, services
+from anbiao.stats import chain, exports, reported, selectors, services
 from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, GROUPS, RULES, Period
 from anbiao.stats.forms import ReasonForm, ReturnForm, SubmitForm, period_from
 
@@ -193,9 +193,10 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
 
 @require(kinds=CITY, roles=BUSINESS_ROLES)
 def city(request: AuthedRequest) -> HttpResponse:
-    """The consolidated city table (one row per unit, subtotals, plain sum, city total)."""
+    """The consolidated city table as reported: per unit the frozen and the live figures, the
+    本级 row, the explanation rows and the total with the accepted adjustments."""
     period, form = period_from(request.GET, selectors.default_period())
-    t = selectors.city_table(period=period)
+    t = reported.reported_city_table(period=period)
     return render(
         request,
         "stats/city.html",
@@ -203,6 +204,8 @@ def city(request: AuthedRequest) -> HttpResponse:
             "period": period,
             "form": form,
             "t": t,
+            "total_explained": reported.TOTAL_EXPLAINED,
+            "rows_explained": reported.ROWS_EXPLAINED,
             "groups": GROUPS,
             "columns": COLUMNS,
             "rules": RULES,
