@@ -252,7 +252,7 @@ def city_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
     period, _ = period_from(request.GET, selectors.default_period())
-    t = selectors.city_table(period=period)
+    t = reported.reported_city_table(period=period)
     sheet = exports.city_sheet(
         t, city_name=request.user.organization.name, today=timezone.localdate()
     )
