@@ -128,6 +128,8 @@ ACTION_LABELS: dict[str, str] = {
     # 统计表
     "anbiao.stats.submitted": "报送统计表",
     "anbiao.stats.returned": "退回统计表",
+    "anbiao.stats.accepted": "接收统计表",
+    "anbiao.stats.unapproved": "撤销接收统计表",
     "anbiao.stats.adjusted": "调整统计数",
     "anbiao.stats.exported": "导出统计表",
     # 报送任务

@@ -26,7 +26,7 @@ from anbiao.stats.columns import (
     roots_load,
 )
 from anbiao.stats.consolidate import consolidated
-from anbiao.stats.models import StatsSubmission, SubmissionStatus
+from anbiao.stats.models import StatsSubmission
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -148,6 +148,8 @@ class CityTable:
     total: Row
     difference: Row
     notes: dict[int, str] = field(default_factory=dict)
+    # 市安委办本级: the city office's own records and its sub-units' (in the total only)
+    own: Row | None = None
 
     @property
     def all_rows(self) -> list[Row]:
@@ -198,7 +200,10 @@ def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
         "diff",
     )
     notes = {c.no: avail.note(c.no) for c in COLUMNS if not avail.ok[c.no]}
-    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff, notes)
+    own = None
+    if roots.city is not None:
+        own = Row(roots.city, f"{roots.city.name}本级", row(roots.city).values, "own")
+    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff, notes, own)
 
 
 DIFFERENCE_EXPLAINED = (
@@ -264,7 +269,7 @@ def submission_overview(*, period: Period) -> list[SubmissionRow]:
     for r in unit_rows:
         sub = subs.get(r.unit.pk)  # type: ignore[union-attr]
         differs = [False] * len(COLUMNS)
-        if sub is not None and sub.status == SubmissionStatus.SUBMITTED:
+        if sub is not None and sub.is_submitted:
             differs = [
                 (f is not None or lv is not None) and f != lv
                 for f, lv in zip(sub.computed_values, r.values, strict=True)
