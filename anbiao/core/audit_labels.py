@@ -164,3 +164,16 @@ ACTION_LABELS: dict[str, str] = {
 def action_label(code: str) -> str:
     """The Chinese name of an action code; the code itself when it has none (never "")."""
     return ACTION_LABELS.get(code, code)
+
+
+def object_type_label(model_label: str) -> str:
+    """The Chinese name of an audited object's model (``checklists.answer`` → 细则答复)."""
+    from django.apps import apps
+
+    if not model_label:
+        return ""
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return "其他"
+    return str(model._meta.verbose_name)
