@@ -21,7 +21,7 @@ from anbiao.core.access import (
     organizations_for_user,
     own_unit_ids,
 )
-from anbiao.orgs.models import OrgKind
+from anbiao.orgs.models import Organization, OrgKind
 from anbiao.orgs.scope import Scope, counts_enterprise
 from anbiao.records.models import Record, RecordKind, RecordQuerySet, RecordStatus
 
