@@ -39,7 +39,7 @@ from django.db import models
 from django.db.models import Q
 
 from anbiao.core.attachments import Attachment
-from anbiao.core.models import StatScoped
+from anbiao.orgs.scope import STAMP_FIELDS, StatScoped
 
 
 class TemplateKind(models.TextChoices):
@@ -255,7 +255,7 @@ class Checklist(StatScoped):
             # 附件3 columns 1–4: the counted look-backs grouped by scope, read from the index only
             models.Index(
                 fields=[
-                    *("purpose", "status", "submitted_at", "scope_department", "scope_town"),
+                    *("purpose", "status", "submitted_at", *STAMP_FIELDS),
                     *("organization", "problem_count", "campaign"),
                 ],
                 name="checklist_stats_idx",

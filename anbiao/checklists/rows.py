@@ -59,7 +59,7 @@ class ClauseInfo:
     section_position: int
     section_title: str
     clause_position: int
-    text_html: str  # "（n）text", escaped
+    text_html: str  # the clause text, escaped (the number is shown apart: "（n）")
     item_html: str  # escaped
 
 
@@ -200,7 +200,7 @@ def _structure(cursor: Any, sql: str, version: Any, clause_ids: list[int]) -> di
         for cid, number, text, iid, inum, itext, sid, spos, stitle, cpos in cursor.fetchall():
             found[cid] = ClauseInfo(
                 cid, number, text, iid, inum, itext, sid, spos, stitle, cpos,
-                escape(f"（{number}）{text}"), escape(itext),
+                escape(text), escape(itext),
             )  # fmt: skip
         _STRUCTURE[key] = found
     return found
@@ -317,26 +317,38 @@ def saved_text(updated_at: Any, updated_by: str) -> str:
 
 
 def row_html(row: Row, *, base: str, problem_prefix: str, can_fill: bool) -> SafeString:
-    """One clause as ``<article class="clause clause-row" id="c<clause id>">`` (escaped)."""
+    """One clause as ``<article class="clause clause-row" id="c<clause id>">`` (escaped).
+
+    Folded (a closed ``<details>``), the row is one line: the clause number, the start of its
+    text (cut by CSS) and the answer state; unfolded it shows the whole text, the problems with
+    their rectification state, remarks, evidence and the boxes below. 填写/修改 stays beside it.
+    """
     cid = row.clause_id
     result = row.result
     tag_class = f"result-{result}" if result else "tag-warn"
     state = f'<span class="tag {tag_class}">{RESULT_LABELS.get(result, "未填写")}</span>'
-    saved = saved_text(row.updated_at, row.updated_by)
-    if saved:
-        state += f' <small class="muted">{escape(saved)}</small>'
+    if row.problems:
+        state += f' <span class="tag problem-count">问题 {len(row.problems)}</span>'
+    if row.evidence:
+        state += f' <span class="tag evidence-count">佐证 {len(row.evidence)}</span>'
+    edit = ""
     if can_fill:
-        state += (
-            f' <a class="btn btn-small btn-secondary" href="?edit={cid}#c{cid}"'
+        edit = (
+            f'<a class="btn btn-small btn-secondary row-edit" href="?edit={cid}#c{cid}"'
             f' hx-get="{base}clause/{cid}/edit/" hx-target="#c{cid}" hx-swap="outerHTML"'
             f" data-edit>{'修改' if result else '填写'}</a>"
         )
     parts = [
         f'<article class="clause clause-row{"" if result else " is-open"}" id="c{cid}">'
-        f'<div class="row-head"><p class="clause-text">{row.info.text_html}</p>'
-        f'<p class="row-state">{state}</p></div>',
-        problems_html(row.problems, problem_prefix),
+        '<details class="row-fold"><summary class="row-line">'
+        f'<span class="clause-no">（{row.clause_number}）</span>'
+        f'<span class="clause-text">{row.info.text_html}</span>'
+        f'<span class="row-state">{state}</span></summary><div class="row-body">',
     ]
+    saved = saved_text(row.updated_at, row.updated_by)
+    if saved:
+        parts.append(f'<p class="saved-view muted">{escape(saved)}</p>')
+    parts.append(problems_html(row.problems, problem_prefix))
     if row.remarks:
         parts.append(f'<p class="remarks-view">备注：{escape(row.remarks)}</p>')
     if row.evidence:
@@ -346,7 +358,7 @@ def row_html(row: Row, *, base: str, problem_prefix: str, can_fill: bool) -> Saf
         parts.append(f'<p class="evidence-view">佐证材料：{links}</p>')
     parts.append(row.notice_html)
     parts.append(row.extra_html)
-    parts.append("</article>")
+    parts.append(f"</div></details>{edit}</article>")
     return mark_safe("".join(parts))  # noqa: S308 — every user text above is escaped
 
 

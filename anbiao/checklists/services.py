@@ -44,7 +44,7 @@ from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.transitions import Machine, Transition
 from anbiao.core.uploads import store_upload
-from anbiao.stats.scope import stat_scope
+from anbiao.orgs.scope import stamp
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -456,12 +456,11 @@ def checklist_submit(
     # frozen for the statistics (附件3 columns 3–4): lines cannot change until it is returned
     checklist.problem_count = checklist_problem_count(checklist)
     # the statistical scope (primary department, town), kept in step by the registry's writes
-    for key, value in stat_scope(checklist.organization_id).items():
-        setattr(checklist, key, value)
+    stamped = stamp(checklist)
     checklist.save(
         update_fields=[
             *("status", "submitted_at", "lock_version", "problem_count", "updated_at"),
-            *("scope_department", "scope_town"),
+            *stamped,
         ]
     )
     log_action(

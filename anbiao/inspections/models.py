@@ -333,3 +333,40 @@ class ChecklistDraft(models.Model):
     @property
     def lines(self) -> list[str]:
         return [t.strip() for t in self.problems.splitlines() if t.strip()]
+
+
+class OfflineSubmission(models.Model):
+    """A draft recorded on a phone without connection (离线检查) and received once online.
+
+    ``key`` is the draft's own UUID, made on the phone; its unique constraint makes a replay
+    (the phone resending after a lost answer, two tabs syncing at once) find this row and
+    answer with its inspection instead of recording the inspection twice
+    (:mod:`anbiao.inspections.offline`).
+    """
+
+    key = models.UUIDField("草稿编号")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="offline_submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_inspection = models.BooleanField("新建检查", default=True)
+    findings = models.PositiveSmallIntegerField("问题条数", default=0)
+    photos = models.PositiveSmallIntegerField("照片张数", default=0)
+    received_at = models.DateTimeField("接收时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "离线检查草稿"
+        verbose_name_plural = "离线检查草稿"
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="inspection_offline_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"离线草稿 {self.key}"

@@ -26,9 +26,9 @@ from anbiao.core.transitions import Machine, Transition
 from anbiao.core.uploads import store_upload
 from anbiao.core.validators import clean_phone_change
 from anbiao.core.versioning import claim, conflict
+from anbiao.orgs.scope import stamp
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
-from anbiao.stats.scope import stat_scope
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -291,12 +291,11 @@ def report_finalize(*, by: User, version: ReportVersion) -> ReportVersion:
     if report.first_finalized_at is None:
         report.first_finalized_at = now
     # the statistical scope (primary department, town), kept in step by the registry's writes
-    for key, value in stat_scope(report.organization_id).items():
-        setattr(report, key, value)
+    stamped = stamp(report)
     report.save(
         update_fields=[
             *("counted_version", "finalized_at", "first_finalized_at", "updated_at"),
-            *("scope_department", "scope_town"),
+            *stamped,
         ]
     )
     log_action(

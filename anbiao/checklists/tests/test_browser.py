@@ -26,6 +26,14 @@ def clause(page, n):  # noqa: ANN001, ANN201
     return page.locator("article.clause").nth(n)
 
 
+def unfold(page, n):  # noqa: ANN001, ANN201
+    """Tap a folded row (one line) so that it shows its problems, remarks and evidence."""
+    row = clause(page, n)
+    row.locator("summary").click()
+    row.locator("details[open]").wait_for()
+    return row
+
+
 def open_clause(page, n):  # noqa: ANN001, ANN201
     """Open clause n's form (the page lists compact rows; htmx fetches the form)."""
     row = clause(page, n)
@@ -92,7 +100,9 @@ def test_fill_sign_return_fix_resubmit_accept(log_in, tmp_path) -> None:  # noqa
     # 收起 gives the compact row back, with the problems and their rectification state.
     clause(page, 0).get_by_role("link", name="收起").click()
     clause(page, 0).locator("[data-edit]").wait_for()
-    assert "整改：待整改" in clause(page, 0).inner_text()
+    assert "整改：待整改" not in clause(page, 0).inner_text()  # folded: one line
+    assert "问题 2" in clause(page, 0).inner_text()
+    assert "整改：待整改" in unfold(page, 0).inner_text()
     for n in range(1, 51):
         box = open_clause(page, n)
         if n in (10, 20):
@@ -104,7 +114,7 @@ def test_fill_sign_return_fix_resubmit_accept(log_in, tmp_path) -> None:  # noqa
     shot(page, "1-filled")
     page.reload()
     assert page.locator("#progress-count").inner_text() == "51/51"
-    assert "公示栏未张贴告知书" in clause(page, 0).inner_text()
+    assert "公示栏未张贴告知书" in unfold(page, 0).inner_text()
     assert page.locator("article.clause").count() == 51
     assert page.console_errors == []
     # The exports open and contain the answers.
