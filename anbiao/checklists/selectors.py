@@ -33,10 +33,11 @@ from anbiao.checklists.models import (
     ProblemLine,
 )
 from anbiao.core import fetch
-from anbiao.core.access import get_in_scope_or_404, own_unit_ids
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.core.links import link
 from anbiao.orgs import scope
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.visibility import own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

@@ -1,24 +1,24 @@
-"""The one place that decides who may see and do what.
+"""The one place that decides who may use which page: kinds of organization and roles.
 
 Every view declares its rule with :func:`require` (or :func:`public`); a test walks every URL
-pattern and fails when a view carries no rule. Every query for organization-owned data starts
-from one of the scope selectors below, so that another organization's object answers 404.
+pattern and fails when a view carries no rule. Which objects a user sees is decided above core,
+by the organization scope (:mod:`anbiao.orgs.visibility`, built on :mod:`anbiao.orgs.scope`):
+every query for organization-owned data starts from one of those selectors, and
+:func:`get_in_scope_or_404` answers 404 for another organization's object.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES, Role
-from anbiao.orgs.models import Enterprise, Organization, OrgKind
-from anbiao.orgs.scope import descendant_ids, seen_enterprises_q
+from anbiao.core.vocabulary import ADMIN_ROLES, BUSINESS_ROLES, GOVERNMENT_KINDS, OrgKind, Role
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -27,7 +27,7 @@ V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 M = TypeVar("M", bound=Model)
 
 ALL_KINDS = frozenset(OrgKind.values)
-GOV_KINDS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN})
+GOV_KINDS = frozenset(GOVERNMENT_KINDS)
 SUPERVISOR_KINDS = GOV_KINDS
 WRITER_ROLES = frozenset({Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL})
 
@@ -105,58 +105,7 @@ def is_admin_only(user: User) -> bool:
     return bool(roles) and roles <= ADMIN_ROLES
 
 
-# --- organization scope ----------------------------------------------------------------------
-
-
-def _cached(user: User, key: str, compute: Callable[[], Any]) -> Any:
-    cache = user.__dict__.setdefault("_scope_cache", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
-def own_unit_ids(user: User) -> set[Any]:
-    org = user.organization
-    if org is None:
-        return set()
-    return _cached(user, "own_units", lambda: descendant_ids(org))
-
-
-def enterprise_filter(user: User, prefix: str = "") -> Q:
-    """A Q over Enterprise (or over a model reaching Enterprise through ``prefix``, ending in
-    ``__``): the enterprises the user's unit sees (:func:`anbiao.orgs.scope.seen_enterprises_q`)."""
-    org = user.organization
-    if org is None or not org.is_active or not user.is_active:
-        return Q(pk__in=[])
-    ids = {org.pk} if org.kind == OrgKind.ENTERPRISE else own_unit_ids(user)
-    return seen_enterprises_q(org.kind, ids, prefix.removesuffix("__"))
-
-
-def enterprises_for_user(user: User) -> QuerySet[Enterprise]:
-    """Enterprises the user may see (department: supervised; town: located in it)."""
-    qs = Enterprise.objects.select_related("organization", "town", "department")
-    org = user.organization
-    if org is not None and org.kind == OrgKind.DEPARTMENT:
-        return qs.filter(enterprise_filter(user)).distinct()
-    return qs.filter(enterprise_filter(user))
-
-
-def organizations_for_user(user: User) -> QuerySet[Organization]:
-    """Organizations the user may see: its own unit and sub-units, plus enterprises in scope."""
-    org = user.organization
-    if org is None or not org.is_active or not user.is_active:
-        return Organization.objects.none()
-    if org.kind == OrgKind.CITY:
-        return Organization.objects.all()
-    units = own_unit_ids(user)
-    if org.kind == OrgKind.ENTERPRISE:
-        return Organization.objects.filter(pk=org.pk)
-    enterprise_ids = enterprises_for_user(user).values("organization_id")
-    return Organization.objects.filter(Q(pk__in=units) | Q(pk__in=enterprise_ids))
-
-
-def organization_ids_for_user(user: User) -> QuerySet[Organization, Mapping[str, Any]]:
-    return organizations_for_user(user).values("pk")
+# --- fetching from a scoped queryset ------------------------------------------------------
 
 
 def get_in_scope_or_404[M: Model](queryset: QuerySet[M], **lookup: Any) -> M:
@@ -173,19 +122,3 @@ def get_in_scope_or_404[M: Model](queryset: QuerySet[M], **lookup: Any) -> M:
         if isinstance(exc, ValidationError):
             raise Http404("对象不存在或无权访问") from exc
         raise
-
-
-def get_enterprise_for_user(user: User, pk: Any) -> Enterprise:
-    return get_in_scope_or_404(enterprises_for_user(user), pk=pk)
-
-
-def supervises(user: User, org: Organization) -> bool:
-    """Whether the user's organization supervises ``org`` (the unit that reviews its work)."""
-    mine = user.organization
-    if mine is None:
-        return False
-    if mine.kind == OrgKind.CITY:
-        return org.pk != mine.pk
-    if org.kind == OrgKind.ENTERPRISE:
-        return enterprises_for_user(user).filter(pk=org.pk).exists()
-    return False

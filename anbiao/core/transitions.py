@@ -27,6 +27,7 @@ class Transition:
     target: str
     label: str
     actor: str = ""
+    needs_reason: bool = False  # the user must write why (a return, a reopening)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Move:
     target: str
     label: str
     actor: str
+    needs_reason: bool = False
 
 
 class Machine(Mapping[str, Move]):
@@ -62,7 +64,9 @@ class Machine(Mapping[str, Move]):
         for t in self.transitions:
             known = self._moves.get(t.action)
             sources = (*known.sources, t.source) if known else (t.source,)
-            self._moves[t.action] = Move(t.action, sources, t.target, t.label, t.actor)
+            self._moves[t.action] = Move(
+                t.action, sources, t.target, t.label, t.actor, t.needs_reason
+            )
 
     # --- Mapping -------------------------------------------------------------------------------
 
@@ -131,8 +135,9 @@ class Machine(Mapping[str, Move]):
                     found.append(f"{self.name}: {t.action} names an unknown state {state}")
             if self._moves[t.action].target != t.target:
                 found.append(f"{self.name}: {t.action} leads to more than one state")
-            if self._moves[t.action].label != t.label:
-                found.append(f"{self.name}: {t.action} has more than one label")
+            move = self._moves[t.action]
+            if (move.label, move.actor, move.needs_reason) != (t.label, t.actor, t.needs_reason):
+                found.append(f"{self.name}: {t.action} differs from one row to the next")
         for state in self.initial:
             if state is not None and state not in self.states:
                 found.append(f"{self.name}: unknown initial state {state}")
@@ -143,7 +148,7 @@ class Machine(Mapping[str, Move]):
     def table(self) -> str:
         """The machine as a text table: one line per transition."""
         rows = [(f"{self.name}", "", "", "", "")]
-        rows.append(("from", "action", "to", "label", "actor"))
+        rows.append(("from", "action", "to", "label", "actor", "reason"))
         for t in self.transitions:
             rows.append(
                 (
@@ -152,6 +157,7 @@ class Machine(Mapping[str, Move]):
                     self.state_label(t.target),
                     t.label,
                     t.actor or "—",
+                    "需写原因" if t.needs_reason else "—",
                 )
             )
         return "\n".join(" | ".join(cell for cell in row if cell) for row in rows)

@@ -159,6 +159,6 @@ def paper_signs(*, enterprise_ids: QuerySet[Any], campaign: Campaign) -> QuerySe
 
 
 def paper_scope(user: User) -> QuerySet[Any]:
-    from anbiao.core.access import enterprises_for_user
+    from anbiao.orgs.visibility import enterprises_for_user
 
     return enterprises_for_user(user).values("organization_id")

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anbiao.checklists.models import SUBMITTED_STATUSES, Checklist, ChecklistPurpose
-from anbiao.core.access import own_unit_ids
 from anbiao.orgs import scope
 from anbiao.orgs.models import Enterprise, Organization, OrgKind, SizeClass
+from anbiao.orgs.visibility import own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

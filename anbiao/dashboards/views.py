@@ -15,14 +15,7 @@ from openpyxl import Workbook
 from anbiao.campaigns.models import Campaign
 from anbiao.campaigns.selectors import campaign_chosen, campaign_list, current_campaign
 from anbiao.checklists.selectors import checklist_get
-from anbiao.core.access import (
-    GOV_KINDS,
-    WRITER_ROLES,
-    enterprises_for_user,
-    get_enterprise_for_user,
-    organizations_for_user,
-    require,
-)
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.downloads import serve_generated, serve_workbook
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import safe_cell, table_workbook
@@ -30,6 +23,11 @@ from anbiao.dashboards import compare as compare_sel
 from anbiao.dashboards import handover, selectors
 from anbiao.obligations.selectors import rates_card
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import (
+    enterprises_for_user,
+    get_enterprise_for_user,
+    organizations_for_user,
+)
 
 
 def _campaign(request: HttpRequest) -> Campaign | None:

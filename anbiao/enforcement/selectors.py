@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from anbiao.core.access import enterprise_filter, get_in_scope_or_404, own_unit_ids
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.enforcement import deadlines
 from anbiao.enforcement.models import (
     BatchStatus,
@@ -25,6 +25,7 @@ from anbiao.enforcement.models import (
 )
 from anbiao.obligations import deadlines as rule
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.visibility import enterprise_filter, own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

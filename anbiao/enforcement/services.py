@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anbiao.core.access import enterprises_for_user, own_unit_ids
 from anbiao.core.audit import log_action
 from anbiao.enforcement import deadlines
 from anbiao.enforcement.models import (
@@ -23,6 +22,7 @@ from anbiao.enforcement.models import (
 from anbiao.enforcement.selectors import granted_deadline
 from anbiao.obligations.deadlines import on_time
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.visibility import enterprises_for_user, own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

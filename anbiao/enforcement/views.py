@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.enforcement import deadlines, selectors, services
@@ -26,6 +26,7 @@ from anbiao.enforcement.forms import (
 from anbiao.enforcement.models import BatchStatus, PriorityReason
 from anbiao.obligations.deadlines import deadline_text, is_overdue, on_time
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import enterprises_for_user
 
 CASE_KINDS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
 DEPT = frozenset({OrgKind.DEPARTMENT})

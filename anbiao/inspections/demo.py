@@ -116,7 +116,7 @@ def _target(orgs: dict[str, Organization], key: Any, by: Any) -> Organization | 
     """A named demo organization, or the n-th other enterprise in the inspector's scope."""
     if isinstance(key, str):
         return orgs[key]
-    from anbiao.core.access import enterprises_for_user
+    from anbiao.orgs.visibility import enterprises_for_user
 
     others = list(
         enterprises_for_user(by)

@@ -253,7 +253,7 @@ def _out_of_scope() -> SyncConflict:
 def _existing(by: User, draft: OfflineDraft) -> Inspection:
     """The inspection recorded online that the draft adds to, locked; a SyncConflict when it
     is no longer the unit's draft or changed since the phone saw it."""
-    from anbiao.core.access import own_unit_ids
+    from anbiao.orgs.visibility import own_unit_ids
 
     try:
         pk = uuid.UUID(draft.inspection)

@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from anbiao.campaigns.selectors import current_campaign
-from anbiao.core.access import GOV_KINDS, own_unit_ids, public, require
+from anbiao.core.access import GOV_KINDS, public, require
 from anbiao.core.types import AuthedRequest
 from anbiao.inspections import offline, selectors
 from anbiao.inspections.models import InspectionStatus
 from anbiao.inspections.views import RECORDERS
+from anbiao.orgs.visibility import own_unit_ids
 
 # what the page needs offline, cached by the service worker when it installs
 ASSETS = (

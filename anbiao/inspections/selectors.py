@@ -10,15 +10,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from anbiao.accounts.models import Role
-from anbiao.core.access import (
-    GOV_KINDS,
-    WRITER_ROLES,
-    enterprises_for_user,
-    get_in_scope_or_404,
-    own_unit_ids,
-)
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404
 from anbiao.inspections.models import Finding, Inspection, InspectionQuerySet, InspectionStatus
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.visibility import enterprises_for_user, own_unit_ids
 
 if TYPE_CHECKING:
     from typing import TypedDict

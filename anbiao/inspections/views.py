@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anbiao.accounts.models import Role
 from anbiao.campaigns.selectors import current_campaign
-from anbiao.core.access import ALL_KINDS, GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
+from anbiao.core.access import ALL_KINDS, GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
 from anbiao.core.form_errors import add_service_errors
@@ -33,6 +33,7 @@ from anbiao.inspections.forms import (
 )
 from anbiao.inspections.models import Finding, Inspection
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.visibility import enterprises_for_user
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

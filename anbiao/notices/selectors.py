@@ -11,16 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from anbiao.core.access import (
-    enterprise_filter,
-    enterprises_for_user,
-    get_in_scope_or_404,
-    own_unit_ids,
-)
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.core.models import StoredFile
 from anbiao.notices.models import Commitment, DeliveryState, Notice, NoticeDelivery
 from anbiao.orgs.models import Enterprise, OrgKind
 from anbiao.orgs.scope import counted_enterprises_q
+from anbiao.orgs.visibility import enterprise_filter, enterprises_for_user, own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

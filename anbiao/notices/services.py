@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from anbiao.accounts.models import Role
-from anbiao.core.access import WRITER_ROLES, enterprises_for_user, own_unit_ids
+from anbiao.core.access import WRITER_ROLES
 from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
@@ -20,6 +20,7 @@ from anbiao.notices.commitments import commitment_text, commitment_title
 from anbiao.notices.models import Commitment, Notice, NoticeDelivery, NoticeKind, SignMethod
 from anbiao.notices.selectors import can_issue
 from anbiao.orgs.models import Enterprise
+from anbiao.orgs.visibility import enterprises_for_user, own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anbiao.accounts.models import Role
-from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_generated, serve_stored_file
 from anbiao.core.form_errors import add_service_errors
@@ -27,6 +27,7 @@ from anbiao.notices.forms import (
 )
 from anbiao.notices.models import Commitment, SignMethod
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import enterprises_for_user
 
 ISSUERS = frozenset({OrgKind.DEPARTMENT, OrgKind.TOWN})
 ENT = frozenset({OrgKind.ENTERPRISE})

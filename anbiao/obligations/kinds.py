@@ -40,10 +40,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from anbiao.core.access import own_unit_ids
 from anbiao.obligations import deadlines
 from anbiao.obligations.models import ObligationKind
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.visibility import own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from anbiao.core.access import get_in_scope_or_404, own_unit_ids
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.obligations import deadlines, rates
 from anbiao.obligations.kinds import (
     CAMPAIGN_KINDS,
@@ -32,6 +32,7 @@ from anbiao.obligations.kinds import (
 )
 from anbiao.obligations.models import Extension, ExtensionStatus, ObligationKind
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

@@ -20,12 +20,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from anbiao.core.access import can_write, own_unit_ids
+from anbiao.core.access import can_write
 from anbiao.core.audit import log_action
 from anbiao.obligations import deadlines
 from anbiao.obligations.kinds import Obligation
 from anbiao.obligations.models import Extension, ExtensionStatus
 from anbiao.orgs.models import Organization
+from anbiao.orgs.visibility import own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

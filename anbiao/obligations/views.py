@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anbiao.campaigns.models import Campaign
 from anbiao.campaigns.selectors import campaign_chosen, campaign_list
-from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, own_unit_ids, require
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, require
 from anbiao.core.downloads import serve_workbook
 from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
@@ -23,6 +23,7 @@ from anbiao.obligations.exports import obligation_workbook
 from anbiao.obligations.forms import ExtensionDecideForm, ExtensionRequestForm
 from anbiao.obligations.kinds import NOTES, Obligation, obligation_for
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.visibility import own_unit_ids
 
 PAGE_SIZE = 50
 RECENT_MONTHS = 3  # the list shows the latest months; the earlier ones fold

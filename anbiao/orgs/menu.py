@@ -33,7 +33,7 @@ def home_cards(user: Any) -> list[HomeCard]:
     if org is None:
         return cards
     if org.is_government and not user.role_set() <= {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}:
-        from anbiao.core.access import enterprises_for_user
+        from anbiao.orgs.visibility import enterprises_for_user
 
         count = enterprises_for_user(user).count()
         cards.append(

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from anbiao.core.access import enterprises_for_user, get_in_scope_or_404, organizations_for_user
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.visibility import enterprises_for_user, organizations_for_user
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

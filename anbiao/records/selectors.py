@@ -15,14 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from anbiao.core.access import (
-    WRITER_ROLES,
-    get_in_scope_or_404,
-    organizations_for_user,
-    own_unit_ids,
-)
+from anbiao.core.access import WRITER_ROLES, get_in_scope_or_404
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.orgs.scope import Scope, counts_enterprise
+from anbiao.orgs.visibility import organizations_for_user, own_unit_ids
 from anbiao.records.models import Record, RecordKind, RecordQuerySet, RecordStatus
 
 if TYPE_CHECKING:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from anbiao.core.access import WRITER_ROLES, own_unit_ids
+from anbiao.core.access import WRITER_ROLES
 from anbiao.core.transitions import Machine, Transition
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import own_unit_ids
 from anbiao.rectification.models import (
     ACTIVE_STATUSES,
     EvidenceStage,

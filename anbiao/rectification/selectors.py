@@ -28,13 +28,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
-from anbiao.core.access import (
-    get_in_scope_or_404,
-    organizations_for_user,
-    own_unit_ids,
-)
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.orgs import scope
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.visibility import organizations_for_user, own_unit_ids
 from anbiao.rectification.models import (
     OPEN_STATUSES,
     DeadlineExtension,

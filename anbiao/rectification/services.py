@@ -145,7 +145,7 @@ def problem_record(
     are stored as 整改前 evidence. Raises ValidationError with Chinese messages; nothing is
     written on error.
     """
-    from anbiao.core.access import supervises
+    from anbiao.orgs.visibility import supervises
 
     if source not in ProblemSource.values:
         raise ValidationError({"source": "问题来源不正确。"})

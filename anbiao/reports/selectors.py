@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anbiao.core.access import get_in_scope_or_404, organizations_for_user
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.orgs.models import Enterprise, OrgKind
+from anbiao.orgs.visibility import organizations_for_user
 from anbiao.reports.models import Report, ReportStatus, ReportVersion
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The reporting chain of 附件3: the one state machine of a submission and who may move it.
 
-``TRANSITIONS`` is the only table of status moves (the shape of
-:mod:`anbiao.rectification.rules`); :mod:`anbiao.stats.services` is the only code that applies
+``TRANSITIONS`` is the only table of status moves (a :class:`anbiao.core.transitions.Machine`,
+the shape of every state machine); :mod:`anbiao.stats.services` is the only code that applies
 them. :func:`transition_check` says, in Chinese, why a user may not make a move now.
 
 The levels: a unit reports to the level above it — a sub-unit to its parent, a top-level
@@ -18,12 +18,13 @@ table it signs off) is reviewed inside the city office. Actors:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from anbiao.accounts.models import Role
-from anbiao.core.access import WRITER_ROLES, descendant_ids
+from anbiao.core.access import WRITER_ROLES
+from anbiao.core.transitions import Machine, Transition
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.scope import descendant_ids
 from anbiao.stats.models import StatsSubmission, SubmissionStatus
 
 if TYPE_CHECKING:
@@ -35,23 +36,20 @@ LEADER_ROLES = (Role.ORG_ADMIN, Role.PRINCIPAL)
 MAX_REASON = 2000
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str | None, ...]
-    target: str
-    actor: str  # "unit" | "reviewer" | "above"
-    label: str
-    needs_reason: bool = False
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition((NEW, S.RETURNED), S.SUBMITTED, "unit", "填报"),
-    "accept": Transition((S.SUBMITTED,), S.ACCEPTED, "reviewer", "接收"),
-    "return": Transition((S.SUBMITTED,), S.RETURNED, "reviewer", "退回", needs_reason=True),
-    "unapprove": Transition(
-        (S.ACCEPTED,), S.RETURNED, "above", "撤销接收并退回", needs_reason=True
-    ),
-}
+# (from, action, to, label, who: "unit" | "reviewer" | "above")
+TRANSITIONS = Machine(
+    "附件3统计表报送 (stats.StatsSubmission)",
+    SubmissionStatus,
+    [
+        Transition(NEW, "submit", S.SUBMITTED, "填报", "unit"),
+        Transition(S.RETURNED, "submit", S.SUBMITTED, "填报", "unit"),
+        Transition(S.SUBMITTED, "accept", S.ACCEPTED, "接收", "reviewer"),
+        Transition(S.SUBMITTED, "return", S.RETURNED, "退回", "reviewer", needs_reason=True),
+        Transition(S.ACCEPTED, "unapprove", S.RETURNED, "撤销接收并退回", "above", True),
+    ],
+    initial=[NEW],
+    absent="未填报",
+)
 
 ACTOR_TEXT = {
     "unit": "填报单位的填报员、单位管理员或主要负责人",

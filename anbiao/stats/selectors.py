@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from anbiao.core.access import descendant_ids, get_in_scope_or_404
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.scope import descendant_ids
 from anbiao.orgs.scope import scope_for as org_scope_for
 from anbiao.stats.columns import (
     COLUMN_BY_NO,

@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from anbiao.core.access import get_in_scope_or_404, own_unit_ids
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.enforcement.deadlines import deadline as case_deadline
 from anbiao.obligations.deadlines import on_time
 from anbiao.obligations.effective import granted, granted_many
 from anbiao.obligations.models import ObligationKind
+from anbiao.orgs.visibility import own_unit_ids
 from anbiao.tasks_reporting import deadlines
 from anbiao.tasks_reporting.models import (
     ReportPeriod,

@@ -14,12 +14,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from anbiao.core.access import enterprises_for_user, organizations_for_user, own_unit_ids
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
 from anbiao.core.versioning import claim, conflict
 from anbiao.obligations.deadlines import MONTHLY_CASE_DAY
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.visibility import enterprises_for_user, organizations_for_user, own_unit_ids
 from anbiao.tasks_reporting import deadlines
 from anbiao.tasks_reporting.models import (
     LinkedObligation,

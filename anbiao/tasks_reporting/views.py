@@ -10,20 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anbiao.core.access import (
-    WRITER_ROLES,
-    can_write,
-    enterprises_for_user,
-    get_in_scope_or_404,
-    organizations_for_user,
-    own_unit_ids,
-    require,
-)
+from anbiao.core.access import WRITER_ROLES, can_write, get_in_scope_or_404, require
 from anbiao.core.downloads import serve_generated, serve_stored_file
 from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.versioning import EditConflict, carry_version, keep_for_retry, version_of
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.visibility import enterprises_for_user, organizations_for_user, own_unit_ids
 from anbiao.tasks_reporting import deadlines, selectors, services
 from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskEditForm, TaskForm
 from anbiao.tasks_reporting.models import ReportPeriod, ReportSubmission, SubmissionStatus

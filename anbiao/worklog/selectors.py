@@ -9,13 +9,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from anbiao.core.access import (
-    enterprise_filter,
-    get_in_scope_or_404,
-    organization_ids_for_user,
-)
+from anbiao.core.access import get_in_scope_or_404
 from anbiao.core.links import link
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import enterprise_filter, organization_ids_for_user
 from anbiao.worklog.models import (
     ReviewResult,
     StarApplication,

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from anbiao.checklists.models import Answer, Checklist, ChecklistPurpose
-from anbiao.core.access import WRITER_ROLES, enterprises_for_user, own_unit_ids
+from anbiao.core.access import WRITER_ROLES
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.visibility import enterprises_for_user, own_unit_ids
 from anbiao.worklog import starflow
 from anbiao.worklog.models import (
     ENTERPRISE_RECORD_KINDS,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from anbiao.core.access import WRITER_ROLES, own_unit_ids
+from anbiao.core.access import WRITER_ROLES
 from anbiao.core.transitions import Machine, Move, Transition
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import own_unit_ids
 from anbiao.worklog.models import StarStatus
 
 if TYPE_CHECKING:

@@ -14,18 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anbiao.core.access import (
-    GOV_KINDS,
-    WRITER_ROLES,
-    can_write,
-    enterprises_for_user,
-    get_in_scope_or_404,
-    require,
-)
+from anbiao.core.access import GOV_KINDS, WRITER_ROLES, can_write, get_in_scope_or_404, require
 from anbiao.core.downloads import serve_generated, serve_stored_file
 from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.visibility import enterprises_for_user
 from anbiao.worklog import selectors, services, starflow
 from anbiao.worklog.forms import (
     LinkForm,

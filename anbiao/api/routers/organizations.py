@@ -10,9 +10,9 @@ from ninja import Field, Query, Router, Schema
 
 from anbiao.api.errors import ERRORS
 from anbiao.api.pagination import PageQuery, page_of
-from anbiao.core.access import organizations_for_user
 from anbiao.orgs import selectors
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.visibility import organizations_for_user
 
 router = Router(tags=["单位"])
 

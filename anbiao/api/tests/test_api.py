@@ -305,9 +305,9 @@ def test_a_refused_token_and_a_refused_write_are_recorded_as_denied_access(apiwo
 
 def test_each_kind_of_unit_sees_the_same_enterprises_as_in_the_ui(apiworld) -> None:  # noqa: ANN001
     from anbiao.accounts.models import Role
-    from anbiao.core.access import enterprises_for_user
     from anbiao.orgs.models import OrgKind
     from anbiao.orgs.tests.factories import OrganizationFactory, make_user
+    from anbiao.orgs.visibility import enterprises_for_user
 
     city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
     users = {

@@ -73,15 +73,10 @@ def project_apps() -> set[str]:
     return {p.parent.name for p in ANBIAO.glob("*/apps.py")}
 
 
-# WIP: access.py's scope selectors move to anbiao/orgs/scope.py (another branch); its
-# vocabulary imports follow once that is merged.
-PENDING = ("anbiao/core/access.py:",)
-
-
 def test_core_imports_no_other_app() -> None:
     others = project_apps() - {"core"}
     assert {"accounts", "orgs", "checklists"} <= others
-    assert [f for f in upward("core", others) if not f.startswith(PENDING)] == []
+    assert upward("core", others) == []
 
 
 def test_checklists_import_neither_dashboards_nor_worklog() -> None:

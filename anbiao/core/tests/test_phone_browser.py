@@ -17,7 +17,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 # downloads (files, exports, PDFs, print views), not pages to lay out on a phone
 NOT_PAGES = re.compile(
     r"/(export|exports|download|files?|evidence|signature|media|print|pdf|docx|xlsx|blank|"
@@ -30,20 +29,6 @@ def shape(href: str) -> str:
     """The URL with its ids and numbers replaced: one page of each shape is enough."""
     path = href.split("#")[0].split("?")[0]
     return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}|\d+", "N", path)
-
-
-def demo_login(browser: Any, live_server: Any, username: str) -> Any:
-    from anbiao.orgs.demo import DEMO_PASSWORD
-
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 def overflow(page: Any) -> tuple[int, int]:
@@ -92,19 +77,19 @@ def walk(page: Any) -> tuple[list[str], list[str]]:
 
 
 def test_no_page_an_enterprise_user_or_grid_inspector_reaches_scrolls_sideways(
-    browser,  # noqa: ANN001
-    live_server,  # noqa: ANN001
+    log_in,  # noqa: ANN001
 ) -> None:
     from django.core.management import call_command
+
+    from anbiao.orgs.demo import DEMO_PASSWORD
 
     call_command("seed_demo", quiet_logins=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     problems: list[str] = []
     for username in USERS:
-        page = demo_login(browser, live_server, username)
+        page = log_in(username, phone=True, password=DEMO_PASSWORD, timeout=20000)
         visited, wide = walk(page)
         print(f"\n{username}：390 px 下检查了 {len(visited)} 个页面，横向溢出 {len(wide)} 个")
         assert len(visited) >= 15, visited  # the walk really went through the menu
         assert "/orgs/profile/" in visited or username == "xm_grid"  # 企业信息 (overflowed)
         problems += [f"{username} {w}" for w in wide]
-        page.context.close()
     assert problems == []

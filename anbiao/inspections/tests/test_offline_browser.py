@@ -34,16 +34,8 @@ READ_DRAFTS = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def login(page, live_server, username):  # noqa: ANN001, ANN201
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(  # noqa: ANN001
-    browser, live_server, tmp_path
+    browser, live_server, sign_in, tmp_path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -70,7 +62,7 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("dialog", lambda d: d.accept())
-    login(page, live_server, "grid1")
+    sign_in(page, "grid1")
     page.goto("/inspections/")
     page.get_by_role("link", name="离线检查").click()
     # online once: the service worker keeps the page, the unit list is kept on the phone

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from anbiao.core.access import enterprise_filter, own_unit_ids
 from anbiao.orgs import selectors
 from anbiao.orgs.models import Enterprise, OrgKind
 from anbiao.orgs.normalize import clean_name
 from anbiao.orgs.registry.cells import industry_names
+from anbiao.orgs.visibility import enterprise_filter, own_unit_ids
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User

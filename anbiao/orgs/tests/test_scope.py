@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from anbiao.accounts.models import Role
-from anbiao.core.access import enterprises_for_user, organizations_for_user
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
+from anbiao.orgs.visibility import enterprises_for_user, organizations_for_user
 
 pytestmark = pytest.mark.django_db
 

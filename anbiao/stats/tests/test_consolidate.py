@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from anbiao.core.access import descendant_ids
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.scope import descendant_ids
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
 from anbiao.stats import consolidate, selectors
 from anbiao.stats.columns import Availability, Period, roots_load
