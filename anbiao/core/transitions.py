@@ -147,7 +147,7 @@ class Machine(Mapping[str, Move]):
 
     def table(self) -> str:
         """The machine as a text table: one line per transition."""
-        rows = [(f"{self.name}", "", "", "", "")]
+        rows: list[tuple[str, ...]] = [(self.name,)]
         rows.append(("from", "action", "to", "label", "actor", "reason"))
         for t in self.transitions:
             rows.append(
