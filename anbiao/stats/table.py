@@ -182,12 +182,20 @@ def _acted(
     if scope is not None:
         rows = rows.filter(acted_q(scope, source.actor))
     aggregates = {col.code: measure.aggregate(_about(source, col.of)) for col, measure in uses}
-    totals = rows.aggregate(**aggregates)
+    if scope is not None:  # one unit's table: its number only
+        totals = rows.aggregate(**aggregates)
+        for col, _ in uses:
+            counts[col.no].add_counted({}, totals[col.code] or 0)
+        return
     by_unit: dict[str, dict[Any, int]] = {col.code: {} for col, _ in uses}
-    if scope is None:
-        for g in rows.values(_u=roots.expr(source.actor)).annotate(**aggregates):
-            for col, _ in uses:
-                if g[col.code]:
-                    by_unit[col.code][g["_u"]] = g[col.code]
+    for g in rows.values(_u=roots.expr(source.actor)).annotate(**aggregates):
+        for col, _ in uses:
+            if g[col.code]:
+                by_unit[col.code][g["_u"]] = g[col.code]
+    if any(measure.distinct for _, measure in uses):
+        # the whole city at once: what two units both did counts once
+        totals = rows.aggregate(**aggregates)
+    else:  # each row is one unit's work: the total is the sum
+        totals = {code: sum(units.values()) for code, units in by_unit.items()}
     for col, _ in uses:
         counts[col.no].add_counted(by_unit[col.code], totals[col.code] or 0)
