@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from anbiao.accounts.models import Role
-from anbiao.checklists import rows
+from anbiao.checklists import hooks, rows
 from anbiao.checklists.models import (
     SUBMITTED_STATUSES,
     Answer,
@@ -577,18 +577,22 @@ def _attach_notices(checklist: Checklist, found: rows.Rows, *, user: User) -> No
 
 def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
     """Last campaign's answer per clause (two queries, only when there was an earlier
-    campaign) and the linked work records (read with the rows)."""
+    campaign) and the linked work records (one query), both contributed by other apps through
+    :mod:`anbiao.checklists.hooks`."""
     if not found.rows or checklist.purpose != ChecklistPurpose.LOOKBACK:
         return
-    from anbiao.dashboards.compare import previous_answers
-
-    previous = previous_answers(checklist) if found.has_previous else {}
+    previous: dict[int, Any] = {}
+    if found.has_previous:
+        for provide in hooks.previous_answers.providers():
+            previous.update(provide(checklist))
+    by_answer = {r.answer_id: r for r in found.rows}
+    for provide_records in hooks.linked_records.providers():
+        for answer_id, records in provide_records(list(by_answer)).items():
+            by_answer[answer_id].records.extend(records)
     if not previous and not any(r.records for r in found.rows):
         return
     for r in found.rows:
-        prev = previous.get(r.clause_position)
-        records = [(link("worklog:record_detail", pk), label) for pk, label in r.records]
-        r.extra_html = rows.extras_html(prev, records)
+        r.extra_html = rows.extras_html(previous.get(r.clause_position), r.records)
 
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:

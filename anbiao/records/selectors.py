@@ -21,7 +21,7 @@ from anbiao.core.access import (
     organizations_for_user,
     own_unit_ids,
 )
-from anbiao.orgs.models import OrgKind
+from anbiao.orgs.models import Organization, OrgKind
 from anbiao.orgs.scope import Scope, counts_enterprise
 from anbiao.records.models import Record, RecordKind, RecordQuerySet, RecordStatus
 
@@ -126,8 +126,10 @@ def record_organizations(*, user: User) -> list[tuple[str, str]]:
     qs = records_for_user(user).filter(
         Q(organization_id=user.organization_id) | Q(status=RecordStatus.SUBMITTED)
     )
-    pairs = qs.values_list("organization_id", "organization__name").distinct()
-    return sorted(((str(pk), name) for pk, name in pairs), key=lambda p: p[1])
+    # From the units, not from the records: DISTINCT over records kept one row per record date
+    # (the model's ordering and the evidence count join in the SELECT), listing a unit twice.
+    units = Organization.objects.filter(pk__in=qs.values("organization_id")).order_by("name", "pk")
+    return [(str(pk), name) for pk, name in units.values_list("pk", "name")]
 
 
 def record_export_rows(qs: QuerySet[Record]) -> Iterator[list[Any]]:

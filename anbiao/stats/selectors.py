@@ -16,7 +16,7 @@ from anbiao.core.access import descendant_ids, get_in_scope_or_404
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.orgs.scope import scope_for as org_scope_for
 from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, Column, Period, Roots, Scope, roots_load
-from anbiao.stats.models import StatsSubmission, SubmissionStatus
+from anbiao.stats.models import StatsSubmission
 from anbiao.stats.table import compute
 
 if TYPE_CHECKING:
@@ -132,6 +132,8 @@ class CityTable:
     total: Row
     difference: Row
     notes: dict[int, str] = field(default_factory=dict)
+    # 市安委办本级: the city office's own records and its sub-units' (in the total only)
+    own: Row | None = None
 
     @property
     def all_rows(self) -> list[Row]:
@@ -177,7 +179,10 @@ def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
         ],
         "diff",
     )
-    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff)
+    own = None
+    if roots.city is not None:
+        own = Row(roots.city, f"{roots.city.name}本级", row(roots.city).values, "own")
+    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff, own=own)
 
 
 DIFFERENCE_EXPLAINED = (
@@ -243,7 +248,7 @@ def submission_overview(*, period: Period) -> list[SubmissionRow]:
     for r in unit_rows:
         sub = subs.get(r.unit.pk)  # type: ignore[union-attr]
         differs = [False] * len(COLUMNS)
-        if sub is not None and sub.status == SubmissionStatus.SUBMITTED:
+        if sub is not None and sub.is_submitted:
             differs = [
                 (f is not None or lv is not None) and f != lv
                 for f, lv in zip(sub.computed_values, r.values, strict=True)

@@ -63,6 +63,6 @@ def recreate(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("stats", "0004_narrow_scope_indexes")]
+    dependencies = [("stats", "0005_submission_chain")]
 
     operations = [migrations.RunPython(drop, recreate)]
