@@ -21,7 +21,7 @@ from anbiao.core.downloads import serve_stored_file
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 from anbiao.orgs.models import OrgKind
-from anbiao.stats import chain, exports, reported, selectors, services
+from anbiao.stats import chain, exports, reported, selectors, services, validation
 from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, GROUPS, RULES, Period
 from anbiao.stats.forms import ReasonForm, ReturnForm, SubmitForm, period_from
 
@@ -204,6 +204,7 @@ def city(request: AuthedRequest) -> HttpResponse:
             "period": period,
             "form": form,
             "t": t,
+            "warnings": validation.check_city(t),
             "total_explained": reported.TOTAL_EXPLAINED,
             "rows_explained": reported.ROWS_EXPLAINED,
             "groups": GROUPS,
@@ -304,6 +305,10 @@ def submit(request: AuthedRequest) -> HttpResponse:
             _add_errors(form, exc)
         else:
             messages.success(request, "统计表已填报。")
+            sub = selectors.submission_for(unit=unit, period=period)
+            assert sub is not None
+            for w in validation.check_submission(sub, form.computed_values):
+                messages.warning(request, f"核对提示：{w.text}")
             return redirect(f"{reverse('stats:table')}?{_q(unit, period)}")
     return render(
         request,
@@ -349,6 +354,7 @@ def submission_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
             "period": period,
             "return_form": ReturnForm(),
             "actions": chain.allowed_actions(user=request.user, sub=sub),
+            "warnings": validation.check_submission(sub, live.values) if sub.is_submitted else [],
             "reviewer": chain.reviewer_of(sub.unit),
             "q": _q(sub.unit, period),
         },
