@@ -3,6 +3,7 @@ the city office's overview and returns, and the exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -17,9 +18,9 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
-from anbiao.core.downloads import serve_stored_file
+from anbiao.core.downloads import serve_stored_file, serve_workbook
 from anbiao.core.types import AuthedRequest
-from anbiao.core.xlsx import XLSX_MIME, attachment_response
+from anbiao.core.xlsx import XLSX_MIME, attachment_response, table_workbook
 from anbiao.orgs.models import OrgKind
 from anbiao.stats import chain, exports, reported, selectors, services, validation
 from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, GROUPS, RULES, Period
@@ -188,6 +189,34 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
             "rows": rows,
             "q": _q(unit, period),
         },
+    )
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def drill_export(request: AuthedRequest, no: int) -> HttpResponse:
+    """The drill-down list of one number as .xlsx (every record, not one page), audited."""
+    unit, period, _ = _unit_and_period(request)
+    col = COLUMN_BY_NO.get(no)
+    if col is None:
+        raise Http404("该列不存在")
+    qs = selectors.column_records(scope=selectors.scope_for(unit), period=period, no=no)
+    headers, ordered, to_row = _list_view(col.list_kind, qs)
+    rows = (
+        [i, *(c if isinstance(c, int | dt.date) else str(c) for c in to_row(o)[1])]
+        for i, o in enumerate(ordered.iterator(chunk_size=500), start=1)
+    )
+    wb = table_workbook(
+        title=f"{unit.name} 第{no}列 {col.group}·{col.name}（{period.label}）",
+        headers=["序号", *headers],
+        rows=rows,
+        widths=[6, *([30] * len(headers))],
+        sheet_title=f"第{no}列明细",
+    )
+    return serve_workbook(
+        request,
+        wb,
+        filename=f"附件3第{no}列明细_{unit.name}_{period.start}_{period.end}.xlsx",
+        owner=unit,
     )
 
 
