@@ -132,3 +132,16 @@ def test_a_units_export_prints_the_reported_number_and_its_footnote(city: dict) 
         )
     )
     assert "<sup>" in html and "线下建立机制2项" in html and "企业<br>（家）" in html
+
+
+def test_the_pdf_renders_with_the_footnotes(city: dict) -> None:
+    _accepted(city)
+    content = _city_export(city, "pdf")
+    assert content.startswith(b"%PDF")
+    html = exports.render_html(
+        exports.city_sheet(
+            reported.reported_city_table(period=PERIOD), city_name="南安市安委办", today=None
+        )
+    )
+    assert "调整说明：" in html and "线下建立机制2项" in html
+    assert html.count("<sup>") >= 4  # two adjusted cells, each in its row and in the total
