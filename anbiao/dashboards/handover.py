@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anbiao.checklists.models import Answer, ChecklistPurpose
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.scope import PLACED_BY
 from anbiao.rectification.models import Problem
 
 if TYPE_CHECKING:
@@ -205,7 +206,7 @@ def reconcile_rows(units: QuerySet[Organization]) -> list[ReconcileRow]:
 
     base = Enterprise.objects.filter(is_closed=False, organization__is_active=True).order_by()
     counts: dict[Any, list[int]] = {}
-    for key in ("department_id", "town_id"):
+    for key in PLACED_BY:  # (primary department, town)
         for r in base.values(key).annotate(
             n=Count("pk"), p=Count("pk", filter=Q(on_regional_platform=True))
         ):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from anbiao.core.access import descendant_ids, get_in_scope_or_404
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.scope import scope_for as org_scope_for
 from anbiao.stats.columns import (
     COLUMN_BY_NO,
     COLUMNS,
@@ -74,12 +75,8 @@ def unit_for_user(user: User, unit_id: Any = None) -> Organization:
 
 
 def scope_for(unit: Organization, roots: Roots | None = None) -> Scope:
-    """The unit and its sub-units; for a top-level unit, read from ``roots`` when given (every
-    government unit with its top-level unit) instead of walking the tree in queries."""
-    if roots is not None and unit.parent_id is None and unit.pk in roots.root_of:
-        ids = frozenset(o for o, root in roots.root_of.items() if root == unit.pk)
-        return Scope(unit=unit, unit_ids=ids)
-    return Scope(unit=unit, unit_ids=frozenset(descendant_ids(unit)))
+    """The unit and its sub-units (:func:`anbiao.orgs.scope.scope_for`)."""
+    return org_scope_for(unit, roots)
 
 
 # --- one unit's table ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file, serve_workbook
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response, table_workbook
 from anbiao.orgs.models import OrgKind
@@ -39,17 +40,6 @@ def _unit_and_period(request: AuthedRequest) -> tuple[Any, Period, Any]:
 
 def _q(unit: Any, period: Period) -> str:
     return f"unit={unit.pk}&{period.query()}"
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            key = name if name in form.fields else None
-            for error in errors:
-                form.add_error(key, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
@@ -331,7 +321,7 @@ def submit(request: AuthedRequest) -> HttpResponse:
                 expected_computed=form.expected(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "统计表已填报。")
             sub = selectors.submission_for(unit=unit, period=period)
@@ -396,7 +386,9 @@ def _review(request: AuthedRequest, pk: Any, action: str) -> HttpResponse:
     rule = chain.TRANSITIONS[action]
     if not chain.actor_allowed(request.user, sub, sub.unit, rule.actor):
         raise Http404("对象不存在或无权访问")
-    form = ReasonForm(request.POST, label=f"{rule.label}原因", required=rule.needs_reason)
+    form = ReasonForm(
+        request.POST, label=f"{rule.label}原因", required=action in chain.NEEDS_REASON
+    )
     if not form.is_valid():
         messages.error(request, f"{rule.label}原因：请填写{rule.label}的原因。")
         return redirect("stats:submission_detail", pk=sub.pk)

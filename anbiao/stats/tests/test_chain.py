@@ -71,6 +71,8 @@ def test_the_state_machine_is_one_table_with_an_actor_for_every_move() -> None:
     assert chain.TRANSITIONS["unapprove"].sources == (S.ACCEPTED,)
     assert chain.TRANSITIONS["unapprove"].target == S.RETURNED
     assert {t.actor for t in chain.TRANSITIONS.values()} == set(chain.ACTOR_TEXT)
+    assert chain.TRANSITIONS.problems() == []
+    assert chain.TRANSITIONS["submit"].sources == (None, S.RETURNED)
 
 
 def test_the_city_office_accepts_a_departments_table_and_the_numbers_are_locked(w: dict) -> None:
