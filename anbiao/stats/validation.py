@@ -18,11 +18,11 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.models import Enterprise, Organization
+from anbiao.orgs.scope import Roots, counted_enterprises_q, roots_load
+from anbiao.orgs.scope import scope_for as org_scope_for
 from anbiao.stats.columns import Period
 from anbiao.stats.selectors import column_records, scope_for
-
-GOV = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN)
 
 
 def _col(values: list[int | None], *nos: int) -> int | None:
@@ -189,35 +189,26 @@ def check(facts: Facts, *, period_query: str = "") -> list[RuleWarning]:
 
 @dataclass
 class ScopeCounts:
-    """Enterprises by primary department and by town, and the government tree (3 queries)."""
+    """Enterprises in a unit's scope, by the one scope rule (:mod:`anbiao.orgs.scope`: the
+    primary department's, the town's, the city office every one); one query per unit."""
 
-    by_department: dict[Any, int]
-    by_town: dict[Any, int]
-    children: dict[Any, list[Any]]
-    total: int
+    roots: Roots
 
     @classmethod
     def load(cls) -> ScopeCounts:
-        ents = Enterprise.objects.filter(organization__is_active=True).order_by()
-        by_dept = {
-            r["department_id"]: r["n"] for r in ents.values("department_id").annotate(n=Count("pk"))
-        }
-        by_town = {r["town_id"]: r["n"] for r in ents.values("town_id").annotate(n=Count("pk"))}
-        children: dict[Any, list[Any]] = {}
-        for pk, parent in Organization.objects.filter(kind__in=GOV).values_list("pk", "parent_id"):
-            if parent is not None:
-                children.setdefault(parent, []).append(pk)
-        return cls(by_dept, by_town, children, sum(by_dept.values()))
+        return cls(roots_load())
+
+    @property
+    def total(self) -> int:
+        return Enterprise.objects.filter(organization__is_active=True).count()
 
     def of(self, unit: Organization) -> int:
-        if unit.kind == OrgKind.CITY and unit.parent_id is None:
-            return self.total
-        ids, frontier = {unit.pk}, [unit.pk]
-        while frontier:
-            frontier = [c for p in frontier for c in self.children.get(p, []) if c not in ids]
-            ids.update(frontier)
-        counts = self.by_department if unit.kind == OrgKind.DEPARTMENT else self.by_town
-        return sum(counts.get(i, 0) for i in ids)
+        scope = org_scope_for(unit, self.roots)
+        return (
+            Enterprise.objects.filter(organization__is_active=True)
+            .filter(counted_enterprises_q(unit.kind, scope.unit_ids))
+            .count()
+        )
 
 
 def check_submission(sub: Any, live: list[int | None]) -> list[RuleWarning]:
