@@ -18,7 +18,7 @@ table it signs off) is reviewed inside the city office. Actors:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import WRITER_ROLES, descendant_ids
@@ -136,6 +136,16 @@ def actor_allowed(user: User, sub: StatsSubmission | None, unit: Organization, a
     if actor == "above":
         return is_above(user, sub)
     return False
+
+
+def sub_unit_submissions(*, unit: Organization, period: Any) -> list[StatsSubmission]:
+    """The tables the unit's direct sub-units submitted for the period (the unit reviews them)."""
+    children = Organization.objects.filter(parent=unit).exclude(kind=OrgKind.ENTERPRISE)
+    return list(
+        StatsSubmission.objects.filter(
+            unit__in=children, period_start=period.start, period_end=period.end
+        ).order_by("unit_name")
+    )
 
 
 def pending_children(sub: StatsSubmission) -> list[StatsSubmission]:

@@ -66,6 +66,7 @@ def table(request: AuthedRequest) -> HttpResponse:
             "q": _q(unit, period),
             "units": selectors.reporting_units() if is_city else None,
             "can_submit": own and services.can_submit(request.user, unit),
+            "sub_unit_submissions": chain.sub_unit_submissions(unit=unit, period=period),
             "is_city": is_city,
         },
     )
