@@ -267,6 +267,7 @@ class ChecklistPage:
     sections: list[SectionView]
     answered: int
     total: int
+    conform_url: str = ""  # 全部设为符合 (the form's writers while it is editable), else ""
 
     @property
     def progress(self) -> Progress:
@@ -289,9 +290,24 @@ class ChecklistPage:
         return mark_safe(  # noqa: S308 — the rows are escaped; the titles are escaped here
             "".join(
                 f'<section class="cl-section" id="s{s.position}">\n'
-                f"<h2>{rows.escape(s.title)}</h2>\n{''.join(s.parts)}\n</section>\n"
+                f"<h2>{rows.escape(s.title)}</h2>\n{self.section_conform(s)}"
+                f"{''.join(s.parts)}\n</section>\n"
                 for s in self.sections
             )
+        )
+
+    @property
+    def open_count(self) -> int:
+        return self.total - self.answered
+
+    def section_conform(self, s: SectionView) -> str:
+        """本部分设为符合: the link under a section title with unanswered clauses."""
+        if not self.conform_url or not s.open_count:
+            return ""
+        return (
+            f'<p class="section-conform"><a class="btn btn-small btn-secondary"'
+            f' href="{self.conform_url}?section={s.position}">本部分未填写的 {s.open_count} 条'
+            "设为符合</a></p>\n"
         )
 
     @property
@@ -551,7 +567,8 @@ def checklist_page(
         chunk.append(rows.row_html(r, base=base, problem_prefix=pprefix, can_fill=can_fill))
     if view is not None and chunk:
         view.parts.append(mark_safe("".join(chunk)))  # noqa: S308 — escaped rows
-    return ChecklistPage(checklist, list(sections.values()), answered, total)
+    conform_url = f"{base}conform/" if can_fill and checklist.is_editable else ""
+    return ChecklistPage(checklist, list(sections.values()), answered, total, conform_url)
 
 
 def row_for_clause(checklist: Checklist, clause_id: Any, *, user: User, can_fill: bool) -> str:
