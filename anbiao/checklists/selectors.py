@@ -18,7 +18,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from anbiao.accounts.models import Role
 from anbiao.checklists import rows
@@ -63,7 +62,7 @@ if TYPE_CHECKING:
         """An answer prepared for its compact row (:func:`set_row_values`)."""
 
         problem_list: list[TrackedLine]
-        problems_html: SafeString
+        problem_rows: list[rows.RowProblem]
         evidence_list: list[ShownEvidence]
         text: str
         result_label: str
@@ -72,7 +71,8 @@ if TYPE_CHECKING:
         upload_url: str
         edit_url: str
         saved_text: str
-        notice_html: str
+        notice_clause: bool
+        notices: list[NoticeSuggestion]
 
     class FormAnswer(RowAnswer):
         """An answer prepared for its edit form (:func:`set_form_values`)."""
@@ -215,8 +215,9 @@ def submitted_lookbacks(campaign: Campaign | None = None) -> QuerySet[Checklist]
 # The page shows every clause as a compact read-only row (text, answer, problems with their
 # rectification state, remarks, evidence); the full edit form of one clause is fetched by htmx
 # when the user opens it (``checklists:clause_edit``), or rendered in place for ``?edit=<id>``
-# without JavaScript. Everything a row shows is computed here once, as plain strings and URLs
-# built from prefixes, so the template does few lookups per clause.
+# without JavaScript. Everything a row shows is read here once as plain data
+# (:class:`anbiao.checklists.rows.Row`); the template's ``row`` partial renders it, building
+# URLs from the page's prefixes.
 
 RESULT_LABELS = dict(AnswerResult.choices)
 
@@ -253,12 +254,20 @@ class EditPart:
 
 
 @dataclass
+class ItemView:
+    """An item (内容) of a section with its clauses: rows, or a clause's form open in place."""
+
+    text: str
+    parts: list[rows.Row | EditPart] = field(default_factory=list)
+
+
+@dataclass
 class SectionView:
     position: int
     title: str
     total: int = 0
     open_count: int = 0
-    parts: list[Any] = field(default_factory=list)  # SafeString (rows) or EditPart
+    items: list[ItemView] = field(default_factory=list)
 
 
 @dataclass
@@ -268,6 +277,8 @@ class ChecklistPage:
     answered: int
     total: int
     conform_url: str = ""  # 全部设为符合 (the form's writers while it is editable), else ""
+    base: str = ""  # the checklist's URL prefix (the rows' links are built from it)
+    problem_prefix: str = ""  # the rectification problems' URL prefix
 
     @property
     def progress(self) -> Progress:
@@ -282,33 +293,8 @@ class ChecklistPage:
         return [s for s in self.sections if s.open_count]
 
     @property
-    def html(self) -> SafeString:
-        """Every section with its rows as one piece of HTML — the template loops over the
-        sections itself only when a clause's form is open in place (``?edit=``)."""
-        if any(not isinstance(p, str) for s in self.sections for p in s.parts):
-            return mark_safe("")  # noqa: S308
-        return mark_safe(  # noqa: S308 — the rows are escaped; the titles are escaped here
-            "".join(
-                f'<section class="cl-section" id="s{s.position}">\n'
-                f"<h2>{rows.escape(s.title)}</h2>\n{self.section_conform(s)}"
-                f"{''.join(s.parts)}\n</section>\n"
-                for s in self.sections
-            )
-        )
-
-    @property
     def open_count(self) -> int:
         return self.total - self.answered
-
-    def section_conform(self, s: SectionView) -> str:
-        """本部分设为符合: the link under a section title with unanswered clauses."""
-        if not self.conform_url or not s.open_count:
-            return ""
-        return (
-            f'<p class="section-conform"><a class="btn btn-small btn-secondary"'
-            f' href="{self.conform_url}?section={s.position}">本部分未填写的 {s.open_count} 条'
-            "设为符合</a></p>\n"
-        )
 
     @property
     def complete(self) -> bool:
@@ -377,15 +363,12 @@ def set_row_values(
     base = prefix or checklist_prefix(answer.checklist_id)
     pprefix = problems_prefix or problem_prefix()
     a.problem_list = [_track(line, pprefix) for line in answer.problems.all()]
-    a.problems_html = mark_safe(  # noqa: S308 — rows.problems_html escapes every text
-        rows.problems_html(
-            [
-                (p.text, p.track_url and p.tracked_problem.pk, p.track_status)
-                for p in a.problem_list
-            ],
-            pprefix,
-        )
-    )
+    a.problem_rows = [
+        rows.RowProblem(p.text, str(p.tracked_problem.pk), p.track_status, p.track_label)
+        if p.track_url
+        else rows.RowProblem(p.text)
+        for p in a.problem_list
+    ]
     a.evidence_list = cast("list[ShownEvidence]", list(answer.evidence.all()))
     for e in a.evidence_list:
         e.download_url = f"{base}evidence/{e.pk}/"
@@ -402,8 +385,8 @@ def set_row_values(
     a.saved_text = rows.saved_text(
         answer.updated_at, answer.updated_by.display_name if answer.updated_by else ""
     )
-    if not hasattr(a, "notice_html"):
-        a.notice_html = ""
+    if not hasattr(a, "notice_clause"):
+        a.notice_clause, a.notices = False, []
     return a
 
 
@@ -530,26 +513,21 @@ def checklist_page(
     full form is rendered in place instead (the no-JavaScript path, only when ``can_fill``).
     """
     base = checklist_prefix(checklist.pk)
-    pprefix = problem_prefix()
     found = rows.read_rows(checklist)
-    all_rows = found.rows
     if user is not None:
         _attach_notices(checklist, found, user=user)
     _attach_extras(checklist, found)
     sections: dict[int, SectionView] = {}
     answered = total = 0
-    item_id = section_id = None
-    chunk: list[str] = []
     view: SectionView | None = None
-    for r in all_rows:
-        if view is None or r.section_id != section_id:
-            if view is not None and chunk:
-                view.parts.append(mark_safe("".join(chunk)))  # noqa: S308 — escaped rows
-            chunk = []
+    item: ItemView | None = None
+    item_id = None
+    for r in found.rows:
+        if view is None or r.section_id not in sections:
             view = sections[r.section_id] = SectionView(r.section_position, r.section_title)
-            section_id = r.section_id
-        if r.item_id != item_id:
-            chunk.append(f'<h3 class="cl-item">{r.info.item_html}</h3>')
+        if item is None or r.item_id != item_id:
+            item = ItemView(r.item_text)
+            view.items.append(item)
             item_id = r.item_id
         view.total += 1
         total += 1
@@ -558,30 +536,30 @@ def checklist_page(
         else:
             view.open_count += 1
         if can_fill and edit is not None and str(r.clause_id) == str(edit):
-            if chunk:
-                view.parts.append(mark_safe("".join(chunk)))  # noqa: S308 — escaped rows
-                chunk = []
             answer = answer_view(checklist, r.clause_id, user=user)  # type: ignore[arg-type]
-            view.parts.append(EditPart(answer))
-            continue
-        chunk.append(rows.row_html(r, base=base, problem_prefix=pprefix, can_fill=can_fill))
-    if view is not None and chunk:
-        view.parts.append(mark_safe("".join(chunk)))  # noqa: S308 — escaped rows
+            item.parts.append(EditPart(answer))
+        else:
+            item.parts.append(r)
     conform_url = f"{base}conform/" if can_fill and checklist.is_editable else ""
-    return ChecklistPage(checklist, list(sections.values()), answered, total, conform_url)
+    return ChecklistPage(
+        checklist,
+        list(sections.values()),
+        answered,
+        total,
+        conform_url=conform_url,
+        base=base,
+        problem_prefix=problem_prefix(),
+    )
 
 
-def row_for_clause(checklist: Checklist, clause_id: Any, *, user: User, can_fill: bool) -> str:
+def row_for_clause(checklist: Checklist, clause_id: Any, *, user: User) -> rows.Row:
     """One clause's compact row (the htmx "收起" answer), or 404."""
     found = rows.read_rows(checklist, clause_id=clause_id)
     if not found.rows:
         raise Http404("对象不存在或无权访问")
-    r = found.rows[0]
     _attach_notices(checklist, found, user=user)
     _attach_extras(checklist, found)
-    return rows.row_html(
-        r, base=checklist_prefix(checklist.pk), problem_prefix=problem_prefix(), can_fill=can_fill
-    )
+    return found.rows[0]
 
 
 def _attach_notices(checklist: Checklist, found: rows.Rows, *, user: User) -> None:
@@ -594,7 +572,8 @@ def _attach_notices(checklist: Checklist, found: rows.Rows, *, user: User) -> No
         return
     suggestions = notice_suggestions(checklist, user=user) if found.has_notices else {}
     for r in targets:
-        r.notice_html = rows.notice_html(r.clause_id, suggestions.get(r.clause_number, []))
+        r.notice_clause = True
+        r.notices = suggestions.get(r.clause_number, [])
 
 
 def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
@@ -608,9 +587,11 @@ def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
     if not previous and not any(r.records for r in found.rows):
         return
     for r in found.rows:
-        prev = previous.get(r.clause_position)
-        records = [(link("worklog:record_detail", pk), label) for pk, label in r.records]
-        r.extra_html = rows.extras_html(prev, records)
+        r.previous = previous.get(r.clause_position)
+        r.previous_closed = sum(p.closed for p in r.previous.problems) if r.previous else 0
+        r.record_links = [
+            rows.RecordLink(link("worklog:record_detail", pk), label) for pk, label in r.records
+        ]
 
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:
@@ -639,8 +620,8 @@ def answer_view(
     answer = set_form_values(answer_for_clause(checklist, clause_id), typed)
     clause = answer.clause
     if _takes_notices(checklist) and _is_notice_clause(clause.item.number, clause.number):
-        suggestions = notice_suggestions(checklist, user=user).get(clause.number, [])
-        answer.notice_html = mark_safe(rows.notice_html(clause.pk, suggestions))  # noqa: S308
+        answer.notice_clause = True
+        answer.notices = notice_suggestions(checklist, user=user).get(clause.number, [])
     return answer
 
 

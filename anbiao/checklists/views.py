@@ -153,6 +153,7 @@ def _clause_context(
         "can_fill": selectors.can_fill(request.user, checklist),
         "results": AnswerResult.choices,
         "allowed_text": ALLOWED_TEXT,
+        "problem_prefix": selectors.problem_prefix(),
         **extra,
     }
 
@@ -176,9 +177,15 @@ def clause_edit(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse
     checklist = selectors.own_checklist_get(user=user, pk=pk)
     can_fill = selectors.can_fill(user, checklist)
     if request.GET.get("row") or not can_fill:
-        row = selectors.row_for_clause(checklist, clause_id, user=user, can_fill=can_fill)
+        row = selectors.row_for_clause(checklist, clause_id, user=user)
         if request.htmx:
-            return HttpResponse(row)
+            ctx = {
+                "r": row,
+                "can_fill": can_fill,
+                "base": selectors.checklist_prefix(checklist.pk),
+                "problem_prefix": selectors.problem_prefix(),
+            }
+            return render(request, "checklists/checklist.html#row", ctx)
         return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
     answer = selectors.answer_view(checklist, clause_id, user=user)
     if not request.htmx:
