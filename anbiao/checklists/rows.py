@@ -87,7 +87,7 @@ class Row:
     updated_by: str
     problems: list[RowProblem] = field(default_factory=list)
     evidence: list[RowFile] = field(default_factory=list)
-    records: list[tuple[Any, str]] = field(default_factory=list)  # linked work records: id, label
+    records: list[tuple[str, str]] = field(default_factory=list)  # linked work records: url, label
     notice_clause: bool = False  # 附件2 item 1 clauses (1) and (2): the notices box
     notices: list[Any] = field(default_factory=list)  # selectors.NoticeSuggestion
     previous: Any = None  # last campaign's answer (dashboards.compare), or None
@@ -144,7 +144,6 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
     from anbiao.core.models import StoredFile
     from anbiao.notices.models import NoticeDelivery
     from anbiao.rectification.models import Problem
-    from anbiao.worklog.models import EvidenceLink, WorkRecord
 
     t = {
         "a": Answer._meta.db_table,
@@ -161,8 +160,6 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
         "cm": Campaign._meta.db_table,
         "nd": NoticeDelivery._meta.db_table,
         "nd_ent": NoticeDelivery._meta.get_field("enterprise").column,
-        "el": EvidenceLink._meta.db_table,
-        "wr": WorkRecord._meta.db_table,
         "one": " AND a.clause_id = %s" if one_clause else "",
     }
     # Only table and column names from the models' metadata are formatted in, never input.
@@ -183,23 +180,17 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
         ' JOIN "{s}" s ON s.id = i.section_id WHERE c.version_id = %s ORDER BY c.position'
     ).format(**t)
     # kind 0: a problem line (position, text, tracked problem id, its status); 1: an evidence
-    # file (id, name, size); 2: a linked work record (id, title, kind; by date, entry time)
+    # file (id, name, size). Linked work records come from worklog (anbiao.checklists.hooks).
     lines = (  # noqa: S608
-        "SELECT 0, p.answer_id, p.position, p.text, CAST(tp.id AS TEXT), tp.status, NULL,"
-        " NULL, NULL"
+        "SELECT 0, p.answer_id, p.position, p.text, CAST(tp.id AS TEXT), tp.status, NULL"
         ' FROM "{p}" p JOIN "{a}" a ON a.id = p.answer_id'
         ' LEFT JOIN "{tp}" tp ON tp."{tp_line}" = p.id'
         " WHERE a.checklist_id = %s{one}"
         " UNION ALL"
-        " SELECT 1, e.answer_id, e.id, f.original_name, NULL, NULL, f.size, NULL, NULL"
+        " SELECT 1, e.answer_id, e.id, f.original_name, NULL, NULL, f.size"
         ' FROM "{e}" e JOIN "{a}" a ON a.id = e.answer_id JOIN "{f}" f ON f.id = e.stored_file_id'
         " WHERE a.checklist_id = %s{one}"
-        " UNION ALL"
-        " SELECT 2, el.answer_id, 0, wr.title, CAST(wr.id AS TEXT), wr.kind, NULL,"
-        " CAST(wr.date AS TEXT), CAST(wr.created_at AS TEXT)"
-        ' FROM "{el}" el JOIN "{a}" a ON a.id = el.answer_id JOIN "{wr}" wr ON wr.id = el.record_id'
-        " WHERE a.checklist_id = %s{one}"
-        " ORDER BY 1, 2, 3, 8, 9"
+        " ORDER BY 1, 2, 3"
     ).format(**t)
     return answers, lines, structure
 
@@ -251,15 +242,13 @@ def _aware(value: Any) -> Any:
 
 def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
-    number of clauses, problem lines, files and linked records (answers; problem lines UNION
-    ALL evidence UNION ALL work records), and the template version's clauses the first time
-    the process meets that version."""
+    number of clauses, problem lines and files (answers; problem lines UNION ALL evidence),
+    and the template version's clauses the first time the process meets that version."""
     one = clause_id is not None
     if one not in _SQL:  # built once per process from the models' metadata
         _SQL[one] = _sql(one_clause=one)
     answers_sql, lines_sql, structure_sql = _SQL[one]
     from anbiao.checklists.models import Answer
-    from anbiao.worklog.models import RecordKind
 
     pk = prep(Answer, "checklist", checklist.pk)
     org = prep(type(checklist), "organization", checklist.organization_id)
@@ -298,21 +287,17 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
                 full_name or username or "",
             )
             found.has_previous, found.has_notices = bool(prev), bool(notes)
-        cursor.execute(lines_sql, [pk, *clause] * 3)
-        kinds = _labels(RecordKind)
+        cursor.execute(lines_sql, [pk, *clause] * 2)
         statuses = _status_labels()
-        for kind, answer_id, sort, name, ref, status, size, day, _ in cursor.fetchall():
+        for kind, answer_id, sort, name, ref, status, size in cursor.fetchall():
             if kind == 0:  # a problem line: text, tracked problem id, its status
                 if ref:
                     line = RowProblem(name, _uuid_text(ref), status, statuses.get(status, status))
                 else:
                     line = RowProblem(name)
                 rows[answer_id].problems.append(line)
-            elif kind == 1:  # an evidence file: id, name, size
+            else:  # an evidence file: id, name, size
                 rows[answer_id].evidence.append(RowFile(sort, name, size or 0))
-            else:  # a linked work record: as ``str(record)`` with its date
-                label = f"{kinds.get(status, status)}：{name}（{str(day)[:10]}）"
-                rows[answer_id].records.append((_uuid_text(ref), label))
     found.rows = list(rows.values())
     return found
 

@@ -99,6 +99,8 @@ ACTION_LABELS: dict[str, str] = {
     "anbiao.inspection.photos_added": "上传现场照片",
     "anbiao.inspection.completed": "完成督导检查",
     "anbiao.inspection.exported": "导出督导检查台账",
+    "anbiao.inspection.offline_synced": "接收离线检查草稿",
+    "anbiao.inspection.offline_conflict": "离线检查草稿冲突（未写入）",
     # 经验做法与工作机制
     "anbiao.record.created": "新增经验做法或工作机制",
     "anbiao.record.updated": "修改经验做法或工作机制",
@@ -129,6 +131,8 @@ ACTION_LABELS: dict[str, str] = {
     # 统计表
     "anbiao.stats.submitted": "报送统计表",
     "anbiao.stats.returned": "退回统计表",
+    "anbiao.stats.accepted": "接收统计表",
+    "anbiao.stats.unapproved": "撤销接收统计表",
     "anbiao.stats.adjusted": "调整统计数",
     "anbiao.stats.exported": "导出统计表",
     # 报送任务
@@ -161,3 +165,16 @@ ACTION_LABELS: dict[str, str] = {
 def action_label(code: str) -> str:
     """The Chinese name of an action code; the code itself when it has none (never "")."""
     return ACTION_LABELS.get(code, code)
+
+
+def object_type_label(model_label: str) -> str:
+    """The Chinese name of an audited object's model (``checklists.answer`` → 细则答复)."""
+    from django.apps import apps
+
+    if not model_label:
+        return ""
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return "其他"
+    return str(model._meta.verbose_name)

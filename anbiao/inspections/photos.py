@@ -313,6 +313,13 @@ def _read_checked(upload: UploadedFile) -> tuple[bytes, str, PILImage.Image]:
     return data, kind, opened
 
 
+def photo_check(upload: UploadedFile) -> None:
+    """Refuse a photo that :func:`photo_store` would refuse (same checks and messages), before
+    anything is written; the upload is rewound for storing."""
+    _read_checked(upload)
+    upload.seek(0)
+
+
 def _save(
     data: bytes,
     *,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anbiao.inspections import views
+from anbiao.inspections import offline_views, views
 
 app_name = "inspections"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("export/", views.inspection_export, name="inspection_export"),
     path("new/", views.inspection_create, name="inspection_create"),
     path("targets/", views.target_options, name="target_options"),
+    path("offline/", offline_views.offline_page, name="offline_page"),
+    path("offline/targets/", offline_views.offline_targets, name="offline_targets"),
+    path("offline/sync/", offline_views.offline_sync, name="offline_sync"),
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("never-inspected/", views.never_inspected, name="never_inspected"),
     path("<uuid:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<uuid:pk>/edit/", views.inspection_edit, name="inspection_edit"),

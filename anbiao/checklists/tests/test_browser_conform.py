@@ -15,16 +15,11 @@ from anbiao.orgs.tests.factories import EnterpriseFactory, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_mark_a_section_then_the_rest_conform_and_fix_one_exception(page, live_server) -> None:  # noqa: ANN001
+def test_mark_a_section_then_the_rest_conform_and_fix_one_exception(log_in) -> None:  # noqa: ANN001
     ent = EnterpriseFactory.create(organization__name="南安市测试石材有限公司")
     make_user(ent.organization, Role.FILLER, username="efiller")
     checklist = helpers.start(ent.organization)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill("efiller")
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page = log_in("efiller", phone=True)
     page.goto(f"/checklists/{checklist.pk}/")
 
     # 一、目标职责 has 3 clauses: the confirmation says 3, and which.
@@ -57,3 +52,4 @@ def test_mark_a_section_then_the_rest_conform_and_fix_one_exception(page, live_s
     assert checklist.answers.filter(result=AnswerResult.CONFORM).count() == 50
     entries = AuditEntry.objects.filter(action="anbiao.checklist.answers_marked_conform")
     assert sorted(e.data["count"] for e in entries) == [3, 48]
+    assert page.console_errors == []

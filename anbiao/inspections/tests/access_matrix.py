@@ -346,4 +346,37 @@ CASES = [
         url("inspections:checklist_fill", _with_checklist(_other_draft)),
         CITY_ONLY,
     ),
+    # 离线检查: the page, the units it keeps, the queue's endpoint (an empty draft: 422)
+    Case(
+        "inspections:offline_page",
+        "form",
+        lambda w: reverse("inspections:offline_page"),
+        allow(GOV, RECORDERS),
+    ),
+    Case(
+        "inspections:offline_targets",
+        "scope",
+        lambda w: reverse("inspections:offline_targets"),
+        allow(GOV, RECORDERS),
+    ),
+    Case(
+        "inspections:offline_sync",
+        "post",
+        lambda w: reverse("inspections:offline_sync"),
+        allow(GOV, RECORDERS, ok=422),
+        method="post",
+    ),
+    # code without data, open to anyone (the phone re-checks it after the session expired)
+    Case(
+        "inspections:service_worker",
+        "public",
+        lambda w: reverse("inspections:service_worker"),
+        allow(anon=200),
+    ),
+    Case(
+        "inspections:manifest",
+        "public",
+        lambda w: reverse("inspections:manifest"),
+        allow(anon=200),
+    ),
 ]
