@@ -15,14 +15,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from anbiao.checklists.models import AnswerEvidence, AnswerResult, ProblemLine
-from anbiao.core.fetch import prep
 
 if TYPE_CHECKING:
     from anbiao.checklists.models import Checklist
@@ -300,6 +300,14 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
                 rows[answer_id].evidence.append(RowFile(sort, name, size or 0))
     found.rows = list(rows.values())
     return found
+
+
+def prep(model: type[Model], field_name: str, value: Any) -> Any:
+    """``value`` as a query parameter for ``model.field_name`` (a foreign key stands for the key
+    it points at), prepared as the ORM prepares it for this database."""
+    found = model._meta.get_field(field_name)
+    target = cast("Field[Any, Any]", getattr(found, "target_field", found))
+    return target.get_db_prep_value(target.to_python(value), connection)
 
 
 def _uuid_text(value: Any) -> str:
