@@ -57,6 +57,7 @@ ACTION_LABELS: dict[str, str] = {
     # 回头看细则
     "anbiao.checklist.started": "开始填报细则",
     "anbiao.checklist.answer_saved": "保存细则答复",
+    "anbiao.checklist.answers_marked_conform": "批量设为符合（未填写的细则）",
     "anbiao.checklist.workbook_imported": "导入离线填写的细则（Excel）",
     "anbiao.checklist.evidence_attached": "上传细则佐证材料",
     "anbiao.checklist.evidence_removed": "删除细则佐证材料",
