@@ -168,3 +168,57 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
         )
     )
     assert errors == []
+
+
+def test_an_enterprise_moved_away_while_offline_is_shown_as_a_conflict_and_resolved(  # noqa: ANN001
+    browser, live_server
+) -> None:
+    from playwright.sync_api import expect
+
+    from anbiao.core.models import AuditEntry
+
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    other_town = OrganizationFactory.create(kind=OrgKind.TOWN, name="水头镇（测试）")
+    moved = EnterpriseFactory.create(town=town, organization__name="南安市测试纺织有限公司")
+    stays = EnterpriseFactory.create(town=town, organization__name="南安市测试石材有限公司")
+    make_user(town, Role.GRID, username="grid1")
+    context = browser.new_context(
+        locale="zh-CN",
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        service_workers="allow",
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.on("dialog", lambda d: d.accept())
+    login(page, live_server, "grid1")
+    page.goto("/inspections/offline/")
+    page.locator("#offline-app[data-sw=ready][data-lists=ready]").wait_for()
+    context.set_offline(True)
+    expect(page.locator("#off-net")).to_contain_text("离线")
+    page.get_by_label("被检查单位").select_option(label="南安市测试纺织有限公司")
+    page.get_by_label("检查人员").fill("柯明亮")
+    page.get_by_role("button", name="添加一条问题").click()
+    page.get_by_label("问题描述").fill("配电箱未上锁")
+    page.get_by_role("button", name="保存到本机").click()
+    item = page.locator("#off-queue-list li")
+    expect(item).to_have_attribute("data-state", "queued")
+
+    moved.town = other_town  # moved to another town while the phone was offline
+    moved.save()
+    context.set_offline(False)
+    expect(item).to_have_attribute("data-state", "conflict", timeout=30000)
+    expect(item).to_contain_text("冲突，未发送")
+    expect(item).to_contain_text("已不在本单位的检查范围内")
+    assert Inspection.objects.count() == 0
+    assert AuditEntry.objects.filter(action="anbiao.inspection.offline_conflict").count() == 1
+
+    item.get_by_role("button", name="改选被检查单位").click()
+    expect(page.get_by_label("问题描述")).to_have_value("配电箱未上锁")
+    page.get_by_label("被检查单位").select_option(label="南安市测试石材有限公司")
+    page.get_by_role("button", name="保存到本机").click()
+    expect(item).to_have_attribute("data-state", "sent", timeout=30000)
+    insp = Inspection.objects.get()
+    assert insp.target == stays.organization
+    assert [f.description for f in insp.findings.all()] == ["配电箱未上锁"]
+    context.close()
