@@ -162,8 +162,10 @@
   function refreshLists() {
     if (!navigator.onLine) return Promise.resolve();
     return fetch(cfg.targets, { credentials: "same-origin", redirect: "manual" }).then(function (res) {
-      if (res.status >= 500) retryLater(refreshLists);
-      if (!res.ok) return null;
+      if (!res.ok) {
+        if (res.type !== "opaqueredirect") retryLater(refreshLists); // a passing server error
+        return null;
+      }
       return res.json().then(function (data) {
         var meta = { name: "lists", user: cfg.user, data: data };
         return put("meta", meta).then(function () { applyLists(meta); });
