@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,8 +96,8 @@ def _fast_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Each test starts with empty caches (cached menus are keyed by user ids and template
-    versions by their ids, which repeat from one test database to the next)."""
+    """Each test starts with empty caches (template versions are cached by their ids, which
+    repeat from one test database to the next)."""
     from django.core.cache import cache
 
     from anbiao.checklists.rows import forget_structures
@@ -136,13 +137,85 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+PASSWORD = "Test@12345"  # noqa: S105 — every test user's password (orgs.tests.factories.make_user)
+PHONE = {"width": 390, "height": 844}
+
+
+def _watch_console(p: Any, ignore: tuple[str, ...] = ()) -> None:
+    """``p.console_errors``: the page's console errors (CSP refusals, script errors) but those
+    containing one of ``ignore``."""
+    errors: list[str] = []
+    p.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not any(part in m.text for part in ignore)
+            else None
+        ),
+    )
+    p.console_errors = errors
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser page (not signed in) on the live server; ``page.console_errors``."""
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     p = context.new_page()
     p.set_default_timeout(15000)
+    _watch_console(p)
     yield p
     context.close()
+
+
+@pytest.fixture
+def sign_in(live_server) -> Callable[..., None]:  # type: ignore[no-untyped-def]
+    """``sign_in(page, username, landing="/")``: fill the login form on ``page`` (username or
+    mobile number) and wait for the page it lands on."""
+
+    def _sign_in(p: Any, username: str, *, landing: str = "/", start: str = "/") -> None:
+        p.goto(start)
+        p.get_by_label("用户名或手机号").fill(username)
+        p.get_by_label("密码").fill(PASSWORD)
+        p.get_by_role("button", name="登录").click()
+        p.wait_for_url(lambda url: url.split("?")[0] == f"{live_server.url}{landing}")
+
+    return _sign_in
+
+
+@pytest.fixture
+def log_in(browser, live_server, sign_in) -> Iterator[Callable[..., Any]]:  # type: ignore[no-untyped-def]
+    """``log_in(username, phone=False, javascript=True, downloads=False, ignore=())``: a new
+    browser context signed in as ``username`` (one per user: several users in one test), its
+    page at the home page with ``page.console_errors`` (messages containing one of ``ignore``
+    left out). ``phone``: 390×844. The contexts are closed after the test."""
+    contexts: list[Any] = []
+
+    def _log_in(
+        username: str,
+        *,
+        phone: bool = False,
+        javascript: bool = True,
+        downloads: bool = False,
+        ignore: tuple[str, ...] = (),
+    ) -> Any:
+        options: dict[str, Any] = {"locale": "zh-CN", "base_url": live_server.url}
+        if phone:
+            options["viewport"] = PHONE
+        if not javascript:
+            options["java_script_enabled"] = False
+        if downloads:
+            options["accept_downloads"] = True
+        context = browser.new_context(**options)
+        contexts.append(context)
+        p = context.new_page()
+        p.set_default_timeout(15000)
+        _watch_console(p, ignore)
+        sign_in(p, username)
+        return p
+
+    yield _log_in
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

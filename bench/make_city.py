@@ -15,7 +15,7 @@ enterprises get a completed supervision inspection by their department or town w
 problems (rectification problems linked to the inspection), and the city office inspects every
 department and town. Only the answers that carry problems are created (a real look-back has one
 answer per clause; the others are not read by the statistics). Look-backs, reports and records
-carry the statistical scope their services stamp (``anbiao.stats.scope``). On PostgreSQL the
+carry the statistical scope their services stamp (``anbiao.orgs.scope``). On PostgreSQL the
 database is VACUUM ANALYZEd at the end, as autovacuum would do after such a load.
 """
 
@@ -158,10 +158,9 @@ def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
         _bulk(Enterprise, ents)
         # the statistical scope the submit / finalize services stamp on an enterprise's
         # look-backs, reports and records: its registry entry's primary department and town
-        scope = {
-            e.organization_id: {"scope_department_id": e.department_id, "scope_town_id": e.town_id}
-            for e in ents
-        }
+        from anbiao.orgs.scope import stamp_of
+
+        scope = {e.organization_id: stamp_of(e.department_id, e.town_id) for e in ents}
 
         checklists, plan = [], []
         for org in orgs:
@@ -368,17 +367,11 @@ def build(n: int, *, seed: int = 1, stdout: Any = sys.stdout) -> dict[str, int]:
 
 
 def _check_scope() -> None:
-    """Every stamped scope says what the registry says (as ``stats.scope.stat_scope`` would)."""
-    from django.db.models import F, Q
-
-    from anbiao.stats.scope import stamped_models
+    """Every stamped scope says what the registry says (as ``orgs.scope.stamp`` would)."""
+    from anbiao.orgs.scope import stamp_differs, stamped_models
 
     for model in stamped_models():
-        reg = "organization__enterprise__"
-        wrong = model.objects.filter(**{f"{reg}isnull": False}).exclude(
-            Q(scope_department=F(f"{reg}department"), scope_town=F(f"{reg}town"))
-        )
-        if wrong.exists():
+        if stamp_differs(model).exists():
             raise RuntimeError(f"{model.__name__}: a stamped scope differs from the registry")
 
 

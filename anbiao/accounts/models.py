@@ -6,21 +6,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-
-class Role(models.TextChoices):
-    ORG_ADMIN = "org_admin", "单位管理员"
-    FILLER = "filler", "填报员"
-    PRINCIPAL = "principal", "主要负责人"
-    GRID = "grid", "网格员"
-    VIEWER = "viewer", "查看"
-    # 三员分立: platform administration, never business operations.
-    SYSADMIN = "sysadmin", "系统管理员"
-    SECADMIN = "secadmin", "安全管理员"
-    AUDITOR = "auditor", "审计管理员"
-
-
-BUSINESS_ROLES = frozenset({Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER})
-ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Re-exported: the role vocabulary lives in core (anbiao.core.vocabulary).
+from anbiao.core.vocabulary import ADMIN_ROLES as ADMIN_ROLES
+from anbiao.core.vocabulary import BUSINESS_ROLES as BUSINESS_ROLES
+from anbiao.core.vocabulary import Role as Role
 
 
 def effective_roles(stored: frozenset[str]) -> frozenset[str]:

@@ -11,16 +11,23 @@ from django.utils import timezone
 
 from anbiao.campaigns.models import Campaign, CampaignStatus
 from anbiao.core.audit import log_action
+from anbiao.core.transitions import Machine, Transition
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
 
-# action → (allowed from, to, audit verb)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "open": ((CampaignStatus.DRAFT, CampaignStatus.CLOSED), CampaignStatus.OPEN, "opened"),
-    "close": ((CampaignStatus.OPEN,), CampaignStatus.CLOSED, "closed"),
-}
-ACTION_LABELS = {"open": "开始填报", "close": "结束"}
+TRANSITIONS = Machine(
+    "专项行动 (campaigns.Campaign)",
+    CampaignStatus,
+    [
+        Transition(CampaignStatus.DRAFT, "open", CampaignStatus.OPEN, "开始填报"),
+        Transition(CampaignStatus.CLOSED, "open", CampaignStatus.OPEN, "开始填报"),
+        Transition(CampaignStatus.OPEN, "close", CampaignStatus.CLOSED, "结束"),
+    ],
+    initial=[CampaignStatus.DRAFT],
+)
+ACTION_LABELS = {action: move.label for action, move in TRANSITIONS.items()}
+AUDIT_VERBS = {"open": "opened", "close": "closed"}  # anbiao.campaign.<verb>
 
 FIELDS = (
     "name",
@@ -67,12 +74,11 @@ def campaign_transition(*, by: User | None, campaign: Campaign, action: str) -> 
     """Open or close a campaign (the only place its status changes)."""
     if action not in TRANSITIONS:
         raise ValidationError("未知操作。")
-    allowed, target, verb = TRANSITIONS[action]
+    verb = AUDIT_VERBS[action]
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.status not in allowed:
-        raise ValidationError(
-            f"专项行动当前为“{campaign.get_status_display()}”，不能{ACTION_LABELS[action]}。"
-        )
+    target = TRANSITIONS.target(
+        action, campaign.status, refusal="专项行动当前为“{state}”，不能{label}。"
+    )
     old = campaign.status
     campaign.status = target
     now = timezone.now()

@@ -12,6 +12,7 @@ from anbiao.accounts.models import Role
 from anbiao.campaigns import selectors, services
 from anbiao.campaigns.forms import CampaignForm
 from anbiao.core.access import GOV_KINDS, get_in_scope_or_404, require
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.orgs.models import OrgKind
 
@@ -32,14 +33,6 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _add_errors(form: CampaignForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @require(kinds=CITY, roles=CITY_WRITERS)
 def campaign_create(request: AuthedRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
@@ -47,7 +40,7 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已创建专项行动：{campaign.name}（草稿）。")
             return redirect("campaigns:list")
@@ -62,7 +55,7 @@ def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.campaign_update(by=request.user, campaign=campaign, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("campaigns:list")

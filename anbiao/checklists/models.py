@@ -38,7 +38,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from anbiao.core.models import StatScoped
+from anbiao.core.attachments import Attachment
+from anbiao.orgs.scope import STAMP_FIELDS, StatScoped
 
 
 class TemplateKind(models.TextChoices):
@@ -254,7 +255,7 @@ class Checklist(StatScoped):
             # 附件3 columns 1–4: the counted look-backs grouped by scope, read from the index only
             models.Index(
                 fields=[
-                    *("purpose", "status", "submitted_at", "scope_department", "scope_town"),
+                    *("purpose", "status", "submitted_at", *STAMP_FIELDS),
                     *("organization", "problem_count", "campaign"),
                 ],
                 name="checklist_stats_idx",
@@ -335,22 +336,10 @@ class ProblemLine(models.Model):
         return self.text
 
 
-class AnswerEvidence(models.Model):
-    """An evidence file attached to one clause's answer."""
+class AnswerEvidence(Attachment):
+    """An evidence file attached to one clause's answer (file, who, when: ``Attachment``)."""
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
-    stored_file = models.ForeignKey(
-        "core.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
-    )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    added_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "佐证材料"

@@ -59,7 +59,7 @@ class ClauseInfo:
     section_position: int
     section_title: str
     clause_position: int
-    text_html: str  # "（n）text", escaped
+    text_html: str  # the clause text, escaped (the number is shown apart: "（n）")
     item_html: str  # escaped
 
 
@@ -76,7 +76,7 @@ class Row:
     updated_by: str
     problems: list[tuple[str, Any, str]] = field(default_factory=list)  # text, problem id, status
     evidence: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, size
-    records: list[tuple[Any, str]] = field(default_factory=list)  # linked work records: id, label
+    records: list[tuple[str, str]] = field(default_factory=list)  # linked work records: url, label
     notice_html: str = ""
     extra_html: str = ""  # last campaign's answer, linked work records (see ``extras_html``)
 
@@ -118,7 +118,6 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
     from anbiao.core.models import StoredFile
     from anbiao.notices.models import NoticeDelivery
     from anbiao.rectification.models import Problem
-    from anbiao.worklog.models import EvidenceLink, WorkRecord
 
     t = {
         "a": Answer._meta.db_table,
@@ -135,8 +134,6 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
         "cm": Campaign._meta.db_table,
         "nd": NoticeDelivery._meta.db_table,
         "nd_ent": NoticeDelivery._meta.get_field("enterprise").column,
-        "el": EvidenceLink._meta.db_table,
-        "wr": WorkRecord._meta.db_table,
         "one": " AND a.clause_id = %s" if one_clause else "",
     }
     # Only table and column names from the models' metadata are formatted in, never input.
@@ -157,23 +154,17 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
         ' JOIN "{s}" s ON s.id = i.section_id WHERE c.version_id = %s ORDER BY c.position'
     ).format(**t)
     # kind 0: a problem line (position, text, tracked problem id, its status); 1: an evidence
-    # file (id, name, size); 2: a linked work record (id, title, kind; by date, entry time)
+    # file (id, name, size). Linked work records come from worklog (anbiao.checklists.hooks).
     lines = (  # noqa: S608
-        "SELECT 0, p.answer_id, p.position, p.text, CAST(tp.id AS TEXT), tp.status, NULL,"
-        " NULL, NULL"
+        "SELECT 0, p.answer_id, p.position, p.text, CAST(tp.id AS TEXT), tp.status, NULL"
         ' FROM "{p}" p JOIN "{a}" a ON a.id = p.answer_id'
         ' LEFT JOIN "{tp}" tp ON tp."{tp_line}" = p.id'
         " WHERE a.checklist_id = %s{one}"
         " UNION ALL"
-        " SELECT 1, e.answer_id, e.id, f.original_name, NULL, NULL, f.size, NULL, NULL"
+        " SELECT 1, e.answer_id, e.id, f.original_name, NULL, NULL, f.size"
         ' FROM "{e}" e JOIN "{a}" a ON a.id = e.answer_id JOIN "{f}" f ON f.id = e.stored_file_id'
         " WHERE a.checklist_id = %s{one}"
-        " UNION ALL"
-        " SELECT 2, el.answer_id, 0, wr.title, CAST(wr.id AS TEXT), wr.kind, NULL,"
-        " CAST(wr.date AS TEXT), CAST(wr.created_at AS TEXT)"
-        ' FROM "{el}" el JOIN "{a}" a ON a.id = el.answer_id JOIN "{wr}" wr ON wr.id = el.record_id'
-        " WHERE a.checklist_id = %s{one}"
-        " ORDER BY 1, 2, 3, 8, 9"
+        " ORDER BY 1, 2, 3"
     ).format(**t)
     return answers, lines, structure
 
@@ -209,7 +200,7 @@ def _structure(cursor: Any, sql: str, version: Any, clause_ids: list[int]) -> di
         for cid, number, text, iid, inum, itext, sid, spos, stitle, cpos in cursor.fetchall():
             found[cid] = ClauseInfo(
                 cid, number, text, iid, inum, itext, sid, spos, stitle, cpos,
-                escape(f"（{number}）{text}"), escape(itext),
+                escape(text), escape(itext),
             )  # fmt: skip
         _STRUCTURE[key] = found
     return found
@@ -226,15 +217,13 @@ def _aware(value: Any) -> Any:
 
 def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
-    number of clauses, problem lines, files and linked records (answers; problem lines UNION
-    ALL evidence UNION ALL work records), and the template version's clauses the first time
-    the process meets that version."""
+    number of clauses, problem lines and files (answers; problem lines UNION ALL evidence),
+    and the template version's clauses the first time the process meets that version."""
     one = clause_id is not None
     if one not in _SQL:  # built once per process from the models' metadata
         _SQL[one] = _sql(one_clause=one)
     answers_sql, lines_sql, structure_sql = _SQL[one]
     from anbiao.checklists.models import Answer
-    from anbiao.worklog.models import RecordKind
 
     pk = prep(Answer, "checklist", checklist.pk)
     org = prep(type(checklist), "organization", checklist.organization_id)
@@ -273,17 +262,13 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
                 full_name or username or "",
             )
             found.has_previous, found.has_notices = bool(prev), bool(notes)
-        cursor.execute(lines_sql, [pk, *clause] * 3)
-        kinds = _labels(RecordKind)
-        for kind, answer_id, sort, name, ref, status, size, day, _ in cursor.fetchall():
+        cursor.execute(lines_sql, [pk, *clause] * 2)
+        for kind, answer_id, sort, name, ref, status, size in cursor.fetchall():
             if kind == 0:  # a problem line: text, tracked problem id, its status
                 problem = _uuid_text(ref) if ref else None
                 rows[answer_id].problems.append((name, problem, status or ""))
-            elif kind == 1:  # an evidence file: id, name, size
+            else:  # an evidence file: id, name, size
                 rows[answer_id].evidence.append((sort, name, size or 0))
-            else:  # a linked work record: as ``str(record)`` with its date
-                label = f"{kinds.get(status, status)}：{name}（{str(day)[:10]}）"
-                rows[answer_id].records.append((_uuid_text(ref), label))
     found.rows = list(rows.values())
     return found
 
@@ -332,26 +317,38 @@ def saved_text(updated_at: Any, updated_by: str) -> str:
 
 
 def row_html(row: Row, *, base: str, problem_prefix: str, can_fill: bool) -> SafeString:
-    """One clause as ``<article class="clause clause-row" id="c<clause id>">`` (escaped)."""
+    """One clause as ``<article class="clause clause-row" id="c<clause id>">`` (escaped).
+
+    Folded (a closed ``<details>``), the row is one line: the clause number, the start of its
+    text (cut by CSS) and the answer state; unfolded it shows the whole text, the problems with
+    their rectification state, remarks, evidence and the boxes below. 填写/修改 stays beside it.
+    """
     cid = row.clause_id
     result = row.result
     tag_class = f"result-{result}" if result else "tag-warn"
     state = f'<span class="tag {tag_class}">{RESULT_LABELS.get(result, "未填写")}</span>'
-    saved = saved_text(row.updated_at, row.updated_by)
-    if saved:
-        state += f' <small class="muted">{escape(saved)}</small>'
+    if row.problems:
+        state += f' <span class="tag problem-count">问题 {len(row.problems)}</span>'
+    if row.evidence:
+        state += f' <span class="tag evidence-count">佐证 {len(row.evidence)}</span>'
+    edit = ""
     if can_fill:
-        state += (
-            f' <a class="btn btn-small btn-secondary" href="?edit={cid}#c{cid}"'
+        edit = (
+            f'<a class="btn btn-small btn-secondary row-edit" href="?edit={cid}#c{cid}"'
             f' hx-get="{base}clause/{cid}/edit/" hx-target="#c{cid}" hx-swap="outerHTML"'
             f" data-edit>{'修改' if result else '填写'}</a>"
         )
     parts = [
         f'<article class="clause clause-row{"" if result else " is-open"}" id="c{cid}">'
-        f'<div class="row-head"><p class="clause-text">{row.info.text_html}</p>'
-        f'<p class="row-state">{state}</p></div>',
-        problems_html(row.problems, problem_prefix),
+        '<details class="row-fold"><summary class="row-line">'
+        f'<span class="clause-no">（{row.clause_number}）</span>'
+        f'<span class="clause-text">{row.info.text_html}</span>'
+        f'<span class="row-state">{state}</span></summary><div class="row-body">',
     ]
+    saved = saved_text(row.updated_at, row.updated_by)
+    if saved:
+        parts.append(f'<p class="saved-view muted">{escape(saved)}</p>')
+    parts.append(problems_html(row.problems, problem_prefix))
     if row.remarks:
         parts.append(f'<p class="remarks-view">备注：{escape(row.remarks)}</p>')
     if row.evidence:
@@ -361,7 +358,7 @@ def row_html(row: Row, *, base: str, problem_prefix: str, can_fill: bool) -> Saf
         parts.append(f'<p class="evidence-view">佐证材料：{links}</p>')
     parts.append(row.notice_html)
     parts.append(row.extra_html)
-    parts.append("</article>")
+    parts.append(f"</div></details>{edit}</article>")
     return mark_safe("".join(parts))  # noqa: S308 — every user text above is escaped
 
 

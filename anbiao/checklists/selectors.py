@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from anbiao.accounts.models import Role
-from anbiao.checklists import rows
+from anbiao.checklists import hooks, rows
 from anbiao.checklists.models import (
     SUBMITTED_STATUSES,
     Answer,
@@ -35,6 +35,7 @@ from anbiao.checklists.models import (
 from anbiao.core import fetch
 from anbiao.core.access import get_in_scope_or_404, own_unit_ids
 from anbiao.core.links import link
+from anbiao.orgs import scope
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 
 if TYPE_CHECKING:
@@ -92,15 +93,8 @@ def checklist_filter(user: User, prefix: str = "") -> Q:
     p = prefix
     if org is None or not org.is_active or not user.is_active:
         return Q(pk__in=[])
-    if org.kind == OrgKind.CITY:
-        return Q()
-    if org.kind == OrgKind.ENTERPRISE:
-        return Q(**{f"{p}organization_id": org.pk})
-    units = own_unit_ids(user)
-    own = Q(**{f"{p}organization_id__in": units})
-    if org.kind == OrgKind.DEPARTMENT:
-        return own | Q(**{f"{p}organization__enterprise__department_id__in": units})
-    return own | Q(**{f"{p}organization__enterprise__town_id__in": units})
+    ids = {org.pk} if org.kind == OrgKind.ENTERPRISE else own_unit_ids(user)
+    return scope.counted_orgs_q(org.kind, ids, f"{p}organization")
 
 
 RELATED = ("organization", "campaign", "template_version", "template_version__template")
@@ -119,11 +113,12 @@ def _plain_scope(user: User) -> tuple[str, list[Any]] | None:
     org = user.organization
     if org is None or not org.is_active or not user.is_active:
         return None
-    if org.kind == OrgKind.CITY:
+    plain, owner = scope.sole_owner(org)
+    if not plain:
+        return None
+    if owner is None:
         return "", []
-    if org.kind == OrgKind.ENTERPRISE:
-        return _own_sql(), [fetch.prep(Checklist, "organization", org.pk)]
-    return None
+    return _own_sql(), [fetch.prep(Checklist, "organization", owner)]
 
 
 def _own_sql() -> str:
@@ -188,8 +183,8 @@ def can_review(user: User, checklist: Checklist) -> bool:
     if org.kind == OrgKind.CITY:
         return True
     if org.kind == OrgKind.DEPARTMENT and checklist.organization.kind == OrgKind.ENTERPRISE:
-        ent = Enterprise.objects.filter(organization_id=checklist.organization_id).first()
-        return ent is not None and ent.department_id in own_unit_ids(user)
+        unit = scope.Scope.of(org, own_unit_ids(user))
+        return scope.counts_enterprise(unit, checklist.organization_id)
     return False
 
 
@@ -582,18 +577,22 @@ def _attach_notices(checklist: Checklist, found: rows.Rows, *, user: User) -> No
 
 def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
     """Last campaign's answer per clause (two queries, only when there was an earlier
-    campaign) and the linked work records (read with the rows)."""
+    campaign) and the linked work records (one query), both contributed by other apps through
+    :mod:`anbiao.checklists.hooks`."""
     if not found.rows or checklist.purpose != ChecklistPurpose.LOOKBACK:
         return
-    from anbiao.dashboards.compare import previous_answers
-
-    previous = previous_answers(checklist) if found.has_previous else {}
+    previous: dict[int, Any] = {}
+    if found.has_previous:
+        for provide in hooks.previous_answers.providers():
+            previous.update(provide(checklist))
+    by_answer = {r.answer_id: r for r in found.rows}
+    for provide_records in hooks.linked_records.providers():
+        for answer_id, records in provide_records(list(by_answer)).items():
+            by_answer[answer_id].records.extend(records)
     if not previous and not any(r.records for r in found.rows):
         return
     for r in found.rows:
-        prev = previous.get(r.clause_position)
-        records = [(link("worklog:record_detail", pk), label) for pk, label in r.records]
-        r.extra_html = rows.extras_html(prev, records)
+        r.extra_html = rows.extras_html(previous.get(r.clause_position), r.records)
 
 
 def answer_for_clause(checklist: Checklist, clause_id: Any) -> Answer:
@@ -720,12 +719,8 @@ def supervision_rows(
         ents = Enterprise.objects.select_related("organization", "town", "department").filter(
             is_closed=False, organization__is_active=True
         )
-        if org.kind == OrgKind.DEPARTMENT:
-            ents = ents.filter(department_id__in=own_unit_ids(user))
-        elif org.kind == OrgKind.TOWN:
-            ents = ents.filter(town_id__in=own_unit_ids(user))
-        elif org.kind != OrgKind.CITY:
-            ents = ents.filter(organization_id=org.pk)
+        ids = {org.pk} if org.kind == OrgKind.ENTERPRISE else own_unit_ids(user)
+        ents = ents.filter(scope.counted_enterprises_q(org.kind, ids))
         # The stubs want a UUID here; Django takes its text form as well.
         if town:
             ents = ents.filter(town_id=town)  # type: ignore[misc]
@@ -784,5 +779,7 @@ def pending_review_count(user: User, campaign: Campaign | None = None) -> int:
     if org.kind == OrgKind.CITY:
         return qs.count()
     if org.kind == OrgKind.DEPARTMENT:
-        return qs.filter(organization__enterprise__department_id__in=own_unit_ids(user)).count()
+        enterprises = Q(organization__kind=OrgKind.ENTERPRISE)
+        counted = scope.counted_orgs_q(org.kind, own_unit_ids(user), "organization")
+        return qs.filter(enterprises & counted).count()
     return 0

@@ -42,19 +42,26 @@ from anbiao.checklists.models import (
 from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
+from anbiao.core.transitions import Machine, Transition
 from anbiao.core.uploads import store_upload
-from anbiao.stats.scope import stat_scope
+from anbiao.orgs.scope import stamp
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
     from anbiao.campaigns.models import Campaign
     from anbiao.orgs.models import Organization
 
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": ((ChecklistStatus.DRAFT, ChecklistStatus.RETURNED), ChecklistStatus.SUBMITTED),
-    "accept": ((ChecklistStatus.SUBMITTED,), ChecklistStatus.ACCEPTED),
-    "return": ((ChecklistStatus.SUBMITTED,), ChecklistStatus.RETURNED),
-}
+TRANSITIONS = Machine(
+    "细则 (checklists.Checklist)",
+    ChecklistStatus,
+    [
+        Transition(ChecklistStatus.DRAFT, "submit", ChecklistStatus.SUBMITTED, "提交"),
+        Transition(ChecklistStatus.RETURNED, "submit", ChecklistStatus.SUBMITTED, "提交"),
+        Transition(ChecklistStatus.SUBMITTED, "accept", ChecklistStatus.ACCEPTED, "审核通过"),
+        Transition(ChecklistStatus.SUBMITTED, "return", ChecklistStatus.RETURNED, "退回"),
+    ],
+    initial=[ChecklistStatus.DRAFT],
+)
 MAX_PROBLEMS = 30
 ASIDE = 1000  # added to the positions of lines that move, clear of every final position
 
@@ -73,10 +80,9 @@ class AnswerConflict(Exception):  # noqa: N818 — reads as a domain event
 
 
 def _transition(checklist: Checklist, action: str) -> str:
-    allowed, target = TRANSITIONS[action]
-    if checklist.status not in allowed:
-        raise ValidationError(f"当前状态为“{checklist.get_status_display()}”，不能执行此操作。")
-    return target
+    return TRANSITIONS.target(
+        action, checklist.status, refusal="当前状态为“{state}”，不能执行此操作。"
+    )
 
 
 def _ensure_editable(checklist: Checklist) -> None:
@@ -450,12 +456,11 @@ def checklist_submit(
     # frozen for the statistics (附件3 columns 3–4): lines cannot change until it is returned
     checklist.problem_count = checklist_problem_count(checklist)
     # the statistical scope (primary department, town), kept in step by the registry's writes
-    for key, value in stat_scope(checklist.organization_id).items():
-        setattr(checklist, key, value)
+    stamped = stamp(checklist)
     checklist.save(
         update_fields=[
             *("status", "submitted_at", "lock_version", "problem_count", "updated_at"),
-            *("scope_department", "scope_town"),
+            *stamped,
         ]
     )
     log_action(

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 
 from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES, Role
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.scope import descendant_ids, seen_enterprises_q
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -107,21 +108,6 @@ def is_admin_only(user: User) -> bool:
 # --- organization scope ----------------------------------------------------------------------
 
 
-def descendant_ids(org: Organization) -> set[Any]:
-    """The organization and all of its sub-units (government units nest a few levels deep)."""
-    ids = {org.pk}
-    frontier = [org.pk]
-    while frontier:
-        frontier = list(
-            Organization.objects.filter(parent_id__in=frontier)
-            .exclude(kind=OrgKind.ENTERPRISE)
-            .values_list("pk", flat=True)
-        )
-        frontier = [pk for pk in frontier if pk not in ids]
-        ids.update(frontier)
-    return ids
-
-
 def _cached(user: User, key: str, compute: Callable[[], Any]) -> Any:
     cache = user.__dict__.setdefault("_scope_cache", {})
     if key not in cache:
@@ -137,19 +123,13 @@ def own_unit_ids(user: User) -> set[Any]:
 
 
 def enterprise_filter(user: User, prefix: str = "") -> Q:
-    """A Q over Enterprise (or over a model reaching Enterprise through ``prefix``)."""
+    """A Q over Enterprise (or over a model reaching Enterprise through ``prefix``, ending in
+    ``__``): the enterprises the user's unit sees (:func:`anbiao.orgs.scope.seen_enterprises_q`)."""
     org = user.organization
-    p = prefix
     if org is None or not org.is_active or not user.is_active:
         return Q(pk__in=[])
-    if org.kind == OrgKind.CITY:
-        return Q()
-    if org.kind == OrgKind.DEPARTMENT:
-        units = own_unit_ids(user)
-        return Q(**{f"{p}department_id__in": units}) | Q(**{f"{p}other_departments__in": units})
-    if org.kind == OrgKind.TOWN:
-        return Q(**{f"{p}town_id__in": own_unit_ids(user)})
-    return Q(**{f"{p}organization_id": org.pk})
+    ids = {org.pk} if org.kind == OrgKind.ENTERPRISE else own_unit_ids(user)
+    return seen_enterprises_q(org.kind, ids, prefix.removesuffix("__"))
 
 
 def enterprises_for_user(user: User) -> QuerySet[Enterprise]:

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from anbiao.core import signals  # noqa: F401
+        from anbiao.core.zh_messages import install
+
+        install()

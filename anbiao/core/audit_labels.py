@@ -130,6 +130,8 @@ ACTION_LABELS: dict[str, str] = {
     # 统计表
     "anbiao.stats.submitted": "报送统计表",
     "anbiao.stats.returned": "退回统计表",
+    "anbiao.stats.accepted": "接收统计表",
+    "anbiao.stats.unapproved": "撤销接收统计表",
     "anbiao.stats.adjusted": "调整统计数",
     "anbiao.stats.exported": "导出统计表",
     # 报送任务
@@ -162,3 +164,16 @@ ACTION_LABELS: dict[str, str] = {
 def action_label(code: str) -> str:
     """The Chinese name of an action code; the code itself when it has none (never "")."""
     return ACTION_LABELS.get(code, code)
+
+
+def object_type_label(model_label: str) -> str:
+    """The Chinese name of an audited object's model (``checklists.answer`` → 细则答复)."""
+    from django.apps import apps
+
+    if not model_label:
+        return ""
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return "其他"
+    return str(model._meta.verbose_name)

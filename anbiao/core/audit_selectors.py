@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anbiao.core.audit_labels import ACTION_LABELS, action_label
+from anbiao.core.audit_labels import ACTION_LABELS, action_label, object_type_label
 from anbiao.core.models import AuditEntry
 
 EXPORT_HEADERS = (
@@ -21,14 +21,13 @@ EXPORT_HEADERS = (
     "单位",
     "IP",
     "操作",
-    "操作代码",
     "浏览器",
     "对象类型",
     "对象ID",
     "对象",
     "内容",
 )
-EXPORT_WIDTHS = (8, 20, 16, 24, 16, 24, 30, 40, 20, 20, 30, 60)
+EXPORT_WIDTHS = (8, 20, 16, 24, 16, 24, 40, 20, 20, 30, 60)
 EXPORT_MAX_ROWS = 100_000
 
 
@@ -99,9 +98,8 @@ def audit_export_rows(*, filters: AuditFilter | None = None) -> Iterator[list[An
             e.organization.name if e.organization_id and e.organization else "",
             e.ip or "",
             action_label(e.action),
-            e.action,
             e.user_agent,
-            e.object_type,
+            object_type_label(e.object_type),
             e.object_id,
             e.object_repr,
             json.dumps(e.data, ensure_ascii=False, sort_keys=True, default=str) if e.data else "",

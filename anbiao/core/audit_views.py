@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from anbiao.accounts.models import Role
 from anbiao.core.access import get_in_scope_or_404, require
 from anbiao.core.audit import log_action
-from anbiao.core.audit_labels import action_label
+from anbiao.core.audit_labels import action_label, object_type_label
 from anbiao.core.audit_selectors import (
     EXPORT_HEADERS,
     EXPORT_WIDTHS,
@@ -23,8 +22,8 @@ from anbiao.core.audit_selectors import (
     audit_export_rows,
 )
 from anbiao.core.types import AuthedRequest
+from anbiao.core.vocabulary import OrgKind, Role
 from anbiao.core.xlsx import table_workbook, workbook_response
-from anbiao.orgs.models import OrgKind
 
 
 class AuditFilterForm(forms.Form):
@@ -36,7 +35,7 @@ class AuditFilterForm(forms.Form):
         label="操作",
         required=False,
         max_length=80,
-        help_text="操作名称中的字（如“下载”），或操作代码的开头（如 anbiao.auth.）",
+        help_text="操作名称中的字，如“下载”“退回”",
     )
     object = forms.CharField(label="对象", required=False, max_length=100)
 
@@ -94,7 +93,12 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "core/audit_detail.html",
-        {"entry": entry, "data_text": audit_data_text(entry), "label": action_label(entry.action)},
+        {
+            "entry": entry,
+            "data_text": audit_data_text(entry),
+            "label": action_label(entry.action),
+            "object_type": object_type_label(entry.object_type),
+        },
     )
 
 

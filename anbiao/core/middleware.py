@@ -41,7 +41,7 @@ class OrganizationMiddleware:
     def _must_change_password(user: object) -> bool:
         from django.utils import timezone
 
-        from anbiao.accounts.models import ADMIN_ROLES
+        from anbiao.core.vocabulary import ADMIN_ROLES
 
         if getattr(user, "must_change_password", False):
             return True

@@ -102,32 +102,3 @@ class StoredFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
-
-
-class StatScoped(models.Model):
-    """The statistical scope of a counted row (附件3): its enterprise's primary department and
-    town, stamped when the row starts to count and kept in step with the registry
-    (:mod:`anbiao.stats.scope`); both null for a government unit's rows. Look-backs, 自查自纠
-    报告 and work records carry it so that the statistics group them without a join."""
-
-    scope_department = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计主管部门",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    scope_town = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name="统计所在乡镇",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        abstract = True

@@ -4,10 +4,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from anbiao.accounts.models import ADMIN_ROLES, BUSINESS_ROLES
 from anbiao.core.access import public, require
 from anbiao.core.menu import home_cards
 from anbiao.core.types import AuthedRequest
+from anbiao.core.vocabulary import ADMIN_ROLES, BUSINESS_ROLES
 
 
 @require(roles=BUSINESS_ROLES | ADMIN_ROLES)

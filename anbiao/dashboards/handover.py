@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anbiao.checklists.models import Answer, ChecklistPurpose
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
+from anbiao.orgs.scope import PLACED_BY
 from anbiao.rectification.models import Problem
 
 if TYPE_CHECKING:
@@ -201,11 +202,11 @@ def reconcile_rows(units: QuerySet[Organization]) -> list[ReconcileRow]:
 
     Three queries whatever the number of units or enterprises.
     """
-    from anbiao.stats.models import StatsSubmission, SubmissionStatus
+    from anbiao.stats.models import REPORTED_STATUSES, StatsSubmission
 
     base = Enterprise.objects.filter(is_closed=False, organization__is_active=True).order_by()
     counts: dict[Any, list[int]] = {}
-    for key in ("department_id", "town_id"):
+    for key in PLACED_BY:  # (primary department, town)
         for r in base.values(key).annotate(
             n=Count("pk"), p=Count("pk", filter=Q(on_regional_platform=True))
         ):
@@ -214,9 +215,9 @@ def reconcile_rows(units: QuerySet[Organization]) -> list[ReconcileRow]:
             cell[1] += r["p"]
     units = units.filter(kind__in=(OrgKind.DEPARTMENT, OrgKind.TOWN), is_active=True)
     latest: dict[Any, StatsSubmission] = {}
-    for s in StatsSubmission.objects.filter(
-        unit__in=units, status=SubmissionStatus.SUBMITTED
-    ).order_by("unit_id", "-period_end", "-submitted_at"):
+    for s in StatsSubmission.objects.filter(unit__in=units, status__in=REPORTED_STATUSES).order_by(
+        "unit_id", "-period_end", "-submitted_at"
+    ):
         latest.setdefault(s.unit_id, s)
     rows = []
     for unit in units.order_by("kind", "sort_order", "name"):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from anbiao.checklists.models import SUBMITTED_STATUSES, Checklist, ChecklistPurpose
 from anbiao.core.access import own_unit_ids
+from anbiao.orgs import scope
 from anbiao.orgs.models import Enterprise, Organization, OrgKind, SizeClass
 
 if TYPE_CHECKING:
@@ -94,13 +95,8 @@ def dashboard_enterprises(user: User) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.filter(is_closed=False, organization__is_active=True)
     if org is None:
         return qs.none()
-    if org.kind == OrgKind.CITY:
-        return qs
-    if org.kind == OrgKind.DEPARTMENT:
-        return qs.filter(department_id__in=own_unit_ids(user))
-    if org.kind == OrgKind.TOWN:
-        return qs.filter(town_id__in=own_unit_ids(user))
-    return qs.filter(organization_id=org.pk)
+    ids = {org.pk} if org.kind == OrgKind.ENTERPRISE else own_unit_ids(user)
+    return qs.filter(scope.counted_enterprises_q(org.kind, ids))
 
 
 def dashboard_gov_units(user: User) -> QuerySet[Organization]:

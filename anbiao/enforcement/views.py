@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.enforcement import deadlines, selectors, services
 from anbiao.enforcement.forms import (
@@ -28,17 +29,6 @@ from anbiao.orgs.models import OrgKind
 
 CASE_KINDS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
 DEPT = frozenset({OrgKind.DEPARTMENT})
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            key = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(key, error)  # type: ignore[attr-defined]
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 def _is_writer_dept(request: AuthedRequest) -> bool:
@@ -73,7 +63,7 @@ def case_create(request: AuthedRequest) -> HttpResponse:
         try:
             case = services.case_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记案例：{case.case_number}")
             return redirect("enforcement:case_list")
@@ -117,7 +107,7 @@ def case_edit(request: AuthedRequest, pk: str) -> HttpResponse:
         try:
             services.case_update(by=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("enforcement:case_detail", pk=case.pk)
@@ -153,7 +143,7 @@ def batch_create(request: AuthedRequest) -> HttpResponse:
                 cases=list(form.cleaned_data["cases"]),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存曝光批次（草稿）。核对后请点击“发布曝光”。")
             return redirect("enforcement:batch_detail", pk=batch.pk)
@@ -181,7 +171,7 @@ def batch_detail(request: AuthedRequest, pk: str) -> HttpResponse:
                     cases=list(form.cleaned_data["cases"]),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "已保存。")
                 return redirect("enforcement:batch_detail", pk=batch.pk)
@@ -282,7 +272,7 @@ def report_submit(request: AuthedRequest, year: int, month: int) -> HttpResponse
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{first:%Y年%m月}典型案例已报送。")
             return redirect("enforcement:report_list")
@@ -388,7 +378,7 @@ def priority_create(request: AuthedRequest) -> HttpResponse:
         try:
             services.priority_mark(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已标记为执法重点对象。")
             return redirect("enforcement:priority_list")

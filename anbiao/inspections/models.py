@@ -36,6 +36,8 @@ from django.db import models
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
+from anbiao.core.attachments import Attachment
+
 if TYPE_CHECKING:
     from anbiao.rectification.models import ProblemQuerySet
 
@@ -229,14 +231,14 @@ class PositionSource(models.TextChoices):
     EXIF = "exif", "照片 GPS 信息"
 
 
-class FindingPhoto(models.Model):
+class FindingPhoto(Attachment):
     """A photo taken on site; attached to a finding, or to the inspection as a whole.
 
     ``stored_file`` is the copy everyone sees (and the 整改前 evidence of the problem): the
     watermark (time, inspector, inspected unit, position) burned in, no EXIF. ``original_file``
     is the file as the phone sent it, downloadable only by the inspecting unit and the city
     office (:mod:`anbiao.inspections.photos`). Photos stored before watermarking have no
-    original and no facts.
+    original and no facts. Who added it and when: ``Attachment``.
     """
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
@@ -266,15 +268,6 @@ class FindingPhoto(models.Model):
     position_source = models.CharField(
         "位置来源", max_length=10, choices=PositionSource.choices, blank=True
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    added_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "现场照片"

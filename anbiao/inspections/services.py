@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from anbiao.core.audit import log_action
+from anbiao.core.transitions import Machine, Transition
 from anbiao.core.versioning import claim, conflict
 from anbiao.inspections.models import (
     ChecklistDraft,
@@ -37,7 +38,12 @@ if TYPE_CHECKING:
     from anbiao.campaigns.models import Campaign
     from anbiao.orgs.models import Organization
 
-TRANSITIONS = {"complete": (InspectionStatus.DRAFT, InspectionStatus.COMPLETED)}
+TRANSITIONS = Machine(
+    "督导检查 (inspections.Inspection)",
+    InspectionStatus,
+    [Transition(InspectionStatus.DRAFT, "complete", InspectionStatus.COMPLETED, "完成检查")],
+    initial=[InspectionStatus.DRAFT],
+)
 MAX_FINDINGS = 100
 MAX_PHOTOS = 30
 
@@ -308,7 +314,8 @@ def inspection_complete(*, by: User, inspection: Inspection) -> list[InspectionP
             )
         )
     links.extend(_complete_checklist(inspection, by=by))
-    before, after = TRANSITIONS["complete"]
+    before = inspection.status
+    after = TRANSITIONS.target("complete", before)
     inspection.status = after
     inspection.completed_by = by
     inspection.completed_at = timezone.now()

@@ -18,6 +18,7 @@ from anbiao.campaigns.selectors import current_campaign
 from anbiao.core.access import ALL_KINDS, GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import table_workbook, workbook_response
@@ -46,17 +47,6 @@ if TYPE_CHECKING:
 
 
 RECORDERS = frozenset({*WRITER_ROLES, Role.GRID})
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            key = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(key, error)  # type: ignore[attr-defined]
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 def _filtered(
@@ -151,7 +141,7 @@ def inspection_create(request: AuthedRequest) -> HttpResponse:
                 by=user, campaign=current_campaign(), **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "已创建检查记录（草稿）。请逐条登记发现的问题，完成后点击“完成检查”。"
@@ -261,7 +251,7 @@ def inspection_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             keep_for_retry(form, exc)
             conflict = exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("inspections:inspection_detail", pk=inspection.pk)
@@ -284,7 +274,7 @@ def finding_add(request: AuthedRequest, pk: str) -> HttpResponse:
         try:
             services.finding_add(by=user, inspection=inspection, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已登记问题。")
             return redirect("inspections:inspection_detail", pk=inspection.pk)

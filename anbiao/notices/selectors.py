@@ -20,6 +20,7 @@ from anbiao.core.access import (
 from anbiao.core.models import StoredFile
 from anbiao.notices.models import Commitment, DeliveryState, Notice, NoticeDelivery
 from anbiao.orgs.models import Enterprise, OrgKind
+from anbiao.orgs.scope import counted_enterprises_q
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -154,8 +155,7 @@ def ledger(*, notice: Notice, state: str = "", town: str = "") -> QuerySet[Notic
     if state in STATE_FILTERS:
         qs = qs.filter(STATE_FILTERS[state])
     if town:
-        # The stubs want a UUID here; Django takes its text form as well.
-        qs = qs.filter(enterprise__town_id=town)  # type: ignore[misc]
+        qs = qs.filter(counted_enterprises_q(OrgKind.TOWN, [town], "enterprise"))
     return qs.order_by("enterprise__organization__name")
 
 

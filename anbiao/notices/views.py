@@ -14,6 +14,7 @@ from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, enterprises_for_user, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_generated, serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import table_workbook, workbook_response
 from anbiao.notices import selectors, services
@@ -29,17 +30,6 @@ from anbiao.orgs.models import OrgKind
 
 ISSUERS = frozenset({OrgKind.DEPARTMENT, OrgKind.TOWN})
 ENT = frozenset({OrgKind.ENTERPRISE})
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            key = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(key, error)  # type: ignore[attr-defined]
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 # --- issuer side -------------------------------------------------------------------------------
@@ -66,7 +56,7 @@ def notice_create(request: AuthedRequest) -> HttpResponse:
         try:
             notice = services.notice_issue(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "告知书已上传，请选择送达的企业。")
             return redirect("notices:deliver", pk=notice.pk)

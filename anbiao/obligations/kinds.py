@@ -333,13 +333,13 @@ def _case_reports(ob: Obligation) -> Source:
 
 
 def _stats_tables(ob: Obligation) -> Source:
-    from anbiao.stats.models import StatsSubmission, SubmissionStatus
+    from anbiao.stats.models import REPORTED_STATUSES, StatsSubmission
 
     assert ob.campaign is not None
     qs = StatsSubmission.objects.filter(
         period_start=ob.campaign.period_start,
         period_end=ob.campaign.period_end,
-        status=SubmissionStatus.SUBMITTED,
+        status__in=REPORTED_STATUSES,
     )
     return Source(qs, "unit", "submitted_at")
 

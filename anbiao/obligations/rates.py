@@ -29,7 +29,7 @@ from anbiao.orgs.models import Organization, OrgKind
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
-    from anbiao.stats.columns import Roots
+    from anbiao.orgs.scope import Roots
 
 
 @dataclass
@@ -161,7 +161,7 @@ def totals(ob: Obligation, user: User) -> Rates:
 def breakdown(ob: Obligation, user: User) -> Breakdown:
     """The totals and, for the city office, one row per reporting unit (department, town, the
     city office itself) with the units behind each row a click away. Four queries."""
-    from anbiao.stats.columns import roots_load
+    from anbiao.orgs.scope import roots_load
 
     org = user.organization
     if org is None or org.kind != OrgKind.CITY:
@@ -241,16 +241,15 @@ def unit_statuses(
 
 def row_filter(unit: Organization, roots: Roots | None = None) -> Q:
     """The organizations behind a reporting unit's row: the statistics owner rule
-    (``stats.columns.owner_q``): enterprises whose 主管部门 (or town) is the unit or a sub-unit,
+    (``orgs.scope.counted_q``): enterprises whose 主管部门 (or town) is the unit or a sub-unit,
     and the unit with its sub-units."""
-    from anbiao.stats.columns import owner_q
-    from anbiao.stats.selectors import scope_for
+    from anbiao.orgs.scope import counted_q, scope_for
 
     scope = scope_for(unit, roots)
     if scope.is_city:
         # the city office's own row: itself and its sub-units (its scope is everything)
         return Q(pk__in=list(scope.unit_ids))
-    return owner_q(scope, "")
+    return counted_q(scope)
 
 
 def state_of(

@@ -16,6 +16,7 @@ from anbiao.campaigns.models import Campaign
 from anbiao.campaigns.selectors import campaign_chosen, campaign_list
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, own_unit_ids, require
 from anbiao.core.downloads import serve_workbook
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.obligations import rates, selectors, services
 from anbiao.obligations.exports import obligation_workbook
@@ -29,16 +30,6 @@ RECENT_MONTHS = 3  # the list shows the latest months; the earlier ones fold
 
 def _campaign(request: HttpRequest) -> Campaign | None:
     return campaign_chosen(request.GET.get("campaign", ""))
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @require(note="本单位应报事项；政府部门另见范围内各事项的报送率")
@@ -149,7 +140,7 @@ def extension_request(request: AuthedRequest, kind: str, ref: str) -> HttpRespon
         try:
             ext = services.extension_request(by=request.user, obligation=ob, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已提交延期申请，等待{ext.decider.name}审批。")
             return redirect("obligations:extension_detail", pk=ext.pk)
@@ -206,7 +197,7 @@ def extension_decide(request: AuthedRequest, pk: str) -> HttpResponse:
                 by=request.user, extension=ext, grant=grant, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已同意延期。" if grant else "已不同意延期。")
             return redirect("obligations:extension_detail", pk=ext.pk)

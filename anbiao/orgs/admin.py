@@ -31,7 +31,7 @@ class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
         super().save_model(request, obj, form, change)
         if change and {"town", "department"} & set(form.changed_data):
-            # Look-backs and reports count under the registry's unit (see anbiao.stats.scope).
-            from anbiao.stats.scope import stat_scope_follow
+            # Look-backs and reports count under the registry's unit (see anbiao.orgs.scope).
+            from anbiao.orgs.scope import restamp
 
-            stat_scope_follow(organization_ids=[obj.pk])
+            restamp(organization_ids=[obj.pk])

@@ -8,15 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class OrgKind(models.TextChoices):
-    CITY = "city", "市安委办"
-    DEPARTMENT = "department", "成员单位"
-    TOWN = "town", "乡镇/街道/开发区"
-    ENTERPRISE = "enterprise", "企业"
-
-
-GOVERNMENT_KINDS = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN)
+# Re-exported: the organization vocabulary lives in core (anbiao.core.vocabulary).
+from anbiao.core.vocabulary import GOVERNMENT_KINDS as GOVERNMENT_KINDS
+from anbiao.core.vocabulary import OrgKind as OrgKind
 
 
 class IndustrySection(models.TextChoices):

@@ -104,9 +104,9 @@ def enterprise_update(
     enterprise.save()
     if "department" in changed or "town" in changed:
         # the look-backs and reports counted under the old department/town move with it
-        from anbiao.stats.scope import stat_scope_follow
+        from anbiao.orgs.scope import restamp
 
-        stat_scope_follow(organization_ids=[enterprise.organization_id])
+        restamp(organization_ids=[enterprise.organization_id])
     if others is not None:
         before = {str(d.pk) for d in enterprise.other_departments.all()}
         enterprise.other_departments.set(others)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import workbook_response
 from anbiao.orgs import selectors, services
@@ -92,7 +93,7 @@ def enterprise_create(request: AuthedRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已新增企业：{enterprise.name}")
             return redirect("orgs:enterprise_detail", pk=enterprise.pk)
@@ -111,7 +112,7 @@ def enterprise_edit(request: AuthedRequest, pk: str) -> HttpResponse:
                 by=request.user, enterprise=enterprise, name=data.pop("name"), **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("orgs:enterprise_detail", pk=enterprise.pk)
@@ -170,7 +171,7 @@ def unit_create(request: AuthedRequest) -> HttpResponse:
         try:
             services.organization_create(by=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已新增单位：{data['name']}")
             return redirect("orgs:unit_list")
@@ -190,7 +191,7 @@ def unit_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             unit.refresh_from_db()
             services.organization_update(by=request.user, organization=unit, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("orgs:unit_list")
@@ -239,7 +240,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
                 by=request.user, organization=organization, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已新增用户：{user.username}")
             _announce_grant(request, user)
@@ -278,7 +279,7 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             try:
                 services.user_update(by=request.user, user=target, request=request, **data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "已保存。")
                 _announce_grant(request, target)
@@ -301,14 +302,3 @@ def _announce_grant(request: HttpRequest, user: object) -> None:
             request,
             f"“{grant.get_role_display()}”角色须经另一名安全管理员或审计管理员在“角色授权”中确认后生效。",
         )
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            key = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(key, error)  # type: ignore[attr-defined]
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)  # type: ignore[attr-defined]

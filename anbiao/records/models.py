@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 
-from anbiao.core.models import StatScoped
+from anbiao.orgs.scope import StatScoped
 
 
 class RecordKind(models.TextChoices):

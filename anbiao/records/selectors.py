@@ -22,6 +22,7 @@ from anbiao.core.access import (
     own_unit_ids,
 )
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.scope import Scope, counts_enterprise
 from anbiao.records.models import Record, RecordKind, RecordQuerySet, RecordStatus
 
 if TYPE_CHECKING:
@@ -76,12 +77,7 @@ def can_select(user: User, record: Record) -> bool:
     if org.kind == OrgKind.CITY:
         return True
     if org.kind == OrgKind.DEPARTMENT and record.organization.kind == OrgKind.ENTERPRISE:
-        primary = (
-            Organization.objects.filter(pk=record.organization_id)
-            .values_list("enterprise__department_id", flat=True)
-            .first()
-        )
-        return primary in own_unit_ids(user)
+        return counts_enterprise(Scope.of(org, own_unit_ids(user)), record.organization_id)
     return False
 
 
@@ -130,8 +126,10 @@ def record_organizations(*, user: User) -> list[tuple[str, str]]:
     qs = records_for_user(user).filter(
         Q(organization_id=user.organization_id) | Q(status=RecordStatus.SUBMITTED)
     )
-    pairs = qs.values_list("organization_id", "organization__name").distinct()
-    return sorted(((str(pk), name) for pk, name in pairs), key=lambda p: p[1])
+    # From the units, not from the records: DISTINCT over records kept one row per record date
+    # (the model's ordering and the evidence count join in the SELECT), listing a unit twice.
+    units = Organization.objects.filter(pk__in=qs.values("organization_id")).order_by("name", "pk")
+    return [(str(pk), name) for pk, name in units.values_list("pk", "name")]
 
 
 def record_export_rows(qs: QuerySet[Record]) -> Iterator[list[Any]]:

@@ -15,9 +15,9 @@ from anbiao.core.models import StoredFile
 from anbiao.core.uploads import store_upload
 from anbiao.core.versioning import claim, conflict
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.scope import stamp
 from anbiao.records.models import EVIDENCE_RULE, Record, RecordKind, RecordStatus
 from anbiao.records.selectors import can_select
-from anbiao.stats.scope import stat_scope
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -197,11 +197,8 @@ def record_submit(*, by: User, record: Record) -> Record:
     record.status = RecordStatus.SUBMITTED
     record.submitted_at = timezone.now()
     # the statistical scope (primary department, town), kept in step by the registry's writes
-    for key, value in stat_scope(record.organization_id).items():
-        setattr(record, key, value)
-    record.save(
-        update_fields=["status", "submitted_at", "updated_at", "scope_department", "scope_town"]
-    )
+    stamped = stamp(record)
+    record.save(update_fields=["status", "submitted_at", "updated_at", *stamped])
     log_action(record, "anbiao.record.submitted", user=by)
     return record
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.models import StoredFile
 from anbiao.core.types import AuthedRequest
 from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
@@ -21,17 +22,6 @@ from anbiao.orgs.models import OrgKind
 from anbiao.records import selectors, services
 from anbiao.records.forms import EvidenceForm, RecordFilterForm, RecordForm
 from anbiao.records.models import EVIDENCE_RULE, Record, RecordKind
-
-
-def _add_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            key = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(key, error)  # type: ignore[attr-defined]
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 def _filters(request: AuthedRequest) -> tuple[RecordFilterForm, selectors.RecordFilter]:
@@ -108,7 +98,7 @@ def record_create(request: AuthedRequest, kind: str) -> HttpResponse:
                 evidence=data.get("evidence") or [],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if record.evidence.exists():
                 messages.success(request, "已保存为草稿。请核对后点击“提交”。")
@@ -180,7 +170,7 @@ def record_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             keep_for_retry(form, exc)
             conflict, status = exc, 409
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("records:detail", pk=record.pk)

@@ -40,6 +40,8 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from anbiao.core.attachments import Attachment
+
 
 class ProblemSource(models.TextChoices):
     ENTERPRISE_SELF = "enterprise_self", "企业自查"
@@ -259,23 +261,12 @@ class EvidenceStage(models.TextChoices):
     AFTER = "after", "整改后"
 
 
-class ProblemEvidence(models.Model):
-    """A photo or document of the problem before or after rectification."""
+class ProblemEvidence(Attachment):
+    """A photo or document of the problem before or after rectification (file, who, when:
+    ``Attachment``)."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="evidence")
     stage = models.CharField("阶段", max_length=8, choices=EvidenceStage.choices)
-    stored_file = models.ForeignKey(
-        "core.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
-    )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    added_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "整改佐证"

@@ -6,10 +6,10 @@ applies them. :func:`transition_check` says why a user may not make a move now (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from anbiao.core.access import WRITER_ROLES, own_unit_ids
+from anbiao.core.transitions import Machine, Transition
 from anbiao.orgs.models import OrgKind
 from anbiao.rectification.models import (
     ACTIVE_STATUSES,
@@ -23,26 +23,22 @@ if TYPE_CHECKING:
     from anbiao.accounts.models import User
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    actor: str  # "owner" | "supervisor" | "system"
-    label: str
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "start": Transition((ProblemStatus.PENDING,), ProblemStatus.IN_PROGRESS, "owner", "开始整改"),
-    "submit": Transition((ProblemStatus.IN_PROGRESS,), ProblemStatus.AWAITING, "owner", "提交验收"),
-    "verify": Transition(
-        (ProblemStatus.AWAITING,), ProblemStatus.CLOSED, "supervisor", "验收通过并销号"
-    ),
-    "reject": Transition(
-        (ProblemStatus.AWAITING,), ProblemStatus.IN_PROGRESS, "supervisor", "验收不通过"
-    ),
-    "reopen": Transition((ProblemStatus.CLOSED,), ProblemStatus.IN_PROGRESS, "owner", "重新打开"),
-    "withdraw": Transition(tuple(ACTIVE_STATUSES), ProblemStatus.WITHDRAWN, "system", "撤销"),
-}
+S = ProblemStatus
+# (from, action, to, label, who): owner = the unit that must fix it, supervisor = its
+# primary department or the city office, system = the platform (a withdrawn checklist line).
+TRANSITIONS = Machine(
+    "整改问题 (rectification.Problem)",
+    ProblemStatus,
+    [
+        Transition(S.PENDING, "start", S.IN_PROGRESS, "开始整改", "owner"),
+        Transition(S.IN_PROGRESS, "submit", S.AWAITING, "提交验收", "owner"),
+        Transition(S.AWAITING, "verify", S.CLOSED, "验收通过并销号", "supervisor"),
+        Transition(S.AWAITING, "reject", S.IN_PROGRESS, "验收不通过", "supervisor"),
+        Transition(S.CLOSED, "reopen", S.IN_PROGRESS, "重新打开", "owner"),
+        *(Transition(s, "withdraw", S.WITHDRAWN, "撤销", "system") for s in ACTIVE_STATUSES),
+    ],
+    initial=[S.PENDING],
+)
 
 # Timeline labels of the events that do not change the status.
 EVENT_LABELS = {

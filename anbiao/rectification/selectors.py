@@ -29,11 +29,11 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
 from anbiao.core.access import (
-    descendant_ids,
     get_in_scope_or_404,
     organizations_for_user,
     own_unit_ids,
 )
+from anbiao.orgs import scope
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.rectification.models import (
     OPEN_STATUSES,
@@ -117,7 +117,9 @@ def problems_verified_by(user: User) -> ProblemQuerySet:
     if org.kind == OrgKind.CITY:
         return qs
     if org.kind == OrgKind.DEPARTMENT:
-        return qs.filter(organization__enterprise__department_id__in=own_unit_ids(user))
+        enterprises = Q(organization__kind=OrgKind.ENTERPRISE)
+        counted = scope.counted_orgs_q(org.kind, own_unit_ids(user), "organization")
+        return qs.filter(enterprises & counted)
     return qs.none()
 
 
@@ -151,16 +153,9 @@ def last_rejection(problem: Problem) -> ProblemTransition | None:
 def problems_for_unit(unit: Organization) -> ProblemQuerySet:
     """Active problems in the statistics scope of a reporting unit (see the module docstring)."""
     qs = Problem.objects.active()
-    if unit.kind == OrgKind.CITY:
-        return qs
     if unit.kind == OrgKind.ENTERPRISE:
         return qs.filter(organization=unit)
-    units = descendant_ids(unit)
-    if unit.kind == OrgKind.DEPARTMENT:
-        ent = Q(organization__enterprise__department_id__in=units)
-    else:
-        ent = Q(organization__enterprise__town_id__in=units)
-    return qs.filter(ent | Q(organization_id__in=units))
+    return qs.filter(scope.counted_q(scope.Scope.of(unit), "organization"))
 
 
 def problems_of(
@@ -217,13 +212,10 @@ def problem_filter(qs: ProblemQuerySet, f: ProblemFilter, *, today: date | None 
         qs = qs.filter(grade=f.grade)
     if f.source:
         qs = qs.filter(source=f.source)
-    if f.town:
-        qs = qs.filter(Q(organization__enterprise__town_id=f.town) | Q(organization_id=f.town))
+    if f.town:  # the town's enterprises and the town itself (its sub-units not included)
+        qs = qs.filter(scope.counted_orgs_q(OrgKind.TOWN, [f.town], "organization"))
     if f.department:
-        qs = qs.filter(
-            Q(organization__enterprise__department_id=f.department)
-            | Q(organization_id=f.department)
-        )
+        qs = qs.filter(scope.counted_orgs_q(OrgKind.DEPARTMENT, [f.department], "organization"))
     if f.size_class:
         qs = qs.filter(organization__enterprise__size_class=f.size_class)
     if f.organization:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.versioning import VERSION_ERROR, EditConflict, keep_for_retry, version_of
 from anbiao.core.xlsx import workbook_response
@@ -262,7 +263,7 @@ def problem_plan(request: AuthedRequest, pk: str) -> HttpResponse:
                     status=409,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
                 form.ask_for(_error_codes(exc))
             else:
                 messages.success(request, "五定已保存。")
@@ -270,14 +271,6 @@ def problem_plan(request: AuthedRequest, pk: str) -> HttpResponse:
     return render(
         request, "rectification/problem_plan.html", {"p": problem, "form": form}, status=status
     )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require(roles=WRITER_ROLES)
@@ -334,7 +327,7 @@ def extension_request(request: AuthedRequest, pk: str) -> HttpResponse:
                 confirm_far=form.cleaned_data["confirm_far"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "延期申请已提交，待验收单位审批；审批前仍按原整改期限计算。")
             return redirect("rectification:problem_detail", pk=problem.pk)
@@ -369,7 +362,7 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data.get("reason") or "",
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if grant:
                 messages.success(

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from anbiao.core.models import StatScoped
+from anbiao.orgs.scope import STAMP_FIELDS, StatScoped
 
 
 class ReportStatus(models.TextChoices):
@@ -89,7 +89,7 @@ class Report(StatScoped):
             # 附件3 columns 5–6: the finalized reports grouped by scope, read from the index only
             models.Index(
                 fields=[
-                    *("first_finalized_at", "counted_version", "scope_department", "scope_town"),
+                    *("first_finalized_at", "counted_version", *STAMP_FIELDS),
                     "organization",
                 ],
                 name="report_stats_idx",

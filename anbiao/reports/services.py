@@ -22,23 +22,29 @@ from django.utils import timezone
 from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
+from anbiao.core.transitions import Machine, Transition
 from anbiao.core.uploads import store_upload
 from anbiao.core.validators import clean_phone_change
 from anbiao.core.versioning import claim, conflict
+from anbiao.orgs.scope import stamp
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
-from anbiao.stats.scope import stat_scope
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
     from anbiao.campaigns.models import Campaign
     from anbiao.orgs.models import Organization
 
-TRANSITIONS: dict[str, tuple[str, str]] = {
-    # action: (from, to)
-    "finalize": (ReportStatus.DRAFT, ReportStatus.FINALIZED),
-    "supersede": (ReportStatus.FINALIZED, ReportStatus.SUPERSEDED),
-}
+# A version is superseded by the platform when the next version of the report is finalized.
+TRANSITIONS = Machine(
+    "自查自纠报告的版本 (reports.ReportVersion)",
+    ReportStatus,
+    [
+        Transition(ReportStatus.DRAFT, "finalize", ReportStatus.FINALIZED, "定稿"),
+        Transition(ReportStatus.FINALIZED, "supersede", ReportStatus.SUPERSEDED, "替换", "system"),
+    ],
+    initial=[ReportStatus.DRAFT],
+)
 
 
 DRAFT_LABELS = {
@@ -50,12 +56,9 @@ DRAFT_LABELS = {
 
 
 def _transition(version: ReportVersion, action: str) -> None:
-    source, target = TRANSITIONS[action]
-    if version.status != source:
-        raise ValidationError(
-            f"第{version.number}版当前为“{version.get_status_display()}”，不能执行此操作。"
-        )
-    version.status = target
+    version.status = TRANSITIONS.target(
+        action, version.status, refusal=f"第{version.number}版当前为“{{state}}”，不能执行此操作。"
+    )
 
 
 def _ensure_writer(by: User, report: Report) -> None:
@@ -288,12 +291,11 @@ def report_finalize(*, by: User, version: ReportVersion) -> ReportVersion:
     if report.first_finalized_at is None:
         report.first_finalized_at = now
     # the statistical scope (primary department, town), kept in step by the registry's writes
-    for key, value in stat_scope(report.organization_id).items():
-        setattr(report, key, value)
+    stamped = stamp(report)
     report.save(
         update_fields=[
             *("counted_version", "finalized_at", "first_finalized_at", "updated_at"),
-            *("scope_department", "scope_town"),
+            *stamped,
         ]
     )
     log_action(

@@ -19,6 +19,7 @@ from anbiao.campaigns.models import Campaign, CampaignStatus
 from anbiao.core.access import WRITER_ROLES, can_sign, can_write, get_in_scope_or_404, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.validators import keep_stored_phones
 from anbiao.core.versioning import EditConflict, keep_for_retry, version_of
@@ -166,11 +167,7 @@ def report_save(request: AuthedRequest, pk: str) -> HttpResponse:
         keep_for_retry(form, exc)
         return _detail(request, report, draft_form=form, conflict=exc, status=409)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-        if not hasattr(exc, "error_dict"):
-            form.add_error(None, exc.messages)
+        add_service_errors(form, exc)
         return _detail(request, report, draft_form=form, status=400)
     messages.success(request, "草稿已保存。")
     return redirect("reports:detail", pk=report.pk)
@@ -229,11 +226,7 @@ def report_sign_scan(request: AuthedRequest, pk: str) -> HttpResponse:
                 signer_name=form.cleaned_data["signer_name"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else "scan", errors)
-            else:
-                form.add_error("scan", exc.messages)
+            add_service_errors(form, exc, rest="scan")
         else:
             messages.success(request, "签字扫描件已上传。请核对报告后点击“定稿”。")
             return redirect("reports:detail", pk=report.pk)

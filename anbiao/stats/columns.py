@@ -27,22 +27,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeIs, cast
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Case, F, Model, Q, QuerySet, UUIDField, Value, When
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.scope import Roots as Roots
+from anbiao.orgs.scope import Scope, acted_q, counted_q
+from anbiao.orgs.scope import roots_load as roots_load
 
 if TYPE_CHECKING:
     from anbiao.records.models import RecordQuerySet
 
 GOV_KIND_VALUES = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN)
 
-# --- the period and the scope ----------------------------------------------------------------
+# --- the period ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -67,104 +70,15 @@ class Period:
         return f"start={self.start.isoformat()}&end={self.end.isoformat()}"
 
 
-@dataclass(frozen=True)
-class Scope:
-    """A reporting unit and the ids of itself and its sub-units."""
-
-    unit: Organization
-    unit_ids: frozenset[Any]
-
-    @property
-    def kind(self) -> str:
-        return self.unit.kind
-
-    @property
-    def is_city(self) -> bool:
-        return self.unit.kind == OrgKind.CITY
-
-
-def _p(path: str, rest: str) -> str:
-    return f"{path}__{rest}" if path else rest
-
-
 def owner_q(scope: Scope, path: str) -> Q:
-    """Records whose organization (reached by ``path``; "" = the Organization itself) is in scope:
-    an enterprise whose PRIMARY department (or town) is the unit or a sub-unit, or the unit itself
-    and its sub-units. Written as two IN lists so that the database can use its indexes."""
-    if scope.is_city:
-        return Q()
-    from anbiao.orgs.models import Enterprise
-
-    ids = list(scope.unit_ids)
-    link = "department" if scope.kind == OrgKind.DEPARTMENT else "town"
-    ents = Enterprise.objects.filter(**{f"{link}__in": ids}).values("organization")
-    target = f"{path}__in" if path else "pk__in"
-    return Q(**{target: ents}) | Q(**{target: ids})
+    """Records whose organization (reached by ``path``; "" = the Organization itself) the unit
+    counts (:func:`anbiao.orgs.scope.counted_q`)."""
+    return counted_q(scope, path)
 
 
 def actor_q(scope: Scope, path: str) -> Q:
     """Records whose acting unit (reached by ``path``) is the unit or one of its sub-units."""
-    if scope.is_city:
-        return Q()
-    return Q(**{f"{path}__in": list(scope.unit_ids)})
-
-
-@dataclass
-class Roots:
-    """Every government unit's top-level ancestor, and the reporting units (rows)."""
-
-    root_of: dict[Any, Any]
-    departments: list[Organization]
-    towns: list[Organization]
-    city: Organization | None
-
-    @cached_property
-    def root_ints(self) -> dict[int, int]:
-        """:attr:`root_of` by the integers of the UUIDs."""
-        return {o.int: root.int for o, root in self.root_of.items()}
-
-    def with_sub_units(self) -> list[Any]:
-        """The units that have sub-units, and those sub-units (whose rows roll up)."""
-        family = {root for org_id, root in self.root_of.items() if org_id != root}
-        return sorted(
-            (o for o, root in self.root_of.items() if root in family), key=lambda o: str(o)
-        )
-
-    def expr(self, path: str) -> Any:
-        """SQL mapping a government-unit FK to its top-level ancestor (a sub-unit to its root)."""
-        nested: dict[Any, list[Any]] = {}
-        for org_id, root in self.root_of.items():
-            if org_id != root:
-                nested.setdefault(root, []).append(org_id)
-        if not nested:
-            return F(path)
-        whens = [
-            When(**{f"{path}__in": children}, then=Value(root))
-            for root, children in sorted(nested.items(), key=lambda kv: str(kv[0]))
-        ]
-        return Case(*whens, default=F(path), output_field=UUIDField())
-
-
-def roots_load() -> Roots:
-    """One query: all government units (active top-level departments and towns are the rows)."""
-    govs = list(
-        Organization.objects.filter(kind__in=GOV_KIND_VALUES).order_by("sort_order", "name")
-    )
-    parent: dict[Any, Any] = {o.pk: o.parent_id for o in govs}
-    root_of: dict[Any, Any] = {}
-    for o in govs:
-        cur, seen = o.pk, set()
-        while parent.get(cur) is not None and cur not in seen:
-            seen.add(cur)
-            cur = parent[cur]
-        root_of[o.pk] = cur
-    tops = [o for o in govs if o.parent_id is None and o.is_active]
-    return Roots(
-        root_of=root_of,
-        departments=[o for o in tops if o.kind == OrgKind.DEPARTMENT],
-        towns=[o for o in tops if o.kind == OrgKind.TOWN],
-        city=next((o for o in tops if o.kind == OrgKind.CITY), None),
-    )
+    return acted_q(scope, path)
 
 
 # --- which sources exist -------------------------------------------------------------------

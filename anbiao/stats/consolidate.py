@@ -2,7 +2,7 @@
 
 "Owner" columns (1–6, 11–13): the counted look-backs (with the problem count each froze on
 submission), the finalized reports and the counted records carry the (primary department, town)
-of their enterprise (:mod:`anbiao.stats.scope`) and are grouped on their own table by that pair —
+of their enterprise (:mod:`anbiao.orgs.scope`) and are grouped on their own table by that pair —
 one query per source, no join to the registry. Every enterprise has exactly one pair, so in
 Python:
 
@@ -65,7 +65,14 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.models import Organization
+from anbiao.orgs.scope import (
+    counts_placed,
+    stamp_refs,
+    stamped_q,
+    supervisors_of,
+    unstamped_q,
+)
 from anbiao.stats import columns as c
 from anbiao.stats.columns import Availability, Period, Roots, Scope
 
@@ -73,7 +80,8 @@ Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n
 
 # NULL as an organization id; not grouped by, so that a UNION types it from its other arm
 _NONE = Value(None, output_field=UUIDField())
-UNSTAMPED = Q(scope_department__isnull=True, scope_town__isnull=True)
+UNSTAMPED = unstamped_q()
+_DEPT, _TOWN = stamp_refs()
 
 LOOKBACK_AGGREGATES = {"_c": Count("*"), "_n": Sum("problem_count")}
 
@@ -223,10 +231,7 @@ def _settings(settings: dict[str, str]) -> _Stmt:
 def _stamped_in(scope: Scope | None) -> Q:
     """The unit's stamped rows: whose department (or town) is the unit or one of its sub-units
     (the city: every row)."""
-    if scope is None or scope.is_city:
-        return Q()
-    link = "scope_department" if scope.kind == OrgKind.DEPARTMENT else "scope_town"
-    return Q(**{f"{link}__in": list(scope.unit_ids)})
+    return Q() if scope is None else stamped_q(scope)
 
 
 def _by_scope(
@@ -240,7 +245,7 @@ def _by_scope(
     names = ["_d", "_t", "_g", *keys, *aggregates]
     stamped = (
         qs.filter(_stamped_in(scope))
-        .values(_d=F("scope_department"), _t=F("scope_town"), _g=_NONE, **keys)
+        .values(_d=_DEPT, _t=_TOWN, _g=_NONE, **keys)
         .annotate(**aggregates)
         .values_list(*names)
     )
@@ -453,7 +458,6 @@ def _owner_columns(
     gov_col = {1: 2, 3: 4, 5: 6, 11: 12, 13: 13}
     root_of = roots.root_of
     unit_ids = None if scope is None or scope.is_city else scope.unit_ids
-    by_town = scope is not None and scope.kind == OrgKind.TOWN
     unstamped: list[tuple[int, Any, int]] = []  # (column, enterprise, n): placed by the registry
 
     def add(col: int, dept: Any, town: Any, org: Any, n: int) -> None:
@@ -477,9 +481,9 @@ def _owner_columns(
                 c._lookbacks(period)
                 .filter(_own_rows(scope))
                 .order_by()
-                .values("organization", "scope_department", "scope_town")
+                .values("organization", _d=_DEPT, _t=_TOWN)
                 .annotate(_n=Sum("problem_count"))
-                .values_list("scope_department", "scope_town", "organization", "_n")
+                .values_list("_d", "_t", "organization", "_n")
             )
             # each organization counts once; all its look-backs' lines count
             looks = [(d, t, g if d is None and t is None else None, 1, n) for d, t, g, n in per_org]
@@ -511,17 +515,10 @@ def _owner_columns(
             else:
                 add(11 if kind == "experience" else 13, dept, town, org, n)
     if unstamped:  # rows of enterprises written without the stamp: placed by the registry
-        from anbiao.orgs.models import Enterprise
-
-        pairs = dict(
-            (org, (dept, town))
-            for org, dept, town in Enterprise.objects.filter(
-                organization_id__in={org for _, org, _ in unstamped}
-            ).values_list("organization_id", "department_id", "town_id")
-        )
+        pairs = supervisors_of({org for _, org, _ in unstamped})
         for col, org, n in unstamped:
             dept, town = pairs.get(org, (None, None))
-            if unit_ids is None or (town if by_town else dept) in unit_ids:
+            if scope is None or counts_placed(scope, dept, town):
                 acc[col].enterprise(dept, town, n)
     for src, cols in ((1, (1, 2, 3, 4)), (5, (5, 6)), (11, (11, 12, 13))):
         if avail.ok[src]:
@@ -536,17 +533,14 @@ def _own_rows(scope: Scope | None) -> Q:
 def _unfrozen_lines(looks: QuerySet[Any], add: Any) -> None:
     """Column 3's lines of the counted look-backs without a frozen count, grouped like them."""
     lines = c.unfrozen_lines(looks).order_by()
-    checklist = "answer__checklist__"
-    unstamped = {
-        f"{checklist}scope_department__isnull": True,
-        f"{checklist}scope_town__isnull": True,
-    }
+    checklist = "answer__checklist"
+    d_ref, t_ref = stamp_refs(checklist)
     for dept, town, org, n in (
         lines.values(
-            _d=F(f"{checklist}scope_department"),
-            _t=F(f"{checklist}scope_town"),
+            _d=d_ref,
+            _t=t_ref,
             _g=Case(
-                When(**unstamped, then=F(f"{checklist}organization")),
+                When(unstamped_q(checklist), then=F(f"{checklist}__organization")),
                 default=None,
                 output_field=UUIDField(),
             ),

@@ -1,4 +1,5 @@
-"""Forms of the statistics table: the period picker, submitting (填报), returning (退回)."""
+"""Forms of the statistics table: the period picker, submitting (填报), the reviewing moves
+(接收、退回、撤销接收)."""
 
 from __future__ import annotations
 
@@ -106,3 +107,16 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label="退回原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ReasonForm(forms.Form):
+    """The reason of a reviewing move (退回、撤销接收 need one; 接收 does not)."""
+
+    reason = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, label: str, required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].required = required

@@ -3,8 +3,9 @@
 ``computed`` holds the 15 numbers the system computed at submission (``null`` where a source
 was not available); ``adjustments`` holds the numbers the unit changed, each with its written
 reason ({"3": {"value": 12, "reason": "…"}}). The reported number is the adjusted one.
-Statuses (the state machine is :data:`anbiao.stats.services.TRANSITIONS`): submitted 已填报 →
-returned 已退回 → submitted again.
+Statuses (the one state machine is :data:`anbiao.stats.chain.TRANSITIONS`): submitted 已填报
+(待审核) → accepted 已接收 (locked) or returned 已退回 → submitted again; an accepted one is
+sent back (returned) only by an unapprove of the level above.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from django.db import models
 class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", "已填报"
     RETURNED = "returned", "已退回"
+    ACCEPTED = "accepted", "已接收"
+
+
+# "Submitted" in the statistics' sense: submitted and not returned (awaiting review or accepted).
+REPORTED_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
 
 
 class StatsSubmission(models.Model):
@@ -61,6 +67,15 @@ class StatsSubmission(models.Model):
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="退回人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField("接收时间", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -111,4 +126,18 @@ class StatsSubmission(models.Model):
 
     @property
     def is_submitted(self) -> bool:
-        return self.status == SubmissionStatus.SUBMITTED
+        """Submitted and not returned: awaiting review or accepted."""
+        return self.status in REPORTED_STATUSES
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == SubmissionStatus.ACCEPTED
+
+    @property
+    def delta(self) -> list[int]:
+        """Per column, the adjustment (reported − system number; 0 where not adjusted)."""
+        out = []
+        for no in range(1, len(self.computed) + 1):
+            adj = self.adjustment(no)
+            out.append(0 if adj is None else int(adj["value"]) - (self.computed[no - 1] or 0))
+        return out

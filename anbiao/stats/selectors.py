@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from anbiao.core.access import descendant_ids, get_in_scope_or_404
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.orgs.scope import scope_for as org_scope_for
 from anbiao.stats.columns import (
     COLUMN_BY_NO,
     COLUMNS,
@@ -25,7 +26,7 @@ from anbiao.stats.columns import (
     roots_load,
 )
 from anbiao.stats.consolidate import consolidated
-from anbiao.stats.models import StatsSubmission, SubmissionStatus
+from anbiao.stats.models import StatsSubmission
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -74,12 +75,8 @@ def unit_for_user(user: User, unit_id: Any = None) -> Organization:
 
 
 def scope_for(unit: Organization, roots: Roots | None = None) -> Scope:
-    """The unit and its sub-units; for a top-level unit, read from ``roots`` when given (every
-    government unit with its top-level unit) instead of walking the tree in queries."""
-    if roots is not None and unit.parent_id is None and unit.pk in roots.root_of:
-        ids = frozenset(o for o, root in roots.root_of.items() if root == unit.pk)
-        return Scope(unit=unit, unit_ids=ids)
-    return Scope(unit=unit, unit_ids=frozenset(descendant_ids(unit)))
+    """The unit and its sub-units (:func:`anbiao.orgs.scope.scope_for`)."""
+    return org_scope_for(unit, roots)
 
 
 # --- one unit's table ------------------------------------------------------------------------
@@ -151,6 +148,8 @@ class CityTable:
     total: Row
     difference: Row
     notes: dict[int, str] = field(default_factory=dict)
+    # 市安委办本级: the city office's own records and its sub-units' (in the total only)
+    own: Row | None = None
 
     @property
     def all_rows(self) -> list[Row]:
@@ -201,7 +200,10 @@ def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
         "diff",
     )
     notes = {c.no: avail.note(c.no) for c in COLUMNS if not avail.ok[c.no]}
-    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff, notes)
+    own = None
+    if roots.city is not None:
+        own = Row(roots.city, f"{roots.city.name}本级", row(roots.city).values, "own")
+    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff, notes, own)
 
 
 DIFFERENCE_EXPLAINED = (
@@ -267,7 +269,7 @@ def submission_overview(*, period: Period) -> list[SubmissionRow]:
     for r in unit_rows:
         sub = subs.get(r.unit.pk)  # type: ignore[union-attr]
         differs = [False] * len(COLUMNS)
-        if sub is not None and sub.status == SubmissionStatus.SUBMITTED:
+        if sub is not None and sub.is_submitted:
             differs = [
                 (f is not None or lv is not None) and f != lv
                 for f, lv in zip(sub.computed_values, r.values, strict=True)

@@ -1,7 +1,8 @@
-"""Writes of the statistics table: submit (填报, freezing the numbers), return (退回).
+"""Writes of the statistics table: submit (填报, freezing the numbers), accept (接收, locking
+them), return (退回) and unapprove (撤销接收).
 
-``TRANSITIONS`` is the one state machine of a submission: a new submission and a returned one
-can be submitted; only a submitted one can be returned. Every write is audited.
+The moves and who may make them are the one table :data:`anbiao.stats.chain.TRANSITIONS`;
+these services apply it (:func:`anbiao.stats.chain.transition_check`). Every write is audited.
 """
 
 from __future__ import annotations
@@ -18,36 +19,29 @@ from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
 from anbiao.core.validators import validate_phone
 from anbiao.orgs.models import Organization, OrgKind
+from anbiao.stats import chain
 from anbiao.stats.columns import COLUMN_BY_NO, Period
-from anbiao.stats.models import StatsSubmission, SubmissionStatus
+from anbiao.stats.models import StatsSubmission
 from anbiao.stats.selectors import unit_table
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
 
-# action → (statuses it may start from; None = no submission yet), target status
-TRANSITIONS: dict[str, tuple[tuple[str | None, ...], str]] = {
-    "submit": ((None, SubmissionStatus.RETURNED), SubmissionStatus.SUBMITTED),
-    "return": ((SubmissionStatus.SUBMITTED,), SubmissionStatus.RETURNED),
-}
-
 
 def can_submit(user: User, unit: Organization) -> bool:
-    return user.organization_id is not None and user.has_role(*WRITER_ROLES)
+    return chain.is_unit_writer(user, unit)
 
 
 def can_return(user: User) -> bool:
+    """Whether the user is a reviewer at all (the city office); per submission see
+    :func:`anbiao.stats.chain.allowed_actions`."""
     org = user.organization
     return org is not None and org.kind == OrgKind.CITY and user.has_role(*WRITER_ROLES)
 
 
-def _check(action: str, current: str | None) -> str:
-    allowed, target = TRANSITIONS[action]
-    if current not in allowed:
-        label = dict(SubmissionStatus.choices).get(current or "", "未填报")
-        verb = {"submit": "填报", "return": "退回"}[action]
-        raise ValidationError(f"本期统计表当前为“{label}”，不能{verb}。")
-    return target
+def _refuse(message: str, *, field: str | None = None) -> None:
+    if message:
+        raise ValidationError({field: message} if field else message)
 
 
 def clean_adjustments(
@@ -93,7 +87,7 @@ def submission_submit(
     submission is refused so that the user reviews the new numbers.
     """
     if not can_submit(by, unit):
-        raise ValidationError("没有填报权限。")
+        raise ValidationError(f"只有{chain.ACTOR_TEXT['unit']}可以填报。")
     errors = {}
     if not (filler_name or "").strip():
         errors["filler_name"] = "请填写填报人。"
@@ -112,7 +106,8 @@ def submission_submit(
             .filter(unit=unit, period_start=period.start, period_end=period.end)
             .first()
         )
-        target = _check("submit", existing.status if existing else None)
+        _refuse(chain.transition_check(user=by, action="submit", unit=unit, sub=existing))
+        target = chain.TRANSITIONS["submit"].target
         computed = unit_table(unit=unit, period=period).values
         if expected_computed is not None and list(expected_computed) != computed:
             raise ValidationError("统计数字在您填写期间发生了变化，请核对最新数字后再提交。")
@@ -139,6 +134,8 @@ def submission_submit(
         sub.submitted_at = timezone.now()
         sub.submitted_by = by
         sub.times_submitted += 1
+        sub.accepted_at = None
+        sub.accepted_by = None
         sub.full_clean()
         sub.save()
         log_action(
@@ -167,20 +164,58 @@ def submission_submit(
     return sub
 
 
-def submission_return(*, by: User, submission: StatsSubmission, reason: str) -> StatsSubmission:
-    """The city office returns a submission for revision, with a reason the unit sees."""
-    if not can_return(by):
-        raise ValidationError("只有市安委办可以退回统计表。")
+def _move(
+    *, by: User, submission: StatsSubmission, action: str, reason: str = ""
+) -> StatsSubmission:
+    """Apply one reviewing move of :data:`chain.TRANSITIONS` (accept, return, unapprove)."""
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写退回原因。"})
     with transaction.atomic():
-        sub = StatsSubmission.objects.select_for_update().get(pk=submission.pk)
-        sub.status = _check("return", sub.status)
-        sub.return_reason = reason[:2000]
-        sub.returned_at = timezone.now()
-        sub.returned_by = by
+        sub = (
+            StatsSubmission.objects.select_for_update()
+            .select_related("unit", "unit__parent")
+            .get(pk=submission.pk)
+        )
+        message = chain.transition_check(
+            user=by, action=action, unit=sub.unit, sub=sub, reason=reason
+        )
+        _refuse(message, field="reason" if message.startswith("请填写") else None)
+        before = sub.status
+        sub.status = chain.TRANSITIONS[action].target
+        now = timezone.now()
+        if action == "accept":
+            sub.accepted_at, sub.accepted_by = now, by
+        else:
+            sub.return_reason = reason[: chain.MAX_REASON]
+            sub.returned_at, sub.returned_by = now, by
+            sub.accepted_at, sub.accepted_by = None, None
         sub.full_clean()
         sub.save()
-        log_action(sub, "anbiao.stats.returned", user=by, data={"reason": sub.return_reason})
+        data: dict[str, Any] = {"from": before, "to": sub.status}
+        if reason:
+            data["reason"] = reason[: chain.MAX_REASON]
+        log_action(
+            sub,
+            "anbiao.stats.accepted"
+            if action == "accept"
+            else ("anbiao.stats.returned" if action == "return" else "anbiao.stats.unapproved"),
+            user=by,
+            data=data,
+        )
+    submission.refresh_from_db()
     return sub
+
+
+def submission_accept(*, by: User, submission: StatsSubmission) -> StatsSubmission:
+    """The level above accepts a submitted table: its numbers are locked (no resubmission)."""
+    return _move(by=by, submission=submission, action="accept")
+
+
+def submission_return(*, by: User, submission: StatsSubmission, reason: str) -> StatsSubmission:
+    """The level above returns a submitted table for revision, with a reason the unit sees."""
+    return _move(by=by, submission=submission, action="return", reason=reason)
+
+
+def submission_unapprove(*, by: User, submission: StatsSubmission, reason: str) -> StatsSubmission:
+    """The level above the accepting one unlocks an accepted table and sends it back (退回),
+    with a reason; audited as its own action."""
+    return _move(by=by, submission=submission, action="unapprove", reason=reason)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("submissions/", views.submissions, name="submissions"),
     path("submissions/<uuid:pk>/", views.submission_detail, name="submission_detail"),
+    path("submissions/<uuid:pk>/accept/", views.submission_accept, name="submission_accept"),
     path("submissions/<uuid:pk>/return/", views.submission_return, name="submission_return"),
+    path(
+        "submissions/<uuid:pk>/unapprove/",
+        views.submission_unapprove,
+        name="submission_unapprove",
+    ),
     path("submissions/<uuid:pk>/stamp/", views.submission_stamp, name="submission_stamp"),
 ]

@@ -18,12 +18,13 @@ from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
 from anbiao.core.downloads import serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import XLSX_MIME, attachment_response
 from anbiao.orgs.models import OrgKind
-from anbiao.stats import exports, selectors, services
+from anbiao.stats import chain, exports, reported, selectors, services
 from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, GROUPS, RULES, Period
-from anbiao.stats.forms import ReturnForm, SubmitForm, period_from
+from anbiao.stats.forms import ReasonForm, ReturnForm, SubmitForm, period_from
 
 CITY = (OrgKind.CITY,)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -38,17 +39,6 @@ def _unit_and_period(request: AuthedRequest) -> tuple[Any, Period, Any]:
 
 def _q(unit: Any, period: Period) -> str:
     return f"unit={unit.pk}&{period.query()}"
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            key = name if name in form.fields else None
-            for error in errors:
-                form.add_error(key, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
@@ -193,9 +183,10 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
 
 @require(kinds=CITY, roles=BUSINESS_ROLES)
 def city(request: AuthedRequest) -> HttpResponse:
-    """The consolidated city table (one row per unit, subtotals, plain sum, city total)."""
+    """The consolidated city table as reported: per unit the frozen and the live figures, the
+    本级 row, the explanation rows and the total with the accepted adjustments."""
     period, form = period_from(request.GET, selectors.default_period())
-    t = selectors.city_table(period=period)
+    t = reported.reported_city_table(period=period)
     return render(
         request,
         "stats/city.html",
@@ -203,6 +194,8 @@ def city(request: AuthedRequest) -> HttpResponse:
             "period": period,
             "form": form,
             "t": t,
+            "total_explained": reported.TOTAL_EXPLAINED,
+            "rows_explained": reported.ROWS_EXPLAINED,
             "groups": GROUPS,
             "columns": COLUMNS,
             "rules": RULES,
@@ -249,7 +242,7 @@ def city_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
     period, _ = period_from(request.GET, selectors.default_period())
-    t = selectors.city_table(period=period)
+    t = reported.reported_city_table(period=period)
     sheet = exports.city_sheet(
         t, city_name=request.user.organization.name, today=timezone.localdate()
     )
@@ -273,7 +266,9 @@ def submit(request: AuthedRequest) -> HttpResponse:
     period, _ = period_from(request.GET, selectors.default_period())
     existing = selectors.submission_for(unit=unit, period=period)
     if existing is not None and existing.is_submitted:
-        messages.info(request, "本期统计表已填报，如需修改请联系市安委办退回。")
+        messages.info(
+            request, "本期统计表已填报，如需修改请联系上一级单位退回（已接收的须撤销接收）。"
+        )
         return redirect(f"{reverse('stats:table')}?{_q(unit, period)}")
     live = selectors.unit_table(unit=unit, period=period)
     initial = {
@@ -296,7 +291,7 @@ def submit(request: AuthedRequest) -> HttpResponse:
                 expected_computed=form.expected(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "统计表已填报。")
             return redirect(f"{reverse('stats:table')}?{_q(unit, period)}")
@@ -343,29 +338,60 @@ def submission_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
             "cells": cells,
             "period": period,
             "return_form": ReturnForm(),
-            "can_return": services.can_return(request.user) and sub.is_submitted,
+            "actions": chain.allowed_actions(user=request.user, sub=sub),
+            "reviewer": chain.reviewer_of(sub.unit),
             "q": _q(sub.unit, period),
         },
     )
 
 
-@require(kinds=CITY, roles=WRITER_ROLES)
+def _review(request: AuthedRequest, pk: Any, action: str) -> HttpResponse:
+    """Apply one reviewing move; a user who is not its actor for this submission gets 404."""
+    sub = selectors.submission_get(user=request.user, pk=pk)
+    rule = chain.TRANSITIONS[action]
+    if not chain.actor_allowed(request.user, sub, sub.unit, rule.actor):
+        raise Http404("对象不存在或无权访问")
+    form = ReasonForm(request.POST, label=f"{rule.label}原因", required=rule.needs_reason)
+    if not form.is_valid():
+        messages.error(request, f"{rule.label}原因：请填写{rule.label}的原因。")
+        return redirect("stats:submission_detail", pk=sub.pk)
+    move = {
+        "accept": lambda: services.submission_accept(by=request.user, submission=sub),
+        "return": lambda: services.submission_return(
+            by=request.user, submission=sub, reason=form.cleaned_data["reason"]
+        ),
+        "unapprove": lambda: services.submission_unapprove(
+            by=request.user, submission=sub, reason=form.cleaned_data["reason"]
+        ),
+    }[action]
+    try:
+        move()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已{rule.label} {sub.unit_name} 的统计表。")
+    return redirect("stats:submission_detail", pk=sub.pk)
+
+
+@require(kinds=GOV_KINDS, roles=WRITER_ROLES)
+@require_POST
+def submission_accept(request: AuthedRequest, pk: Any) -> HttpResponse:
+    """接收: the level above locks a submitted table."""
+    return _review(request, pk, "accept")
+
+
+@require(kinds=GOV_KINDS, roles=WRITER_ROLES)
 @require_POST
 def submission_return(request: AuthedRequest, pk: Any) -> HttpResponse:
-    sub = selectors.submission_get(user=request.user, pk=pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.submission_return(
-                by=request.user, submission=sub, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, f"已退回 {sub.unit_name} 的统计表。")
-    else:
-        messages.error(request, "退回原因：请填写退回原因。")
-    return redirect("stats:submission_detail", pk=sub.pk)
+    """退回: the level above sends a submitted table back, with a reason."""
+    return _review(request, pk, "return")
+
+
+@require(kinds=GOV_KINDS, roles=WRITER_ROLES)
+@require_POST
+def submission_unapprove(request: AuthedRequest, pk: Any) -> HttpResponse:
+    """撤销接收: the level above the accepting one unlocks an accepted table and sends it back."""
+    return _review(request, pk, "unapprove")
 
 
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)

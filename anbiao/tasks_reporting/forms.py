@@ -7,6 +7,7 @@ from django import forms
 from anbiao.core.versioning import VersionedForm
 from anbiao.orgs.models import Organization, SizeClass
 from anbiao.tasks_reporting.models import LinkedObligation, TargetMode
+from anbiao.tasks_reporting.picker import UnitPicker
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,7 +40,11 @@ class _TaskWording(forms.Form):
 class TaskForm(_TaskWording):
     target_mode = forms.ChoiceField(label="报送对象", choices=TargetMode.choices)
     units: forms.ModelMultipleChoiceField[Organization] = forms.ModelMultipleChoiceField(
-        label="指定单位", required=False, queryset=None, help_text="报送对象为“指定单位”时选择"
+        label="指定单位",
+        required=False,
+        queryset=None,
+        widget=UnitPicker,
+        help_text="报送对象为“指定单位”时选择；可按名称、类型或乡镇查找，每类可全选",
     )
     size_class = forms.ChoiceField(
         label="企业类型", required=False, choices=[("", "全部")] + list(SizeClass.choices)
@@ -68,7 +73,9 @@ class TaskForm(_TaskWording):
 
     def __init__(self, *args: Any, units: Any, can_link: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelMultipleChoiceField[Organization]", self.fields["units"]).queryset = units
+        cast(
+            "forms.ModelMultipleChoiceField[Organization]", self.fields["units"]
+        ).queryset = units.select_related("enterprise__town")
         if not can_link:
             del self.fields["linked"]
 

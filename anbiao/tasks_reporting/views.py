@@ -20,6 +20,7 @@ from anbiao.core.access import (
     require,
 )
 from anbiao.core.downloads import serve_generated, serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.versioning import EditConflict, carry_version, keep_for_retry, version_of
 from anbiao.orgs.models import Organization, OrgKind
@@ -28,17 +29,6 @@ from anbiao.tasks_reporting.forms import ReturnForm, SubmissionForm, TaskEditFor
 from anbiao.tasks_reporting.models import ReportPeriod, ReportSubmission, SubmissionStatus
 
 ISSUERS = frozenset({OrgKind.CITY, OrgKind.DEPARTMENT})
-
-
-def add_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            key = field if field in form.fields else None  # type: ignore[attr-defined]
-            for error in errors:
-                form.add_error(key, error)  # type: ignore[attr-defined]
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)  # type: ignore[attr-defined]
 
 
 def _is_issuer(request: AuthedRequest) -> bool:
@@ -81,7 +71,7 @@ def task_create(request: AuthedRequest) -> HttpResponse:
         try:
             task = services.task_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已发布报送任务：{task.title}")
             return redirect("reporting:task_detail", pk=task.pk)
@@ -115,7 +105,7 @@ def task_edit(request: AuthedRequest, pk: str) -> HttpResponse:
             keep_for_retry(form, exc)
             conflict = exc
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存报送任务的修改。")
             return redirect("reporting:task_detail", pk=task.pk)
@@ -233,7 +223,7 @@ def my_period(request: AuthedRequest, pk: str) -> HttpResponse:
                 keep_for_retry(form, exc)
                 conflict = exc
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "已提交。" if "submit" in request.POST else "已保存。")
                 return redirect("reporting:my_period", pk=period.pk)

@@ -25,6 +25,7 @@ def nav_items(user: Any) -> list[NavItem]:
 def home_cards(user: Any) -> list[HomeCard]:
     if not _business(user) or not can_write(user):
         return []
+    from anbiao.orgs.scope import counted_enterprises_q
     from anbiao.worklog.models import StarStatus
     from anbiao.worklog.selectors import applications_for_user
 
@@ -33,7 +34,9 @@ def home_cards(user: Any) -> list[HomeCard]:
     if org.kind == OrgKind.DEPARTMENT:
         n = (
             applications_for_user(user)
-            .filter(status=StarStatus.APPLIED, enterprise__department_id=org.pk)
+            # the department's own enterprises (primary department), not its sub-units'
+            .filter(counted_enterprises_q(org.kind, [org.pk], "enterprise"))
+            .filter(status=StarStatus.APPLIED)
             .count()
         )
         if n:

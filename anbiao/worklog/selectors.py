@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from anbiao.core.access import (
     get_in_scope_or_404,
     organization_ids_for_user,
 )
+from anbiao.core.links import link
 from anbiao.orgs.models import OrgKind
 from anbiao.worklog.models import (
     ReviewResult,
@@ -115,3 +117,22 @@ def current_rating_counts(user: User) -> dict[int, int]:
         if row["decided_level"] in counts:
             counts[row["decided_level"]] = row["n"]
     return counts
+
+
+def linked_records_for_answers(answer_ids: Iterable[Any]) -> dict[Any, list[tuple[str, str]]]:
+    """{answer id: [(record URL, "类别：标题（日期）"), …]} for the checklist page (hook
+    ``anbiao.checklists.hooks.linked_records``): one query, each answer's records by date
+    and entry time. The answers come from a page already read through the scope."""
+    from anbiao.worklog.models import EvidenceLink, RecordKind
+
+    kinds = dict(RecordKind.choices)
+    found: dict[Any, list[tuple[str, str]]] = {}
+    links = (
+        EvidenceLink.objects.filter(answer_id__in=list(answer_ids))
+        .order_by("answer_id", "record__date", "record__created_at")
+        .values_list("answer_id", "record_id", "record__title", "record__kind", "record__date")
+    )
+    for answer_id, record_id, title, kind, day in links:
+        label = f"{kinds.get(kind, kind)}：{title}（{day.isoformat()}）"
+        found.setdefault(answer_id, []).append((link("worklog:record_detail", record_id), label))
+    return found

@@ -8,10 +8,10 @@ the 三员 and viewers never can.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from anbiao.core.access import WRITER_ROLES, own_unit_ids
+from anbiao.core.transitions import Machine, Move, Transition
 from anbiao.orgs.models import OrgKind
 from anbiao.worklog.models import StarStatus
 
@@ -20,25 +20,20 @@ if TYPE_CHECKING:
     from anbiao.worklog.models import StarApplication
 
 
-@dataclass(frozen=True)
-class Move:
-    action: str
-    label: str
-    source: str
-    target: str
-    actor: str  # enterprise | department | city
-
-
-MOVES: dict[str, Move] = {
-    m.action: m
-    for m in (
-        Move("submit", "提交申请", StarStatus.DRAFT, StarStatus.APPLIED, "enterprise"),
-        Move("propose", "审核并建议星级", StarStatus.APPLIED, StarStatus.PROPOSED, "department"),
-        Move("refuse", "部门不予推荐", StarStatus.APPLIED, StarStatus.REJECTED, "department"),
-        Move("approve", "批准", StarStatus.PROPOSED, StarStatus.APPROVED, "city"),
-        Move("reject", "不予批准", StarStatus.PROPOSED, StarStatus.REJECTED, "city"),
-    )
-}
+S = StarStatus
+# who: the enterprise itself, its primary department, the city office (writers only)
+MOVES = Machine(
+    "星级评定申请 (worklog.StarApplication)",
+    StarStatus,
+    [
+        Transition(S.DRAFT, "submit", S.APPLIED, "提交申请", "enterprise"),
+        Transition(S.APPLIED, "propose", S.PROPOSED, "审核并建议星级", "department"),
+        Transition(S.APPLIED, "refuse", S.REJECTED, "部门不予推荐", "department"),
+        Transition(S.PROPOSED, "approve", S.APPROVED, "批准", "city"),
+        Transition(S.PROPOSED, "reject", S.REJECTED, "不予批准", "city"),
+    ],
+    initial=[S.DRAFT],
+)
 
 
 def actor_of(user: User, app: StarApplication) -> str | None:
@@ -57,8 +52,9 @@ def actor_of(user: User, app: StarApplication) -> str | None:
 
 def may(user: User, app: StarApplication, action: str) -> bool:
     move = MOVES.get(action)
-    return move is not None and app.status == move.source and actor_of(user, app) == move.actor
+    return move is not None and MOVES.can(action, app.status) and actor_of(user, app) == move.actor
 
 
 def allowed_moves(user: User, app: StarApplication) -> list[Move]:
-    return [m for m in MOVES.values() if may(user, app, m.action)]
+    actor = actor_of(user, app)
+    return [] if actor is None else MOVES.allowed(app.status, actor=actor)

@@ -23,9 +23,9 @@ from anbiao.core.access import (
     require,
 )
 from anbiao.core.downloads import serve_generated, serve_stored_file
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.orgs.models import OrgKind
-from anbiao.tasks_reporting.views import add_errors
 from anbiao.worklog import selectors, services, starflow
 from anbiao.worklog.forms import (
     LinkForm,
@@ -92,7 +92,7 @@ def record_create(request: AuthedRequest) -> HttpResponse:
             if hasattr(exc, "error_dict") and "headcounts" in exc.error_dict:
                 form.add_error(f"n_{TraineeCategory.values[0]}", exc.message_dict["headcounts"][0])
                 del exc.error_dict["headcounts"]
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记：{record}")
             return redirect("worklog:record_detail", pk=record.pk)
@@ -215,7 +215,7 @@ def review_create(request: AuthedRequest) -> HttpResponse:
         try:
             services.review_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已登记评审结果。")
             return redirect("worklog:review_list")
@@ -254,7 +254,7 @@ def star_apply(request: AuthedRequest) -> HttpResponse:
         try:
             app = services.star_apply(by=request.user, uploads=data.pop("files"), **data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存申请草稿；确认无误后请点击“提交申请”。")
             return redirect("worklog:star_detail", pk=app.pk)
@@ -305,7 +305,7 @@ def star_move(request: AuthedRequest, pk: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
             response = render(
                 request, "worklog/star_detail.html", _star_context(request, app, {action: form})
             )
@@ -331,7 +331,7 @@ def plaque_create(request: AuthedRequest, pk: str) -> HttpResponse:
         try:
             services.plaque_create(by=request.user, application=app, **form.cleaned_data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已登记授牌。")
             return redirect("worklog:star_detail", pk=app.pk)

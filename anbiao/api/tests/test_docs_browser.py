@@ -31,7 +31,9 @@ def test_the_docs_page_renders_every_operation_without_any_outside_request(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_user_creates_a_token_in_the_browser_and_calls_the_api_with_it(page, live_server) -> None:  # noqa: ANN001
+def test_a_user_creates_a_token_in_the_browser_and_calls_the_api_with_it(
+    page, live_server, sign_in
+) -> None:  # noqa: ANN001
     import os
 
     from anbiao.accounts.models import Role
@@ -41,13 +43,7 @@ def test_a_user_creates_a_token_in_the_browser_and_calls_the_api_with_it(page, l
     dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局")
     EnterpriseFactory.create(department=dept, organization__name="南安市溪美机械有限公司")
     make_user(dept, Role.FILLER, username="browser_filler")
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill("browser_filler")
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, "browser_filler")
     page.get_by_role("navigation", name="主菜单").get_by_text("系统").click()
     page.get_by_role("link", name="接口令牌").click()
     page.get_by_label("令牌名称").fill("统计脚本")
@@ -65,4 +61,4 @@ def test_a_user_creates_a_token_in_the_browser_and_calls_the_api_with_it(page, l
     page.get_by_text("已吊销令牌：统计脚本").wait_for()
     api = page.request.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert api.status == 401
-    assert errors == []
+    assert page.console_errors == []

@@ -12,7 +12,7 @@ from anbiao.accounts.models import Role
 from anbiao.checklists import services
 from anbiao.checklists.models import AnswerResult
 from anbiao.checklists.tests import helpers
-from anbiao.checklists.tests.test_browser import login, open_clause
+from anbiao.checklists.tests.test_browser import open_clause
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import OrganizationFactory
 from anbiao.rectification import services as rectification
@@ -55,9 +55,9 @@ def closed_problems(texts: list[str]) -> tuple[Any, list[Problem]]:
     return checklist, problems
 
 
-def test_a_closed_line_is_replaced_or_reopened_never_rewritten(browser, live_server) -> None:  # noqa: ANN001
+def test_a_closed_line_is_replaced_or_reopened_never_rewritten(log_in) -> None:  # noqa: ANN001
     checklist, (first, second) = closed_problems(["未制定年度监管计划", "执法台账不全"])
-    page = login(browser, live_server, "dept_filler")
+    page = log_in("dept_filler")
     page.goto(f"/checklists/{checklist.pk}/")
 
     # Clause 1: the closed line is read-only; delete it (confirmed), add a new one, save.
@@ -97,4 +97,4 @@ def test_a_closed_line_is_replaced_or_reopened_never_rewritten(browser, live_ser
         "执法台账不全（2026年第三季度）",
     )
     assert [t.action for t in second.transitions.all()][-2:] == ["reopen", "describe"]
-    assert not page.csp_errors
+    assert not page.console_errors

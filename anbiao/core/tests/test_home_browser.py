@@ -9,16 +9,12 @@ from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_grid_inspector_logs_in_at_phone_width_and_sees_what_to_do(page, live_server):
+def test_a_grid_inspector_logs_in_at_phone_width_and_sees_what_to_do(page, sign_in):
     town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
     EnterpriseFactory.create(town=town, organization__name="溪美测试石材有限公司")
     make_user(town, Role.GRID, username="grid1", mobile="13800009999")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill("13800009999")
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, "13800009999")
     assert page.get_by_role("heading", name="溪美街道").is_visible()
     assert page.get_by_text("本单位范围内共有 1 家企业").is_visible()
     # The menu folds behind a button on phones and opens on tap.

@@ -24,18 +24,10 @@ BAR_CENTER = """
 """
 
 
-def test_clicking_a_town_bar_opens_the_checklist_list_of_that_town(
-    page: Any, live_server: Any
-) -> None:
+def test_clicking_a_town_bar_opens_the_checklist_list_of_that_town(page: Any, sign_in: Any) -> None:
     city = make_city(8)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill("city_viewer")
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, "city_viewer")
     page.get_by_role("link", name="打开工作台").click()
     page.wait_for_selector('[data-chart="by_town"][data-ready="1"]')
     el = page.locator('[data-chart="by_town"]')
@@ -54,4 +46,4 @@ def test_clicking_a_town_bar_opens_the_checklist_list_of_that_town(
             assert e.organization.name in body
         else:
             assert e.organization.name not in body
-    assert not [e for e in errors if "Content Security Policy" in e]
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]

@@ -23,16 +23,8 @@ def shot(page, name):  # noqa: ANN001, ANN201
         page.screenshot(path=f"{SHOTS}/insp-{name}.png", full_page=True)
 
 
-def login(page, live_server, username):  # noqa: ANN001, ANN201
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa: ANN001
-    page, browser, live_server, tmp_path
+    page, log_in, sign_in, tmp_path
 ) -> None:
     town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
     dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="应急管理局（测试）")
@@ -52,7 +44,7 @@ def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa
     page.on("dialog", lambda d: d.accept())
     page.set_viewport_size({"width": 390, "height": 844})
 
-    login(page, live_server, "grid1")
+    sign_in(page, "grid1")
     page.get_by_role("link", name="记录检查").first.click()
     from playwright.sync_api import expect
 
@@ -98,21 +90,15 @@ def test_a_grid_inspector_records_an_inspection_with_a_photo_on_a_phone(  # noqa
     assert ProblemEvidence.objects.filter(problem=problem).count() == 1
 
     # The enterprise (its own browser) finds the problem on its 整改清单.
-    context = browser.new_context(
-        locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 844}
-    )
-    ent_page = context.new_page()
-    ent_page.set_default_timeout(15000)
-    login(ent_page, live_server, "efiller")
+    ent_page = log_in("efiller", phone=True)
     ent_page.goto("/rectification/ledger/")
     ent_page.get_by_text(text).first.wait_for()
     shot(ent_page, "3-ledger")
-    context.close()
     assert errors == []
 
 
 def test_a_department_answers_the_inspection_checklist_on_a_phone(  # noqa: ANN001
-    page, live_server
+    page, sign_in
 ) -> None:
     from anbiao.checklists.tests.helpers import campaign
 
@@ -128,7 +114,7 @@ def test_a_department_answers_the_inspection_checklist_on_a_phone(  # noqa: ANN0
     page.on("dialog", lambda d: d.accept())
     page.set_viewport_size({"width": 390, "height": 844})
 
-    login(page, live_server, "dfiller")
+    sign_in(page, "dfiller")
     page.goto("/inspections/new/")
     page.locator("#id_target").select_option(label="南安市测试机械有限公司")
     page.get_by_label("检查人员").fill("许丽萍")
@@ -152,7 +138,7 @@ def test_a_department_answers_the_inspection_checklist_on_a_phone(  # noqa: ANN0
 
 
 def test_the_phones_position_reaches_the_photos_watermark_when_the_inspector_allows_it(  # noqa: ANN001
-    browser, live_server, tmp_path
+    browser, live_server, sign_in, tmp_path
 ) -> None:
     from decimal import Decimal
 
@@ -185,7 +171,7 @@ def test_the_phones_position_reaches_the_photos_watermark_when_the_inspector_all
         page = context.new_page()
         page.set_default_timeout(15000)
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        login(page, live_server, "grid1")
+        sign_in(page, "grid1")
         page.goto(f"/inspections/{insp.pk}/")
         form = page.locator("#finding-form")
         form.get_by_label("问题描述").fill("阀门锈蚀" if allowed else "未允许定位")

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("ANBIAO_SHOTS")
 
 
-def test_a_principal_acknowledges_and_signs_on_a_phone(page, live_server) -> None:  # noqa: ANN001
+def test_a_principal_acknowledges_and_signs_on_a_phone(page, sign_in) -> None:  # noqa: ANN001
     dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="测试应急管理局")
     town = OrganizationFactory.create(kind=OrgKind.TOWN, name="测试溪美街道")
     ent = EnterpriseFactory.create(
@@ -33,14 +33,8 @@ def test_a_principal_acknowledges_and_signs_on_a_phone(page, live_server) -> Non
     services.notice_deliver(by=issuer, notice=notice, enterprises=[ent])
     delivery = notice.deliveries.get()
 
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名或手机号").fill(principal.username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, principal.username, start="/accounts/login/")
     assert page.get_by_text("1 份告知书待签收。").is_visible()
     page.get_by_role("link", name="去签收").click()
     page.get_by_role("link", name="关于自主加强安全生产标准化建设告知书").click()
@@ -81,4 +75,4 @@ def test_a_principal_acknowledges_and_signs_on_a_phone(page, live_server) -> Non
     # Something was drawn: the stored signature is not fully transparent.
     assert img.convert("RGBA").getchannel("A").getbbox() is not None
     assert img.width >= 300  # the canvas was sized to the phone's width, not 0
-    assert errors == []
+    assert page.console_errors == []

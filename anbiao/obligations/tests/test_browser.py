@@ -19,27 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("ANBIAO_SHOTS")
 
 
-def phone(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(
-        locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 844}
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
-
-
 def fits(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1, name
 
 
-def test_follow_an_obligation_and_extend_one_units_deadline(browser, live_server) -> None:  # noqa: ANN001
+def test_follow_an_obligation_and_extend_one_units_deadline(log_in) -> None:  # noqa: ANN001
     camp = b.campaign()
     city = OrganizationFactory.create(kind=OrgKind.CITY, name="南安市安委办")
     dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
@@ -55,7 +41,7 @@ def test_follow_an_obligation_and_extend_one_units_deadline(browser, live_server
     make_user(dept, Role.ORG_ADMIN, username="dept1")
     make_user(behind.organization, Role.FILLER, username="ent1")
 
-    office = phone(browser, live_server, "city1")
+    office = log_in("city1", phone=True)
     office.goto(f"/obligations/?campaign={camp.pk}")
     fits(office, "obligations-list")
     office.get_by_role("link", name="企业“回头看”细则（附件2）").first.click()
@@ -66,7 +52,7 @@ def test_follow_an_obligation_and_extend_one_units_deadline(browser, live_server
     assert office.get_by_text("未报送陶瓷有限公司").is_visible()
     assert not office.get_by_text("已报送石材有限公司").is_visible()
 
-    ent = phone(browser, live_server, "ent1")
+    ent = log_in("ent1", phone=True)
     ent.goto("/obligations/")
     fits(ent, "obligations-own")
     ent.get_by_role("link", name="申请延期").first.click()
@@ -76,7 +62,7 @@ def test_follow_an_obligation_and_extend_one_units_deadline(browser, live_server
     ent.get_by_role("button", name="提交申请").click()
     ent.get_by_text("已提交延期申请，等待南安市应急管理局审批。").wait_for()
 
-    head = phone(browser, live_server, "dept1")
+    head = log_in("dept1", phone=True)
     head.locator(".card", has_text="延期申请待审批").get_by_role("link", name="去审批").click()
     head.get_by_role("link", name="未报送陶瓷有限公司").first.click()
     fits(head, "obligations-extension-decide")

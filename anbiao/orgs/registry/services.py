@@ -298,9 +298,9 @@ def _write(*, rows: list[PlannedRow]) -> tuple[int, int]:
         for o in objs
     ]
     if moved:
-        from anbiao.stats.scope import stat_scope_follow
+        from anbiao.orgs.scope import restamp
 
-        stat_scope_follow(organization_ids=moved)
+        restamp(organization_ids=moved)
     return len(enterprises), sum(len(objs) for objs in groups.values())
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import Role
 from anbiao.core.access import GOV_KINDS, require
 from anbiao.core.downloads import serve_workbook
+from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
 from anbiao.core.xlsx import table_workbook
 from anbiao.orgs.registry import mapping, services
@@ -150,9 +151,7 @@ def registry_columns(request: AuthedRequest) -> HttpResponse:
         try:
             mapping.registry_mapping_save(user=request.user, header=header, chosen=form.chosen())
         except ValidationError as exc:
-            for key, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(key, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存列的对应关系；本单位以后上传的文件会自动按此识别。")
             return redirect("orgs:registry_preview")

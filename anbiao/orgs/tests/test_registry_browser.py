@@ -14,18 +14,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_department_imports_a_messy_registry_and_finds_the_new_enterprises(
-    page, live_server, tmp_path
+    page, sign_in, tmp_path
 ):
     units = nanan_units()
     make_user(units["yj"], Role.FILLER, username="yj_filler", mobile="13800001111")
     registry = tmp_path / "应急局底数台账.xlsx"
     registry.write_bytes(messy_xlsx())
 
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill("yj_filler")
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, "yj_filler")
 
     page.goto("/orgs/enterprises/")
     page.get_by_role("link", name="导入底数台账").click()
@@ -57,7 +53,7 @@ def test_a_department_imports_a_messy_registry_and_finds_the_new_enterprises(
     assert page.get_by_role("link", name="南安市鑫源石材有限公司").is_visible()
 
 
-def test_one_box_accepts_every_row_whose_check_digit_fails(page, live_server, tmp_path):
+def test_one_box_accepts_every_row_whose_check_digit_fails(page, sign_in, tmp_path):
     from anbiao.orgs.tests.registry_files import HEADER, bad_code, xlsx_bytes
 
     units = nanan_units()
@@ -70,11 +66,7 @@ def test_one_box_accepts_every_row_whose_check_digit_fails(page, live_server, tm
     registry = tmp_path / "存疑.xlsx"
     registry.write_bytes(xlsx_bytes(rows))
 
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill("city_admin")
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, "city_admin")
     page.goto("/orgs/registry/import/")
     page.get_by_label("底数台账文件").set_input_files(str(registry))
     page.get_by_role("button", name="上传并预览").click()
@@ -90,7 +82,7 @@ def test_one_box_accepts_every_row_whose_check_digit_fails(page, live_server, tm
     ) == sorted(codes)
 
 
-def test_a_phone_without_javascript_maps_the_columns_and_imports(browser, live_server, tmp_path):
+def test_a_phone_without_javascript_maps_the_columns_and_imports(log_in, tmp_path):
     from anbiao.orgs.tests.registry_files import xlsx_bytes
     from anbiao.orgs.tests.test_registry_columns import unknown_rows
 
@@ -98,38 +90,24 @@ def test_a_phone_without_javascript_maps_the_columns_and_imports(browser, live_s
     make_user(units["yj"], Role.FILLER, username="yj_filler")
     registry = tmp_path / "片区台账.xlsx"
     registry.write_bytes(xlsx_bytes(unknown_rows()))
-    context = browser.new_context(
-        locale="zh-CN",
-        base_url=live_server.url,
-        java_script_enabled=False,
-        viewport={"width": 390, "height": 844},
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    try:
-        page.goto("/")
-        page.get_by_label("用户名或手机号").fill("yj_filler")
-        page.get_by_label("密码").fill("Test@12345")
-        page.get_by_role("button", name="登录").click()
-        page.goto("/orgs/registry/import/")
-        page.get_by_label("底数台账文件").set_input_files(str(registry))
-        page.get_by_role("button", name="上传并预览").click()
+    page = log_in("yj_filler", phone=True, javascript=False)
+    page.goto("/orgs/registry/import/")
+    page.get_by_label("底数台账文件").set_input_files(str(registry))
+    page.get_by_role("button", name="上传并预览").click()
 
-        page.wait_for_url("**/registry/import/preview/")
-        assert "没有识别出必需的列" in page.locator("#columns-missing").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-        town = page.get_by_label("所属乡镇/街道")
-        box = town.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-        town.select_option(label="C列：片区")
-        page.get_by_label("主管部门").select_option(label="D列：归口单位")
-        page.get_by_role("button", name="保存对应关系并预览").click()
+    page.wait_for_url("**/registry/import/preview/")
+    assert "没有识别出必需的列" in page.locator("#columns-missing").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    town = page.get_by_label("所属乡镇/街道")
+    box = town.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    town.select_option(label="C列：片区")
+    page.get_by_label("主管部门").select_option(label="D列：归口单位")
+    page.get_by_role("button", name="保存对应关系并预览").click()
 
-        page.wait_for_url("**/registry/import/preview/")
-        assert page.locator("#count-created").inner_text() == "2"
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
-        page.get_by_role("button", name="确认导入").click()
-        page.wait_for_url("**/orgs/enterprises/")
-        assert Enterprise.objects.count() == 2
-    finally:
-        context.close()
+    page.wait_for_url("**/registry/import/preview/")
+    assert page.locator("#count-created").inner_text() == "2"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    page.get_by_role("button", name="确认导入").click()
+    page.wait_for_url("**/orgs/enterprises/")
+    assert Enterprise.objects.count() == 2

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 
@@ -15,26 +14,8 @@ from anbiao.rectification.models import Problem, ProblemStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("ANBIAO_SHOTS")
-
-
-def login(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors: list[str] = []
-    # A refused form answers 400 (the browser logs it); anything else is an error of the page.
-    refused = "the server responded with a status of 400"
-    page.on(
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and refused not in m.text else None,
-    )
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    page.csp_errors = errors
-    return page
+# A refused form answers 400 (the browser logs it); anything else is an error of the page.
+REFUSED = "the server responded with a status of 400"
 
 
 def shot(page, name):  # noqa: ANN001, ANN201
@@ -42,7 +23,7 @@ def shot(page, name):  # noqa: ANN001, ANN201
         page.screenshot(path=f"{SHOTS}/rect-{name}.png", full_page=True)
 
 
-def test_a_major_problem_goes_from_the_checklist_to_closed(browser, live_server, tmp_path):  # noqa: ANN001
+def test_a_major_problem_goes_from_the_checklist_to_closed(log_in, tmp_path):  # noqa: ANN001
     helpers.campaign()
     dept = OrganizationFactory(kind=OrgKind.DEPARTMENT, name="南安市应急管理局（测试）")
     town = OrganizationFactory(kind=OrgKind.TOWN, name="溪美街道（测试）")
@@ -54,7 +35,7 @@ def test_a_major_problem_goes_from_the_checklist_to_closed(browser, live_server,
     text = "二号车间配电箱无防护，电缆裸露"
 
     # The enterprise records the problem on its look-back checklist.
-    page = login(browser, live_server, "efiller")
+    page = log_in("efiller", ignore=(REFUSED,))
     page.get_by_role("link", name="开始填写").first.click()
     page.get_by_role("button", name="开始填写").click()
     page.locator("article.clause").nth(0).locator("[data-edit]").click()  # open the clause form
@@ -110,10 +91,10 @@ def test_a_major_problem_goes_from_the_checklist_to_closed(browser, live_server,
     page.get_by_text("已提交验收。").wait_for()
     assert page.get_by_role("button", name="验收通过并销号").count() == 0
     shot(page, "1-submitted")
-    assert page.csp_errors == []
+    assert page.console_errors == []
 
     # The department verifies and closes it from its home card.
-    page = login(browser, live_server, "dverifier")
+    page = log_in("dverifier", ignore=(REFUSED,))
     page.get_by_text("1 个问题待验收。").wait_for()
     page.get_by_role("link", name="去验收").click()
     page.get_by_role("row").filter(has_text=text).get_by_role("link", name=text).click()
@@ -130,7 +111,7 @@ def test_a_major_problem_goes_from_the_checklist_to_closed(browser, live_server,
     assert "待整改 → 整改中" in timeline and "已整改待验收 → 已销号" in timeline
     assert "现场核实，防护门已上锁" in timeline
     shot(page, "2-closed")
-    assert page.csp_errors == []
+    assert page.console_errors == []
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.CLOSED and problem.grade == "major"
     assert problem.verified_by.username == "dverifier"

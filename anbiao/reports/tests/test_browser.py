@@ -4,7 +4,6 @@ the .pdf and .docx downloads open and hold the report."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from docx import Document
@@ -18,28 +17,13 @@ from anbiao.reports.tests.helpers import unit_with_problems
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    page.console_errors = errors
-    return page
-
-
-def test_write_sign_on_screen_finalize_and_download(browser, live_server, pdf_tools) -> None:  # noqa: ANN001
+def test_write_sign_on_screen_finalize_and_download(log_in, pdf_tools) -> None:  # noqa: ANN001
     ent = EnterpriseFactory.create(organization__name="南安市浏览器测试机械有限公司")
     unit = unit_with_problems(ent.organization)
     make_user(ent.organization, Role.FILLER, username="rfiller")
     make_user(ent.organization, Role.PRINCIPAL, username="rprincipal")
 
-    page = login(browser, live_server, "rfiller")
+    page = log_in("rfiller", downloads=True)
     page.get_by_role("navigation", name="主菜单").get_by_text("回头看", exact=True).click()
     page.get_by_role("link", name="自查自纠报告").first.click()
     page.get_by_role("button", name="开始编写").click()
@@ -52,7 +36,7 @@ def test_write_sign_on_screen_finalize_and_download(browser, live_server, pdf_to
     assert page.locator("#finalize").is_disabled()
     page.context.close()
 
-    page = login(browser, live_server, "rprincipal")
+    page = log_in("rprincipal", downloads=True)
     page.goto("/reports/")
     page.get_by_role("link", name="查看").first.click()
     pad = page.locator("#signature-pad")

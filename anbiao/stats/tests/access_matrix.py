@@ -120,6 +120,22 @@ CASES = [
         data=lambda w: {"reason": "数字与台账不符"},
     ),
     Case(
+        "stats:submission_accept",
+        "city",
+        lambda w: reverse("stats:submission_accept", args=[submission(w, w.dept).pk]),
+        allow([OrgKind.CITY], WRITERS, ok=302),
+        method="post",
+        data=lambda w: {},
+    ),
+    Case(
+        "stats:submission_unapprove",
+        "city",
+        lambda w: reverse("stats:submission_unapprove", args=[submission(w, w.dept).pk]),
+        allow([OrgKind.CITY], (Role.ORG_ADMIN, Role.PRINCIPAL), ok=302),
+        method="post",
+        data=lambda w: {"reason": "发现企业数有误"},
+    ),
+    Case(
         "stats:submission_stamp",
         "own",
         lambda w: reverse("stats:submission_stamp", args=[submission(w, w.dept, stamp=True).pk]),

@@ -21,7 +21,7 @@ from anbiao.checklists.models import (
 )
 from anbiao.checklists.services import checklist_problem_count
 from anbiao.core.models import StoredFile
-from anbiao.stats.scope import stat_scope
+from anbiao.orgs.scope import stamp, stamp_values
 
 TZ = ZoneInfo("Asia/Shanghai")
 PERIOD_START = dt.date(2024, 9, 1)
@@ -83,9 +83,7 @@ def lookback(
     )
     if c.is_submitted:  # frozen and stamped as the submit service does, with its helpers
         c.problem_count = checklist_problem_count(c)
-        for key, value in stat_scope(org).items():
-            setattr(c, key, value)
-        c.save(update_fields=["problem_count", "scope_department", "scope_town"])
+        c.save(update_fields=["problem_count", *stamp(c, org)])
     return c
 
 
@@ -117,7 +115,7 @@ def record(
         category="other" if kind == "experience" else "",
         date=date,
         status="submitted" if submitted else "draft",
-        **(stat_scope(org) if submitted and stamped else {}),
+        **(stamp_values(org) if submitted and stamped else {}),
     )
     if evidence:
         r.evidence.add(stored_file(org))
@@ -180,8 +178,7 @@ def report(org: Any, *, camp: Any, finalized: bool, when: dt.datetime) -> Any:
         r.counted_version = v
         r.first_finalized_at = when
         r.finalized_at = when
-        for key, value in stat_scope(org).items():  # stamped as the finalize service does
-            setattr(r, key, value)
+        stamp(r, org)  # stamped as the finalize service does
         r.save()
     return r
 

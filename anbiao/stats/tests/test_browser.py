@@ -19,28 +19,13 @@ SHOTS = os.environ.get("ANBIAO_SHOTS")
 PQ = f"start={b.PERIOD_START}&end={b.PERIOD_END}"
 
 
-def login(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    page.console_errors = errors
-    return page
-
-
 def shot(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/stats-{name}.png", full_page=True)
 
 
 def test_a_department_submits_with_an_adjustment_and_the_city_returns_it(
-    browser: Any, live_server: Any
+    log_in: Any,
 ) -> None:
     tv = b.template_version("enterprise")
     city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办本级")
@@ -61,7 +46,7 @@ def test_a_department_submits_with_an_adjustment_and_the_city_returns_it(
     make_user(dept, Role.FILLER, username="dfiller")
     make_user(city, Role.ORG_ADMIN, username="cadmin")
 
-    page = login(browser, live_server, "dfiller")
+    page = log_in("dfiller")
     page.get_by_role("link", name="统计表").first.click()
     page.goto(f"/stats/?{PQ}")
     cell = page.locator("#live-table a[data-col='1']")
@@ -84,7 +69,7 @@ def test_a_department_submits_with_an_adjustment_and_the_city_returns_it(
     shot(page, "submitted")
     assert page.console_errors == []
 
-    city_page = login(browser, live_server, "cadmin")
+    city_page = log_in("cadmin")
     city_page.goto(f"/stats/submissions/?{PQ}")
     assert city_page.locator("#n-submitted").inner_text() == "1"
     city_page.get_by_role("link", name="已填报").click()

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anbiao.orgs.models import OrgKind
+from anbiao.orgs.scope import stamped_models
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
 from anbiao.stats import selectors
 from anbiao.stats.columns import COLUMNS, Availability, Period
-from anbiao.stats.scope import stamped_models
 from anbiao.stats.tests import builders as b
 
 pytestmark = pytest.mark.django_db(transaction=False)

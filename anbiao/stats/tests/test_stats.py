@@ -17,7 +17,7 @@ from anbiao.accounts.models import Role
 from anbiao.core.models import AuditEntry
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
-from anbiao.stats import exports, selectors, services
+from anbiao.stats import exports, reported, selectors, services
 from anbiao.stats.columns import COLUMNS, GROUPS, Period
 from anbiao.stats.models import StatsSubmission, SubmissionStatus
 from anbiao.stats.tests import builders as b
@@ -305,7 +305,7 @@ def _check_layout(ws: Any, offset: int) -> None:
     assert f"A2:{last}2" in merged
     col = 1 + offset
     want_groups = []
-    for text, span in GROUPS:
+    for (_, span), text in zip(GROUPS, exports.PRINT_GROUPS, strict=True):
         assert ws.cell(4, col).value == text
         if span > 1:
             want_groups.append(f"{chr(ord('A') + col - 1)}4:{chr(ord('A') + col + span - 2)}4")
@@ -313,32 +313,10 @@ def _check_layout(ws: Any, offset: int) -> None:
     for rng in want_groups:
         assert rng in merged
     names = [ws.cell(5, i).value for i in range(1 + offset, n + 1)]
-    assert names == [
-        "企业（家）",
-        "政府部门（个）",
-        "企业自查发现问题（个）",
-        "政府部门自查发现问题（个）",
-        "企业（份）",
-        "政府部门（份）",
-        "企业（家）",
-        "发现问题（个）",
-        "政府部门（个）",
-        "发现问题（个）",
-        "企业（条）",
-        "政府部门（条）",
-        "个数",
-        "批数",
-        "家数",
-    ]
-    assert [g for g, _ in GROUPS] == [
-        "开展“回头看”数量",
-        "开展“回头看”自查发现问题",
-        "形成自查自纠报告",
-        "督导检查",
-        "总结好的经验、做法",
-        "建立工作机制",
-        "曝光执法典型案例",
-    ]
+    # the seed's line breaks (企业／（家）); without them, the names of the columns
+    assert names == list(exports.PRINT_NAMES)
+    assert [nm.replace("\n", "") for nm in names] == [c.name for c in COLUMNS]
+    assert [g.replace("\n", "") for g in exports.PRINT_GROUPS] == [g for g, _ in GROUPS]
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1
     assert ws["A2"].font.name == "宋体"
@@ -367,10 +345,16 @@ def test_a_submitted_table_exports_its_frozen_numbers_with_the_adjustment(city: 
         .get(reverse("stats:export", args=["xlsx"]) + "?" + PQ)
         .content
     )
-    assert ws.cell(6, 13).value == "3（系统 1，调整 +2：线下建立机制2项）"
+    # the number itself, numeric (SUM works), with the footnote mark in its number format
+    assert ws.cell(6, 13).value == 3
+    assert ws.cell(6, 13).number_format == '0"①"'
     assert ws.cell(6, 1).value == sub.computed[0]
-    assert ws.cell(8, 1).value == "填报人：许丽萍"
-    assert ws.cell(8, 8).value == "联系电话：0595-86381000"
+    assert ws.cell(7, 1).value == "调整说明："
+    assert ws.cell(8, 1).value == (
+        "① 第13列（建立工作机制·个数）填报 3（系统统计 1，调整 +2）：线下建立机制2项"
+    )
+    assert ws.cell(10, 1).value == "填报人：许丽萍"
+    assert ws.cell(10, 8).value == "联系电话：0595-86381000"
 
 
 def test_the_city_xlsx_has_a_row_per_unit_and_the_totals(city: dict) -> None:
@@ -381,12 +365,14 @@ def test_the_city_xlsx_has_a_row_per_unit_and_the_totals(city: dict) -> None:
     _check_layout(ws, 1)
     assert ws["A4"].value == "填报单位"
     assert "A4:A5" in {str(m) for m in ws.merged_cells.ranges}
-    t = selectors.city_table(period=PERIOD)
-    for i, row in enumerate(t.all_rows):
-        assert ws.cell(6 + i, 1).value == row.label
+    t = reported.reported_city_table(period=PERIOD)
+    for i, row in enumerate(t.official_rows):
+        assert ws.cell(6 + i, 1).value == ("全市合计" if row.kind == "total" else row.label)
         assert [ws.cell(6 + i, c).value for c in range(2, 17)] == [
-            "—" if v is None else v for v in row.values
+            "—" if v is None else v for v in row.figures
         ]
+    labels = [ws.cell(r, 1).value for r in range(6, 6 + len(t.official_rows))]
+    assert "南安市安委办本级" in labels and "各行直接相加（含本级，实时数）" not in labels
 
 
 def test_the_docx_export_merges_the_group_headers(city: dict) -> None:
@@ -396,7 +382,7 @@ def test_the_docx_export_merges_the_group_headers(city: dict) -> None:
     doc = Document(io.BytesIO(r.content))
     table = doc.tables[0]
     first = [c.text for c in table.rows[0].cells]
-    assert first[0] == first[1] == "开展“回头看”数量"
+    assert first[0] == first[1] == "开展“回头看”\n数量"
     assert first[6] == first[9] == "督导检查"
     assert [c.text for c in table.rows[1].cells][2] == "企业自查发现问题（个）"
     live = selectors.unit_table(unit=city["d1"], period=PERIOD).values
@@ -428,10 +414,10 @@ def test_the_pdf_export_has_the_title_the_numbers_and_a_cjk_font(
         check=True,
     ).stdout
     assert "CJK" in fonts
-    t = selectors.city_table(period=PERIOD)
-    line = next(ln for ln in text.splitlines() if "全市合计" in ln)
+    t = reported.reported_city_table(period=PERIOD)
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("全市合计"))
     nums = [tok for tok in line.split() if tok.isdigit() or tok == "—"]
-    assert nums == ["—" if v is None else str(v) for v in t.total.values]
+    assert nums == ["—" if v is None else str(v) for v in t.official_total.figures]
 
 
 def test_the_city_tables_query_count_does_not_grow_with_the_city(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from typing import Any
 
 import pytest
 
@@ -20,27 +19,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("ANBIAO_SHOTS")
 
 
-def login(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    page.csp_errors = errors
-    return page
-
-
 def shot(page, name):  # noqa: ANN001, ANN201
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
-def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_path) -> None:  # noqa: ANN001
+def test_submit_return_resubmit_and_download_the_zip(log_in, tmp_path) -> None:  # noqa: ANN001
     city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
     dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
     make_user(city, Role.ORG_ADMIN, username="city1")
@@ -50,7 +34,7 @@ def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_p
     upload = tmp_path / "安全生产检查清单.pdf"
     upload.write_bytes(b"%PDF-1.4\nchecklist\n%%EOF\n")
 
-    page = login(browser, live_server, "dept1")
+    page = log_in("dept1", downloads=True)
     shot(page, "reporting-home")
     # The home card leads to the unit's reporting tasks.
     page.locator(".card", has_text="报送任务").get_by_role("link", name="去报送").click()
@@ -59,9 +43,9 @@ def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_p
     page.get_by_role("button", name="提交").click()
     page.get_by_text("已提交。").wait_for()
     shot(page, "reporting-submitted")
-    assert page.csp_errors == []
+    assert page.console_errors == []
 
-    office = login(browser, live_server, "city1")
+    office = log_in("city1", downloads=True)
     office.goto(f"/reporting/periods/{period.pk}/")
     office.get_by_label("退回原因").fill("请补充电子版")
     office.get_by_role("button", name="退回").click()
@@ -80,6 +64,6 @@ def test_submit_return_resubmit_and_download_the_zip(browser, live_server, tmp_p
     data = open(info.value.path(), "rb").read()  # noqa: PTH123, SIM115
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.namelist() == ["南安市应急管理局/安全生产检查清单.pdf"]
-    assert office.csp_errors == []
+    assert office.console_errors == []
     page.context.close()
     office.context.close()

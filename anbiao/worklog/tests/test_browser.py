@@ -8,13 +8,13 @@ import pytest
 from anbiao.accounts.models import Role
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, make_user
-from anbiao.tasks_reporting.tests.test_browser import login, shot
+from anbiao.tasks_reporting.tests.test_browser import shot
 from anbiao.worklog.models import Plaque, StarApplication, StarStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> None:  # noqa: ANN001
+def test_apply_propose_approve_and_plaque(log_in, tmp_path) -> None:  # noqa: ANN001
     city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
     dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
     town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
@@ -27,7 +27,7 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
     evidence = tmp_path / "自评报告.pdf"
     evidence.write_bytes(b"%PDF-1.4\nself\n%%EOF\n")
 
-    page = login(browser, live_server, "ent1")
+    page = log_in("ent1", downloads=True)
     page.goto("/worklog/stars/apply/")
     page.get_by_label("申请星级").select_option("3")
     page.get_by_label("自评得分").fill("93.5")
@@ -35,9 +35,9 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
     page.get_by_role("button", name="保存").click()
     page.get_by_role("button", name="提交申请").click()
     page.get_by_text("状态：已申请").wait_for()
-    assert page.csp_errors == []
+    assert page.console_errors == []
 
-    d = login(browser, live_server, "dept1")
+    d = log_in("dept1", downloads=True)
     d.goto(f"/worklog/stars/{StarApplication.objects.get().pk}/")
     form = d.locator("form", has=d.get_by_role("button", name="审核并建议星级"))
     form.get_by_role("button", name="审核并建议星级").click()
@@ -49,7 +49,7 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
     form.get_by_role("button", name="审核并建议星级").click()
     d.get_by_text("状态：部门已审核").wait_for()
 
-    c = login(browser, live_server, "city1")
+    c = log_in("city1", downloads=True)
     c.goto(f"/worklog/stars/{StarApplication.objects.get().pk}/")
     c.get_by_role("button", name="批准", exact=True).click()
     c.get_by_text("状态：已批准").wait_for()
@@ -61,7 +61,7 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
     c.get_by_role("link", name="打印证书").click()
     c.get_by_text("南安示范机械有限公司").first.wait_for()
     shot(c, "star-certificate")
-    assert c.csp_errors == []
+    assert c.console_errors == []
     ent.refresh_from_db()
     assert ent.star_level == 3
     assert StarApplication.objects.get().status == StarStatus.APPROVED
@@ -71,10 +71,10 @@ def test_apply_propose_approve_and_plaque(browser, live_server, tmp_path) -> Non
     c.context.close()
 
 
-def test_the_record_form_shows_headcounts_only_for_training(browser, live_server) -> None:  # noqa: ANN001
+def test_the_record_form_shows_headcounts_only_for_training(log_in) -> None:  # noqa: ANN001
     town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
     make_user(town, Role.FILLER, username="town1")
-    page = login(browser, live_server, "town1")
+    page = log_in("town1", downloads=True)
     page.goto("/worklog/records/new/")
     page.get_by_label("类别").select_option("publicity")
     assert not page.get_by_label("参训人数：基层网格员").is_visible()
@@ -87,5 +87,5 @@ def test_the_record_form_shows_headcounts_only_for_training(browser, live_server
     page.get_by_label("参训人数：基层网格员").fill("30")
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已登记：专题培训：网格员专题培训").wait_for()
-    assert page.csp_errors == []
+    assert page.console_errors == []
     page.context.close()

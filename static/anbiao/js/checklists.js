@@ -47,6 +47,17 @@
       : box.querySelector("[data-edit]");
     if (focus) { focus.focus(); }
   });
+  // 全部展开 / 全部收起: open or fold every compact row (each row also opens on its own).
+  var foldBar = document.querySelector("[data-fold-bar]");
+  if (foldBar) { foldBar.hidden = false; }
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-fold-all]");
+    if (!btn) { return; }
+    var open = btn.getAttribute("aria-pressed") !== "true";
+    document.querySelectorAll("details.row-fold").forEach(function (d) { d.open = open; });
+    btn.setAttribute("aria-pressed", open ? "true" : "false");
+    btn.textContent = open ? "全部收起" : "全部展开";
+  });
   // Warn before leaving the page with unsaved clauses.
   window.addEventListener("beforeunload", function (ev) {
     if (document.querySelector("[data-save-state][data-dirty]")) {

@@ -16,29 +16,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-def _phone_without_js(browser: Any, live_server: Any, username: str) -> Any:
-    context = browser.new_context(
-        locale="zh-CN", base_url=live_server.url, viewport=PHONE, java_script_enabled=False
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
-
-
 def _fits(page: Any) -> bool:
     # with JavaScript off in the page, Playwright's evaluate still runs in its own world
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_the_round_trip_works_on_a_phone_without_javascript(browser, live_server, tmp_path) -> None:  # noqa: ANN001
+def test_the_round_trip_works_on_a_phone_without_javascript(log_in, tmp_path) -> None:  # noqa: ANN001
     u = unit()
     second, third = u.answer(2), u.answer(3)
-    page = _phone_without_js(browser, live_server, u.filler.username)
+    page = log_in(u.filler.username, phone=True, javascript=False)
     page.goto(f"/checklists/{u.checklist.pk}/")
     page.get_by_role("link", name="离线填写（Excel）").click()
     page.wait_for_url(f"**/checklists/{u.checklist.pk}/offline/")

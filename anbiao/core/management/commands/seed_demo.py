@@ -21,6 +21,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
         if not options["quiet_logins"]:
-            from anbiao.orgs.demo import print_logins
-
-            print_logins(self.stdout)
+            # an app's demo module may list its demo accounts (anbiao.orgs.demo does)
+            for module in app_modules("demo"):
+                print_logins = getattr(module, "print_logins", None)
+                if print_logins is not None:
+                    print_logins(self.stdout)
