@@ -34,16 +34,8 @@ READ_DRAFTS = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def login(page, live_server, username):  # noqa: ANN001, ANN201
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill("Test@12345")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(  # noqa: ANN001
-    browser, live_server, tmp_path
+    log_in, tmp_path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -59,28 +51,13 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(png_bytes("blue"))
 
-    context = browser.new_context(
-        locale="zh-CN",
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        service_workers="allow",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    # script errors only: a request refused while SQLite is busy (the live server's threads
-    # share one database) is retried by the page and logged as a failed resource
-    errors: list[str] = []
+    # a request refused while SQLite is busy (the live server's threads share one database)
+    # is retried by the page and logged as a failed resource: script errors are what count
+    page = log_in("grid1", phone=True, ignore=("Failed to load resource",))
+    context = page.context
+    errors: list[str] = page.console_errors
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
     page.on("dialog", lambda d: d.accept())
-    login(page, live_server, "grid1")
     page.goto("/inspections/")
     page.get_by_role("link", name="离线检查").click()
     # online once: the service worker keeps the page, the unit list is kept on the phone
@@ -157,7 +134,6 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
 
     page.get_by_role("link", name="查看检查记录").click()
     page.get_by_text("灭火器压力不足").wait_for()
-    context.close()
     d = queued["drafts"][0]
     print(
         "\n离线检查往返："
@@ -181,7 +157,7 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
 
 
 def test_an_enterprise_moved_away_while_offline_is_shown_as_a_conflict_and_resolved(  # noqa: ANN001
-    browser, live_server
+    log_in,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -192,16 +168,9 @@ def test_an_enterprise_moved_away_while_offline_is_shown_as_a_conflict_and_resol
     moved = EnterpriseFactory.create(town=town, organization__name="南安市测试纺织有限公司")
     stays = EnterpriseFactory.create(town=town, organization__name="南安市测试石材有限公司")
     make_user(town, Role.GRID, username="grid1")
-    context = browser.new_context(
-        locale="zh-CN",
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        service_workers="allow",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = log_in("grid1", phone=True, ignore=("Failed to load resource",))
+    context = page.context
     page.on("dialog", lambda d: d.accept())
-    login(page, live_server, "grid1")
     page.goto("/inspections/offline/")
     page.locator("#offline-app[data-sw=ready][data-lists=ready]").wait_for(timeout=45000)
     context.set_offline(True)
@@ -231,4 +200,3 @@ def test_an_enterprise_moved_away_while_offline_is_shown_as_a_conflict_and_resol
     insp = Inspection.objects.get()
     assert insp.target == stays.organization
     assert [f.description for f in insp.findings.all()] == ["配电箱未上锁"]
-    context.close()
