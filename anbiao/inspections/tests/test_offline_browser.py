@@ -92,6 +92,8 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
 
     # the page again, offline: answered by the service worker, the draft read from IndexedDB
     response = page.reload()
+    if os.environ.get("ANBIAO_SHOTS"):
+        page.screenshot(path=f"{os.environ['ANBIAO_SHOTS']}/offline-queue.png", full_page=True)
     assert response is not None and response.from_service_worker
     expect(item).to_have_attribute("data-state", "queued")
     expect(item).to_contain_text("南安市测试石材有限公司")
