@@ -43,6 +43,7 @@ from anbiao.core.access import can_sign, can_write
 from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.uploads import store_upload
+from anbiao.notifications.events import announce
 from anbiao.stats.scope import stat_scope
 
 if TYPE_CHECKING:
@@ -503,6 +504,8 @@ def _review(
         user=by,
         data={"submission": submission.number if submission else None, "reason": reason},
     )
+    if action == "return" and submission is not None:
+        announce("checklist_returned", submission.pk)
     return checklist
 
 
