@@ -49,7 +49,8 @@ def messages_of(user) -> list[tuple[str, str]]:  # noqa: ANN001
 
 
 def test_a_returned_checklist_reaches_the_units_messages_through_the_worker(
-    scene, django_capture_on_commit_callbacks  # noqa: ANN001
+    scene,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     checklist_helpers.campaign()
     checklist = checklist_helpers.submitted(scene["ent"].organization, scene["writer"])
@@ -68,7 +69,8 @@ def test_a_returned_checklist_reaches_the_units_messages_through_the_worker(
 
 
 def test_a_new_inspection_problem_reaches_the_enterprise_and_not_the_inspector(
-    scene, django_capture_on_commit_callbacks  # noqa: ANN001
+    scene,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         problem = rectification_services.problem_record(
@@ -98,7 +100,8 @@ def test_a_units_own_problem_queues_nothing(scene, django_capture_on_commit_call
 def test_an_approaching_deadline_comes_from_the_run_queued_at_start(scene) -> None:
     today = timezone.localdate()
     checklist_helpers.campaign(
-        enterprise_deadline=today + timedelta(days=3), government_deadline=today + timedelta(days=90)
+        enterprise_deadline=today + timedelta(days=3),
+        government_deadline=today + timedelta(days=90),
     )
     call_command("send_reminders", enqueue=True, verbosity=0)
     _work()
