@@ -72,7 +72,7 @@ def seed(stdout: Any = None) -> int:
     campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN).first()
     if campaign is None:
         return 0
-    accepted = (
+    accepted = list(
         Checklist.objects.filter(
             campaign=campaign, purpose=ChecklistPurpose.LOOKBACK, status=ChecklistStatus.ACCEPTED
         )
@@ -81,7 +81,6 @@ def seed(stdout: Any = None) -> int:
     )
     now = timezone.now()
     created = 0
-    accepted = list(accepted)
     # The report is signed by the person who signed the checklist: the unit's 主要负责人.
     signer = principal_names([c.organization for c in accepted])
     for i, checklist in enumerate(accepted):
