@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import WRITER_ROLES
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -22,7 +23,7 @@ def _may_view(user: Any) -> bool:
 def nav_items(user: Any) -> list[NavItem]:
     if not _may_view(user):
         return []
-    return [NavItem("统计表", reverse("stats:table"), order=60)]
+    return [NavItem("统计表", link("stats:table"), order=60)]
 
 
 def home_cards(user: Any) -> list[HomeCard]:
