@@ -70,6 +70,19 @@ def scope_for(unit: Organization, roots: Roots | None = None) -> Scope:
     return org_scope_for(unit, roots)
 
 
+def drill_scope(user: User, unit: Organization) -> tuple[Scope, Organization | None]:
+    """Whose records a user may list behind a number of ``unit``'s table.
+
+    A user of a sub-unit fills in the table of the unit that reports, but lists (and exports)
+    only its own sub-unit's records: the scope it has everywhere else in the product. Returns
+    the scope and, for such a user, the sub-unit (the page says so); otherwise ``None``.
+    """
+    org = user.organization
+    if org is not None and org.pk != unit.pk and org.kind != OrgKind.CITY:
+        return scope_for(org), org
+    return scope_for(unit), None
+
+
 # --- one unit's table ------------------------------------------------------------------------
 
 

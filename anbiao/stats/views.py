@@ -164,7 +164,8 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
     col = COLUMN_BY_NO.get(no)
     if col is None:
         raise Http404("该列不存在")
-    qs = selectors.column_records(scope=selectors.scope_for(unit), period=period, no=no)
+    scope, sub_unit = selectors.drill_scope(request.user, unit)
+    qs = selectors.column_records(scope=scope, period=period, no=no)
     headers, ordered, to_row = _list_view(col.list_kind, qs)
     page = Paginator(ordered, 200).get_page(request.GET.get("page"))
     rows = [to_row(o) for o in page.object_list]
@@ -173,6 +174,7 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
         "stats/drill.html",
         {
             "unit": unit,
+            "sub_unit": sub_unit,
             "period": period,
             "col": col,
             "page": page,
@@ -190,14 +192,15 @@ def drill_export(request: AuthedRequest, no: int) -> HttpResponse:
     col = COLUMN_BY_NO.get(no)
     if col is None:
         raise Http404("该列不存在")
-    qs = selectors.column_records(scope=selectors.scope_for(unit), period=period, no=no)
+    scope, sub_unit = selectors.drill_scope(request.user, unit)
+    qs = selectors.column_records(scope=scope, period=period, no=no)
     headers, ordered, to_row = _list_view(col.list_kind, qs)
     rows = (
         [i, *(c if isinstance(c, int | dt.date) else str(c) for c in to_row(o)[1])]
         for i, o in enumerate(ordered.iterator(chunk_size=500), start=1)
     )
     wb = table_workbook(
-        title=f"{unit.name} 第{no}列 {col.group}·{col.name}（{period.label}）",
+        title=f"{(sub_unit or unit).name} 第{no}列 {col.group}·{col.name}（{period.label}）",
         headers=["序号", *headers],
         rows=rows,
         widths=[6, *([30] * len(headers))],
@@ -206,7 +209,7 @@ def drill_export(request: AuthedRequest, no: int) -> HttpResponse:
     return serve_workbook(
         request,
         wb,
-        filename=f"附件3第{no}列明细_{unit.name}_{period.start}_{period.end}.xlsx",
+        filename=f"附件3第{no}列明细_{(sub_unit or unit).name}_{period.start}_{period.end}.xlsx",
         owner=unit,
     )
 
