@@ -110,6 +110,15 @@ class Row:
         return f"（{self.clause_number}）{self.clause_text}"
 
     @property
+    def cid(self) -> str:
+        """The clause id as text (in ids and URLs: the template does not localize a string)."""
+        return str(self.info.clause_id)
+
+    @property
+    def number(self) -> str:
+        return str(self.info.clause_number)
+
+    @property
     def result_label(self) -> str:
         return RESULT_LABELS.get(self.result, "未填写")
 
