@@ -172,10 +172,12 @@ def sign_in(live_server) -> Callable[..., None]:  # type: ignore[no-untyped-def]
     """``sign_in(page, username, landing="/")``: fill the login form on ``page`` (username or
     mobile number) and wait for the page it lands on."""
 
-    def _sign_in(p: Any, username: str, *, landing: str = "/", start: str = "/") -> None:
+    def _sign_in(
+        p: Any, username: str, *, landing: str = "/", start: str = "/", password: str = PASSWORD
+    ) -> None:
         p.goto(start)
         p.get_by_label("用户名或手机号").fill(username)
-        p.get_by_label("密码").fill(PASSWORD)
+        p.get_by_label("密码").fill(password)
         p.get_by_role("button", name="登录").click()
         p.wait_for_url(lambda url: url.split("?")[0] == f"{live_server.url}{landing}")
 
@@ -184,7 +186,8 @@ def sign_in(live_server) -> Callable[..., None]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def log_in(browser, live_server, sign_in) -> Iterator[Callable[..., Any]]:  # type: ignore[no-untyped-def]
-    """``log_in(username, phone=False, javascript=True, downloads=False, ignore=())``: a new
+    """``log_in(username, phone=False, javascript=True, downloads=False, ignore=(), password=…)``
+    (``password``: the demo's for demo users; default: the test users'): a new
     browser context signed in as ``username`` (one per user: several users in one test), its
     page at the home page with ``page.console_errors`` (messages containing one of ``ignore``
     left out). ``phone``: 390×844. The contexts are closed after the test."""
@@ -197,6 +200,7 @@ def log_in(browser, live_server, sign_in) -> Iterator[Callable[..., Any]]:  # ty
         javascript: bool = True,
         downloads: bool = False,
         ignore: tuple[str, ...] = (),
+        password: str = PASSWORD,
     ) -> Any:
         options: dict[str, Any] = {"locale": "zh-CN", "base_url": live_server.url}
         if phone:
@@ -210,7 +214,7 @@ def log_in(browser, live_server, sign_in) -> Iterator[Callable[..., Any]]:  # ty
         p = context.new_page()
         p.set_default_timeout(15000)
         _watch_console(p, ignore)
-        sign_in(p, username)
+        sign_in(p, username, password=password)
         return p
 
     yield _log_in

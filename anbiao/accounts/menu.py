@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.accounts.models import ADMIN_ROLES, Role
 from anbiao.accounts.roles import CONFIRMER_ROLES
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -18,12 +17,12 @@ def _city(user: Any) -> bool:
 def nav_items(user: Any) -> list[NavItem]:
     items: list[NavItem] = []
     if _city(user) and user.has_role(Role.AUDITOR):
-        items.append(NavItem("审计日志", reverse("core:audit_list"), order=300))
+        items.append(NavItem("审计日志", link("core:audit_list"), order=300))
     if _city(user) and user.has_role(Role.SECADMIN):
-        items.append(NavItem("安全管理", reverse("accounts:security"), order=310))
+        items.append(NavItem("安全管理", link("accounts:security"), order=310))
     if _city(user) and user.has_role(*ADMIN_ROLES):
-        items.append(NavItem("角色授权", reverse("accounts:role_grant_list"), order=320))
-    items.append(NavItem("动态口令", reverse("accounts:totp_setup"), order=990))
+        items.append(NavItem("角色授权", link("accounts:role_grant_list"), order=320))
+    items.append(NavItem("动态口令", link("accounts:totp_setup"), order=990))
     return items
 
 
@@ -34,7 +33,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "审计日志",
                 "查看、筛选和导出全部操作记录（只读）。",
-                reverse("core:audit_list"),
+                link("core:audit_list"),
                 "查看审计日志",
                 order=300,
             )
@@ -44,7 +43,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "安全管理",
                 "查看被锁定的登录并解锁，查看管理员动态口令绑定情况。",
-                reverse("accounts:security"),
+                link("accounts:security"),
                 "进入安全管理",
                 order=310,
             )
@@ -58,7 +57,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                 HomeCard(
                     "角色授权",
                     f"有 {waiting} 项安全管理员/审计管理员角色申请等待您确认。",
-                    reverse("accounts:role_grant_list"),
+                    link("accounts:role_grant_list"),
                     "处理角色授权",
                     order=305,
                 )

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.api.selectors import API_RULE
+from anbiao.core.links import link
 from anbiao.core.menu import NavItem
 
 
 def nav_items(user: Any) -> list[NavItem]:
     if not API_RULE.allows(user):
         return []
-    return [NavItem("接口令牌", reverse("apitokens:list"), order=900)]
+    return [NavItem("接口令牌", link("apitokens:list"), order=900)]

@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from anbiao.accounts.models import BUSINESS_ROLES
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -18,19 +19,19 @@ def _business(user: Any) -> bool:
 def nav_items(user: Any) -> list[NavItem]:
     if not _business(user):
         return []
-    items = [NavItem("回头看细则填报", reverse("checklists:mine"), order=20)]
+    items = [NavItem("回头看细则填报", link("checklists:mine"), order=20)]
     if user.organization.kind != OrgKind.ENTERPRISE:
         from anbiao.checklists.supervision import pending_review_count
 
         items.append(
             NavItem(
                 "填报情况与审核",
-                reverse("checklists:review_list"),
+                link("checklists:review_list"),
                 order=21,
                 badge=pending_review_count(user) or None,
             )
         )
-        items.append(NavItem("专项行动", reverse("campaigns:list"), order=25))
+        items.append(NavItem("专项行动", link("campaigns:list"), order=25))
     return items
 
 
@@ -64,7 +65,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 f"填写回头看细则（0/{total}）",
                 f"{campaign.name}：尚未开始填写。{when}。",
-                reverse("checklists:mine"),
+                link("checklists:mine"),
                 "开始填写",
                 order=5,
                 tone="danger" if left < 0 else "warn",
@@ -111,7 +112,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                 HomeCard(
                     f"待审核回头看细则（{pending}）",
                     f"有 {pending} 份已提交的回头看细则等待审核。",
-                    reverse("checklists:review_list") + "?state=submitted",
+                    link("checklists:review_list") + "?state=submitted",
                     "去审核",
                     order=6,
                     tone="warn",

@@ -44,6 +44,7 @@ from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.transitions import Machine, Transition
 from anbiao.core.uploads import store_upload
+from anbiao.notifications.events import announce
 from anbiao.orgs.scope import stamp
 
 if TYPE_CHECKING:
@@ -573,6 +574,8 @@ def _review(
         user=by,
         data={"submission": submission.number if submission else None, "reason": reason},
     )
+    if action == "return" and submission is not None:
+        announce("checklist_returned", submission.pk)
     return checklist
 
 

@@ -7,7 +7,7 @@ An app contributes by having a ``menu`` module with ``nav_items(user)`` and/or
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -55,12 +55,19 @@ def opens_for(user: Any, url: str) -> bool:
     never offers a link that would answer 404 by rule. No link (a card without one) passes."""
     if not url:
         return True
-    try:
-        match = resolve(urlsplit(url).path)
-    except Resolver404:
-        return False
-    rule = getattr(match.func, "access_rule", None)
+    rule = _rule_of(urlsplit(url).path)
     return rule is not None and rule.allows(user)
+
+
+@lru_cache(maxsize=512)
+def _rule_of(path: str) -> Any:
+    """The access rule declared by the view at ``path``: code, fixed for the process (the URL
+    configuration), never data — the rule itself is applied to the user on every call."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "access_rule", None)
 
 
 def nav_items(user: Any) -> list[NavItem]:

@@ -8,6 +8,7 @@ instead of twenty.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.urls import Resolver404, resolve
@@ -45,8 +46,14 @@ class NavGroup:
 
 
 def _group_of(url: str) -> str | None:
+    return _group_of_path(urlsplit(url).path)
+
+
+@lru_cache(maxsize=512)
+def _group_of_path(path: str) -> str | None:
+    """The menu group of a path (from the URL configuration and ``GROUPS``: code, not data)."""
     try:
-        match = resolve(urlsplit(url).path)
+        match = resolve(path)
     except Resolver404:
         return None
     full = f"{match.namespace}:{match.url_name}" if match.namespace else (match.url_name or "")

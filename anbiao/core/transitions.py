@@ -50,8 +50,10 @@ class Machine(Mapping[str, Move]):
         transitions: Iterable[Transition],
         *,
         initial: Iterable[str | None],
+        absent: str = "（尚无记录）",
     ) -> None:
         self.name = name
+        self.absent = absent  # how a record that does not exist yet (source None) is named
         # a TextChoices class or a {value: label} mapping
         self.states: dict[str, str] = dict(getattr(states, "choices", None) or states)
         self.transitions = tuple(transitions)
@@ -76,7 +78,7 @@ class Machine(Mapping[str, Move]):
     # --- reading the table ---------------------------------------------------------------------
 
     def state_label(self, state: str | None) -> str:
-        return "（尚无记录）" if state is None else self.states.get(state, state)
+        return self.absent if state is None else self.states.get(state, state)
 
     def can(self, action: str, current: str | None) -> bool:
         move = self._moves.get(action)

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.core.access import GOV_KINDS, is_admin_only
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -14,9 +13,9 @@ def nav_items(user: Any) -> list[NavItem]:
     if org is None or is_admin_only(user):
         return []
     if org.kind in GOV_KINDS:
-        return [NavItem("工作台", reverse("dashboards:home"), order=1)]
+        return [NavItem("工作台", link("dashboards:home"), order=1)]
     if org.kind == OrgKind.ENTERPRISE:
-        return [NavItem("我的待办", reverse("dashboards:todo"), order=1)]
+        return [NavItem("我的待办", link("dashboards:todo"), order=1)]
     return []
 
 
@@ -29,7 +28,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "工作台",
                 "“回头看”完成率、问题整改与动态清零、自查自纠报告、典型案例月报，一图掌握进度。",
-                reverse("dashboards:home"),
+                link("dashboards:home"),
                 "打开工作台",
                 order=0,
             )
@@ -39,7 +38,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "我的待办",
                 "尚未答复的细则、未销号的问题和截止日期。",
-                reverse("dashboards:todo"),
+                link("dashboards:todo"),
                 "查看待办",
                 order=0,
             )

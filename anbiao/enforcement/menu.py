@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anbiao.core.access import WRITER_ROLES, is_admin_only
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.enforcement import deadlines
 from anbiao.enforcement.selectors import (
@@ -21,11 +22,11 @@ def nav_items(user: Any) -> list[NavItem]:
     if org is None or is_admin_only(user):
         return []
     if org.kind == OrgKind.DEPARTMENT:
-        return [NavItem("执法案例", reverse("enforcement:case_list"), order=70)]
+        return [NavItem("执法案例", link("enforcement:case_list"), order=70)]
     if org.kind == OrgKind.CITY:
-        return [NavItem("执法案例", reverse("enforcement:report_overview"), order=70)]
+        return [NavItem("执法案例", link("enforcement:report_overview"), order=70)]
     if org.kind == OrgKind.TOWN:
-        return [NavItem("执法重点对象", reverse("enforcement:priority_list"), order=70)]
+        return [NavItem("执法重点对象", link("enforcement:priority_list"), order=70)]
     return []
 
 
@@ -62,7 +63,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                     "典型案例月度报送",
                     f"本月还有 {missing} 个部门未报送典型案例"
                     + ("（已逾期）。" if overdue else "，截止 25 日。"),
-                    reverse("enforcement:report_overview"),
+                    link("enforcement:report_overview"),
                     "查看",
                     order=60,
                     tone="danger" if overdue else "warn",

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.core.access import is_admin_only
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -14,7 +13,7 @@ def nav_items(user: Any) -> list[NavItem]:
     if org is None or is_admin_only(user):
         return []
     label = "督导检查" if org.kind != OrgKind.ENTERPRISE else "接受检查"
-    return [NavItem(label, reverse("inspections:inspection_list"), order=40)]
+    return [NavItem(label, link("inspections:inspection_list"), order=40)]
 
 
 def home_cards(user: Any) -> list[HomeCard]:
@@ -27,7 +26,7 @@ def home_cards(user: Any) -> list[HomeCard]:
         HomeCard(
             "督导检查",
             "到企业现场检查时，用手机记录检查、拍照登记问题；完成后问题自动转入企业整改清单。",
-            reverse("inspections:inspection_create"),
+            link("inspections:inspection_create"),
             "记录检查",
             order=45,
         )

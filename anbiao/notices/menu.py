@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.core.access import WRITER_ROLES, is_admin_only
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.notices import selectors
 from anbiao.orgs.models import OrgKind
@@ -16,8 +15,8 @@ def nav_items(user: Any) -> list[NavItem]:
         return []
     if org.kind == OrgKind.ENTERPRISE:
         pending = selectors.pending_acknowledgements(user)
-        return [NavItem("告知书", reverse("notices:inbox"), order=30, badge=pending or None)]
-    return [NavItem("告知书", reverse("notices:issued_list"), order=65)]
+        return [NavItem("告知书", link("notices:inbox"), order=30, badge=pending or None)]
+    return [NavItem("告知书", link("notices:issued_list"), order=65)]
 
 
 def home_cards(user: Any) -> list[HomeCard]:
@@ -32,7 +31,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                 HomeCard(
                     "告知书待签收",
                     f"{pending} 份告知书待签收。",
-                    reverse("notices:inbox"),
+                    link("notices:inbox"),
                     "去签收",
                     order=20,
                     tone="warn",
@@ -44,7 +43,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                 HomeCard(
                     "承诺书待签订",
                     f"{unsigned} 份承诺书待主要负责人签订。",
-                    reverse("notices:inbox"),
+                    link("notices:inbox"),
                     "去签订",
                     order=21,
                     tone="warn",
@@ -59,7 +58,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "下发告知书",
                 "向范围内企业逐家送达两份告知书，并督促签订承诺书、公示。",
-                reverse("notices:create"),
+                link("notices:create"),
                 "下发",
                 order=45,
             )

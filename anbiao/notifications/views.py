@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from anbiao.core.access import get_in_scope_or_404, require
-from anbiao.core.context_processors import forget_navigation
 from anbiao.core.types import AuthedRequest
 from anbiao.notifications import services
 from anbiao.notifications.models import Kind, Notification, Preference
@@ -25,7 +24,6 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     note = get_in_scope_or_404(Notification.objects.filter(user=request.user), pk=pk)
     services.notification_mark_read(user=request.user, ids=[note.pk])
-    forget_navigation(request.user.pk, request.user.organization_id)
     url = note.url if note.url.startswith("/") and not note.url.startswith("//") else "/"
     return redirect(url)
 
@@ -34,7 +32,6 @@ def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
 def notification_mark_all_read(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         n = services.notification_mark_read(user=request.user)
-        forget_navigation(request.user.pk, request.user.organization_id)
         messages.success(request, f"已将 {n} 条消息标为已读。")
     return redirect("notifications:list")
 

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.core.access import can_write, is_admin_only
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 
 
@@ -15,7 +14,7 @@ def _business(user: Any) -> bool:
 def nav_items(user: Any) -> list[NavItem]:
     if not _business(user):
         return []
-    return [NavItem("报送事项", reverse("obligations:list"), order=82)]
+    return [NavItem("报送事项", link("obligations:list"), order=82)]
 
 
 def home_cards(user: Any) -> list[HomeCard]:
@@ -31,7 +30,7 @@ def home_cards(user: Any) -> list[HomeCard]:
         HomeCard(
             "延期申请待审批",
             f"有 {n} 项延期申请等待本单位审批。",
-            reverse("obligations:extension_list"),
+            link("obligations:extension_list"),
             "去审批",
             order=45,
             tone="warn",

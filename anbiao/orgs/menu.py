@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.accounts.models import Role
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 from anbiao.orgs.selectors import can_manage_all
@@ -18,13 +17,13 @@ def nav_items(user: Any) -> list[NavItem]:
     if org.is_government and user.has_role(
         Role.ORG_ADMIN, Role.FILLER, Role.PRINCIPAL, Role.GRID, Role.VIEWER
     ):
-        items.append(NavItem("企业底数台账", reverse("orgs:enterprise_list"), order=10))
+        items.append(NavItem("企业底数台账", link("orgs:enterprise_list"), order=10))
     if org.kind == OrgKind.ENTERPRISE:
-        items.append(NavItem("企业信息", reverse("orgs:profile"), order=90))
+        items.append(NavItem("企业信息", link("orgs:profile"), order=90))
     if can_manage_all(user):
-        items.append(NavItem("单位管理", reverse("orgs:unit_list"), order=200))
+        items.append(NavItem("单位管理", link("orgs:unit_list"), order=200))
     if user.has_role(Role.ORG_ADMIN, Role.SYSADMIN):
-        items.append(NavItem("用户管理", reverse("orgs:user_list"), order=210))
+        items.append(NavItem("用户管理", link("orgs:user_list"), order=210))
     return items
 
 
@@ -41,7 +40,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "企业底数台账",
                 f"本单位范围内共有 {count} 家企业。请核对底数，按“规模以上、中等、小微”划分三类企业。",
-                reverse("orgs:enterprise_list"),
+                link("orgs:enterprise_list"),
                 "查看台账",
                 order=50,
             )
@@ -51,7 +50,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "核对企业信息",
                 "请确认主要负责人、联系电话、地址准确无误。",
-                reverse("orgs:profile"),
+                link("orgs:profile"),
                 "查看",
                 order=90,
             )
@@ -61,7 +60,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "单位与用户",
                 "维护成员单位、乡镇街道及各单位账号。",
-                reverse("orgs:unit_list"),
+                link("orgs:unit_list"),
                 "单位管理",
                 order=200,
             )

@@ -2,17 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import can_write
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 
 
 def nav_items(user: Any) -> list[NavItem]:
     if user.organization is None or not user.has_role(*BUSINESS_ROLES):
         return []
-    return [NavItem("自查自纠报告", reverse("reports:list"), order=45)]
+    return [NavItem("自查自纠报告", link("reports:list"), order=45)]
 
 
 def home_cards(user: Any) -> list[HomeCard]:
@@ -36,7 +35,7 @@ def home_cards(user: Any) -> list[HomeCard]:
         HomeCard(
             "自查自纠报告",
             "“回头看”完成后，根据本单位的问题与整改记录形成自查自纠报告，主要负责人签字后定稿。",
-            reverse("reports:list"),
+            link("reports:list"),
             "编写报告",
             order=60,
         )

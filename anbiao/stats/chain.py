@@ -1,7 +1,7 @@
 """The reporting chain of 附件3: the one state machine of a submission and who may move it.
 
-``TRANSITIONS`` is the only table of status moves (the shape of
-:mod:`anbiao.rectification.rules`); :mod:`anbiao.stats.services` is the only code that applies
+``TRANSITIONS`` is the only table of status moves (a :class:`anbiao.core.transitions.Machine`,
+the shape every state machine has); :mod:`anbiao.stats.services` is the only code that applies
 them. :func:`transition_check` says, in Chinese, why a user may not make a move now.
 
 The levels: a unit reports to the level above it — a sub-unit to its parent, a top-level
@@ -18,11 +18,11 @@ table it signs off) is reviewed inside the city office. Actors:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import WRITER_ROLES, descendant_ids
+from anbiao.core.transitions import Machine, Transition
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.stats.models import StatsSubmission, SubmissionStatus
 
@@ -35,23 +35,19 @@ LEADER_ROLES = (Role.ORG_ADMIN, Role.PRINCIPAL)
 MAX_REASON = 2000
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str | None, ...]
-    target: str
-    actor: str  # "unit" | "reviewer" | "above"
-    label: str
-    needs_reason: bool = False
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition((NEW, S.RETURNED), S.SUBMITTED, "unit", "填报"),
-    "accept": Transition((S.SUBMITTED,), S.ACCEPTED, "reviewer", "接收"),
-    "return": Transition((S.SUBMITTED,), S.RETURNED, "reviewer", "退回", needs_reason=True),
-    "unapprove": Transition(
-        (S.ACCEPTED,), S.RETURNED, "above", "撤销接收并退回", needs_reason=True
-    ),
-}
+TRANSITIONS = Machine(
+    "统计表（附件3）填报",
+    S,
+    [
+        Transition(NEW, "submit", S.SUBMITTED, "填报", "unit"),
+        Transition(S.RETURNED, "submit", S.SUBMITTED, "填报", "unit"),
+        Transition(S.SUBMITTED, "accept", S.ACCEPTED, "接收", "reviewer"),
+        Transition(S.SUBMITTED, "return", S.RETURNED, "退回", "reviewer"),
+        Transition(S.ACCEPTED, "unapprove", S.RETURNED, "撤销接收并退回", "above"),
+    ],
+    initial=[NEW],
+)
+NEEDS_REASON = frozenset({"return", "unapprove"})
 
 ACTOR_TEXT = {
     "unit": "填报单位的填报员、单位管理员或主要负责人",
@@ -142,6 +138,16 @@ def actor_allowed(user: User, sub: StatsSubmission | None, unit: Organization, a
     return False
 
 
+def sub_unit_submissions(*, unit: Organization, period: Any) -> list[StatsSubmission]:
+    """The tables the unit's direct sub-units submitted for the period (the unit reviews them)."""
+    children = Organization.objects.filter(parent=unit).exclude(kind=OrgKind.ENTERPRISE)
+    return list(
+        StatsSubmission.objects.filter(
+            unit__in=children, period_start=period.start, period_end=period.end
+        ).order_by("unit_name")
+    )
+
+
 def pending_children(sub: StatsSubmission) -> list[StatsSubmission]:
     """Sub-units' submissions of the same period still awaiting review: the unit's own table
     is accepted only after its sub-units' tables are (DHIS2: approve only after all children)."""
@@ -176,7 +182,7 @@ def transition_check(
         return f"只有{ACTOR_TEXT[rule.actor]}可以{rule.label}。"
     if rule.actor == "reviewer" and sub is not None and sub.submitted_by_id == user.pk:
         return f"不能{rule.label}本人填报的统计表，请由本单位其他人员审核。"
-    if rule.needs_reason and not reason.strip():
+    if action in NEEDS_REASON and not reason.strip():
         return f"请填写{rule.label}的原因。"
     if len(reason) > MAX_REASON:
         return f"原因不超过 {MAX_REASON} 字。"

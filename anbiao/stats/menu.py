@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import WRITER_ROLES
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -22,7 +23,7 @@ def _may_view(user: Any) -> bool:
 def nav_items(user: Any) -> list[NavItem]:
     if not _may_view(user):
         return []
-    return [NavItem("统计表", reverse("stats:table"), order=60)]
+    return [NavItem("统计表", link("stats:table"), order=60)]
 
 
 def home_cards(user: Any) -> list[HomeCard]:
@@ -38,7 +39,7 @@ def home_cards(user: Any) -> list[HomeCard]:
     if sub is None or not sub.is_submitted:
         returned = sub is not None
         body = (
-            f"市安委办已退回本期统计表：{sub.return_reason}"
+            f"上一级单位已退回本期统计表：{sub.return_reason}"
             if sub is not None
             else f"统计期 {period.label}。数字由系统根据各项记录自动计算，核对后填报。"
         )

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.core.access import can_write, is_admin_only
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 
 
@@ -19,7 +18,7 @@ def nav_items(user: Any) -> list[NavItem]:
 
     open_items = my_pending(user)
     return [
-        NavItem("报送任务", reverse("reporting:task_list"), order=80, badge=len(open_items) or None)
+        NavItem("报送任务", link("reporting:task_list"), order=80, badge=len(open_items) or None)
     ]
 
 
@@ -40,7 +39,7 @@ def home_cards(user: Any) -> list[HomeCard]:
         HomeCard(
             "报送任务",
             body,
-            reverse("reporting:task_list"),
+            link("reporting:task_list"),
             "去报送",
             order=40,
             tone="danger" if overdue else "warn",

@@ -253,6 +253,8 @@ def my_pending(user: User, now: dt.datetime | None = None) -> list[Pending]:
     if org is None:
         return []
     tasks = list(tasks_for_unit(user))
+    if not tasks:  # most units on most pages (the menu badge): nothing more to ask
+        return []
     existing = {
         (p.task_id, p.deadline): p
         for p in ReportPeriod.objects.filter(task__in=tasks).select_related("task")

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
-
 from anbiao.core.access import can_write, is_admin_only
+from anbiao.core.links import link
 from anbiao.core.menu import HomeCard, NavItem
 from anbiao.orgs.models import OrgKind
 
@@ -17,8 +16,8 @@ def nav_items(user: Any) -> list[NavItem]:
     if not _business(user):
         return []
     return [
-        NavItem("培训宣传", reverse("worklog:record_list"), order=85),
-        NavItem("星级评定", reverse("worklog:star_list"), order=86),
+        NavItem("培训宣传", link("worklog:record_list"), order=85),
+        NavItem("星级评定", link("worklog:star_list"), order=86),
     ]
 
 
@@ -44,7 +43,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                 HomeCard(
                     "星级评定待审核",
                     f"有 {n} 家主管企业提交了星级评定申请，请审核并提出建议星级。",
-                    reverse("worklog:star_list") + "?status=applied",
+                    link("worklog:star_list") + "?status=applied",
                     "去审核",
                     order=60,
                     tone="warn",
@@ -57,7 +56,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                 HomeCard(
                     "星级评定待批准",
                     f"有 {n} 份经部门审核的星级评定申请等待市安委办决定。",
-                    reverse("worklog:star_list") + "?status=proposed",
+                    link("worklog:star_list") + "?status=proposed",
                     "去决定",
                     order=60,
                     tone="warn",
@@ -69,7 +68,7 @@ def home_cards(user: Any) -> list[HomeCard]:
                 "培训、宣传与会议记录",
                 "登记培训（按人员类别统计人数）、宣传报道、会议与领导督导、观摩调度推进会和方案，"
                 "并一键关联为附件1相应条款的佐证。",
-                reverse("worklog:record_list"),
+                link("worklog:record_list"),
                 "登记记录",
                 order=120,
             )
@@ -79,7 +78,7 @@ def home_cards(user: Any) -> list[HomeCard]:
             HomeCard(
                 "星级评定",
                 "企业可自愿申请星级评定：填写申请星级和自评得分，上传佐证材料后提交主管部门审核。",
-                reverse("worklog:star_list"),
+                link("worklog:star_list"),
                 "查看",
                 order=120,
             )

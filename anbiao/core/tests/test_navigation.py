@@ -59,3 +59,28 @@ def test_the_three_admins_are_not_offered_business_messages(db) -> None:  # noqa
     assert reverse("notifications:list") in [
         i.url for i in nav_items(world.users["enterprise:filler"])
     ]
+
+
+def test_a_badge_counts_what_is_in_the_database_on_every_page(client, db) -> None:  # noqa: ANN001
+    """No cached menu: a message that arrives between two pages shows on the second one."""
+    import re
+
+    from anbiao.accounts.models import Role
+    from anbiao.accounts.tests.helpers import login_fully
+    from anbiao.notifications.models import Kind
+    from anbiao.notifications.services import notify
+    from anbiao.orgs.tests.factories import EnterpriseFactory, make_user
+
+    user = make_user(EnterpriseFactory.create().organization, Role.FILLER)
+    login_fully(client, user)
+
+    def badge() -> str | None:
+        html = client.get(reverse("core:home")).content.decode()
+        nav = html.split('aria-label="主菜单"', 1)[1].split("</nav>", 1)[0]
+        found = re.search(r'消息 <span class="badge">(\d+)</span>', nav)
+        return found.group(1) if found else None
+
+    assert badge() is None
+    for n in (1, 2):
+        notify(user=user, kind=Kind.DEADLINE, title=f"提醒{n}", dedupe_key=f"t{n}")
+        assert badge() == str(n)

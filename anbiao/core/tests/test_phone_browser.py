@@ -32,18 +32,11 @@ def shape(href: str) -> str:
     return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}|\d+", "N", path)
 
 
-def demo_login(browser: Any, live_server: Any, username: str) -> Any:
+def demo_login(log_in: Any, username: str) -> Any:
+    """A demo user signed in on a 390 px phone (the shared ``log_in`` fixture)."""
     from anbiao.orgs.demo import DEMO_PASSWORD
 
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    page.goto("/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    return page
+    return log_in(username, phone=True, password=DEMO_PASSWORD)
 
 
 def overflow(page: Any) -> tuple[int, int]:
@@ -92,15 +85,14 @@ def walk(page: Any) -> tuple[list[str], list[str]]:
 
 
 def test_no_page_an_enterprise_user_or_grid_inspector_reaches_scrolls_sideways(
-    browser,  # noqa: ANN001
-    live_server,  # noqa: ANN001
+    log_in,  # noqa: ANN001
 ) -> None:
     from django.core.management import call_command
 
     call_command("seed_demo", quiet_logins=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     problems: list[str] = []
     for username in USERS:
-        page = demo_login(browser, live_server, username)
+        page = demo_login(log_in, username)
         visited, wide = walk(page)
         print(f"\n{username}：390 px 下检查了 {len(visited)} 个页面，横向溢出 {len(wide)} 个")
         assert len(visited) >= 15, visited  # the walk really went through the menu
