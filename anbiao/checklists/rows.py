@@ -94,6 +94,8 @@ class Row:
     previous_closed: int = 0  # how many of its problems were closed (已销号)
     record_links: list[RecordLink] = field(default_factory=list)
 
+    editing = False  # a row, not a clause form open in place (fill_page.EditPart)
+
     clause_id = property(lambda self: self.info.clause_id)
     clause_number = property(lambda self: self.info.clause_number)
     clause_text = property(lambda self: self.info.clause_text)
@@ -110,6 +112,24 @@ class Row:
         return f"（{self.clause_number}）{self.clause_text}"
 
     @property
+    def cid(self) -> str:
+        """The clause id as text (in ids and URLs: the template does not localize a string)."""
+        return str(self.info.clause_id)
+
+    @property
+    def edit_href(self) -> str:
+        """The no-JavaScript link that opens this clause's form in place."""
+        return f"?edit={self.info.clause_id}#c{self.info.clause_id}"
+
+    @property
+    def anchor(self) -> str:
+        return f"#c{self.info.clause_id}"
+
+    @property
+    def number(self) -> str:
+        return str(self.info.clause_number)
+
+    @property
     def result_label(self) -> str:
         return RESULT_LABELS.get(self.result, "未填写")
 
@@ -120,6 +140,18 @@ class Row:
     @property
     def saved_text(self) -> str:
         return saved_text(self.updated_at, self.updated_by)
+
+    @property
+    def has_details(self) -> bool:
+        """Whether the unfolded row shows more than the text and the saved time."""
+        return bool(
+            self.problems
+            or self.remarks
+            or self.evidence
+            or self.notice_clause
+            or self.previous
+            or self.record_links
+        )
 
 
 def _sql(*, one_clause: bool) -> tuple[str, str, str]:

@@ -314,10 +314,8 @@ def answers_mark_conform(
     )
     if len(answers) != len(expected) or outside:
         raise ValidationError("所选细则不属于本表或本部分，请重新载入页面后再操作。")
-    with_lines = set(
-        ProblemLine.objects.filter(answer__in=answers).values_list("answer_id", flat=True)
-    )
-    stale = [a for a in answers if a.result or a.version != expected[a.pk] or a.pk in with_lines]
+    lined = set(ProblemLine.objects.filter(answer__in=answers).values_list("answer_id", flat=True))
+    stale = [a for a in answers if a.result or a.version != expected[a.pk] or a.pk in lined]
     if stale:
         raise BulkConflict([a.clause.code for a in stale])
     now = timezone.now()
@@ -330,13 +328,9 @@ def answers_mark_conform(
         "anbiao.checklist.answers_marked_conform",
         user=by,
         organization=checklist.organization,
-        data={
-            "section": section,
-            "count": len(answers),
-            "clauses": [a.clause_id for a in answers],
-            "codes": [a.clause.code for a in answers],
-        },
-    )
+        data={"section": section, "count": len(answers), "clauses": [a.clause_id for a in answers],
+              "codes": [a.clause.code for a in answers]},
+    )  # fmt: skip
     return answers
 
 
