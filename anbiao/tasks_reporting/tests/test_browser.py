@@ -69,7 +69,7 @@ def test_submit_return_resubmit_and_download_the_zip(log_in, tmp_path) -> None: 
     office.context.close()
 
 
-def test_the_unit_picker_searches_and_selects_a_kind_on_a_phone(browser, live_server) -> None:  # noqa: ANN001
+def test_the_unit_picker_searches_and_selects_a_kind_on_a_phone(log_in) -> None:  # noqa: ANN001
     from anbiao.orgs.tests.factories import EnterpriseFactory
     from anbiao.tasks_reporting.models import ReportTask
 
@@ -81,8 +81,7 @@ def test_the_unit_picker_searches_and_selects_a_kind_on_a_phone(browser, live_se
     in_town = [EnterpriseFactory.create(town=town) for _ in range(3)]
     EnterpriseFactory.create(town=other_town)
 
-    page = login(browser, live_server, "city1")
-    page.set_viewport_size({"width": 390, "height": 844})
+    page = log_in("city1", phone=True)
     page.goto("/reporting/tasks/new/")
     picker = page.locator("[data-unit-picker]")
     query = picker.get_by_placeholder("按单位名称、类型或乡镇查找")
@@ -114,4 +113,4 @@ def test_the_unit_picker_searches_and_selects_a_kind_on_a_phone(browser, live_se
     page.get_by_text("已发布报送任务").wait_for()
     task = ReportTask.objects.get()
     assert set(task.recipients.values_list("pk", flat=True)) == {e.organization_id for e in in_town}
-    assert page.csp_errors == []
+    assert page.console_errors == []
