@@ -47,6 +47,11 @@ demo: builtin
 run: demo
 	@$(PY) manage.py shell -c "import sys; from django.core.management.base import OutputWrapper; from anbiao.orgs.demo import print_logins; print_logins(OutputWrapper(sys.stdout))" 2>/dev/null | grep -v "objects imported"
 	@echo "服务地址：http://$(HOST):$(PORT)/   （按 Ctrl+C 停止）"
+	@echo "后台任务（站内消息与提醒）随服务启动：manage.py db_worker；到期提醒启动时和每小时检查一次"
+	@trap 'kill $$WORKER $$CLOCK 2>/dev/null; wait 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-startup-delay -v0 & WORKER=$$!; \
+	( trap 'kill $$S 2>/dev/null; exit 0' TERM INT; \
+	  while :; do $(PY) manage.py send_reminders --enqueue >/dev/null; sleep 3600 & S=$$!; wait $$S; done ) & CLOCK=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv

@@ -186,7 +186,8 @@ def sign_in(live_server) -> Callable[..., None]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def log_in(browser, live_server, sign_in) -> Iterator[Callable[..., Any]]:  # type: ignore[no-untyped-def]
-    """``log_in(username, phone=False, javascript=True, downloads=False, ignore=(), password=…)``: a new
+    """``log_in(username, phone=False, javascript=True, downloads=False, ignore=(), password=…)``
+    (``password``: the demo's for demo users; default: the test users'): a new
     browser context signed in as ``username`` (one per user: several users in one test), its
     page at the home page with ``page.console_errors`` (messages containing one of ``ignore``
     left out). ``phone``: 390×844. The contexts are closed after the test."""
@@ -200,7 +201,6 @@ def log_in(browser, live_server, sign_in) -> Iterator[Callable[..., Any]]:  # ty
         downloads: bool = False,
         ignore: tuple[str, ...] = (),
         password: str = PASSWORD,
-        timeout: int = 15000,
     ) -> Any:
         options: dict[str, Any] = {"locale": "zh-CN", "base_url": live_server.url}
         if phone:
@@ -212,7 +212,7 @@ def log_in(browser, live_server, sign_in) -> Iterator[Callable[..., Any]]:  # ty
         context = browser.new_context(**options)
         contexts.append(context)
         p = context.new_page()
-        p.set_default_timeout(timeout)
+        p.set_default_timeout(15000)
         _watch_console(p, ignore)
         sign_in(p, username, password=password)
         return p

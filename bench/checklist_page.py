@@ -42,7 +42,7 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = os.environ.get("BENCH_DB_NAME", "anbiao_bench")  # one per checkout when several run
+DB_NAME = os.environ.get("BENCH_DB_NAME", "anbiao_bench")  # one per worktree when several run
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 USERNAME, PASSWORD = "bench_filler", "Bench@2024xyz"
 
@@ -303,7 +303,7 @@ def main() -> None:
         "DATABASE_URL": db_url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-" + os.urandom(16).hex(),
-        "AUDIT_HMAC_KEYS": "bench:" + os.urandom(24).hex(),  # production settings demand one
+        "AUDIT_HMAC_KEYS": "bench:" + os.urandom(32).hex(),  # production settings require it
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",

@@ -197,16 +197,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ANBIAO_SQLITE_TEST_NAME") or None}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_PREPARED_STATEMENTS", True
-):
-    # Bind parameters on the server so that psycopg prepares a statement it has run twice on a
-    # connection: PostgreSQL then plans each of the pages' queries once per connection instead
-    # of on every request (docs/adr/0003-prepared-statements.md). Turn off behind a pooler in
-    # transaction mode (PgBouncer without max_prepared_statements): DB_PREPARED_STATEMENTS=0.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": 2}
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from anbiao.campaigns.demo import DEMO_CAMPAIGN
 from anbiao.campaigns.models import Campaign
+from anbiao.checklists.demo_problems import findings_for
 from anbiao.checklists.models import (
     Answer,
     AnswerResult,
@@ -30,23 +31,9 @@ from anbiao.checklists.models import (
     Submission,
 )
 from anbiao.core.models import StoredFile
-from anbiao.orgs.demo import DEMO_ENTERPRISE
+from anbiao.orgs.demo import DEMO_DEPARTMENT, DEMO_ENTERPRISE, principal_names
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 
-PROBLEMS = [
-    "公示栏未张贴告知书",
-    "承诺书未签订",
-    "安全检查清单未细化到岗位",
-    "隐患清单未逐级建立",
-    "整改清单未闭环，部分隐患逾期未整改",
-    "风险空间分布图未张贴现场",
-    "“5S”考核未与薪酬挂钩",
-    "车间地上标线缺失",
-    "应急物资未定期检查",
-    "应急预案未组织演练",
-    "未上传隐患排查治理情况",
-    "特种作业人员证书过期",
-]
 RETURN_REASONS = [
     "“三张清单”部分问题描述不具体，请补充整改措施后重新提交。",
     "应急管理部分缺少佐证材料，请补充后重新提交。",
@@ -111,6 +98,8 @@ def seed(stdout: Any = None) -> None:
     govs = list(Organization.objects.filter(kind=OrgKind.DEPARTMENT).order_by("sort_order"))[:6]
     for j, g in enumerate(govs):
         status = [ChecklistStatus.SUBMITTED, ChecklistStatus.ACCEPTED, ChecklistStatus.DRAFT][j % 3]
+        if g.name == DEMO_DEPARTMENT:
+            status = ChecklistStatus.RETURNED  # its accounts find the return in 消息
         plans.append((g, status, rng.randint(5, 20)))
 
     checklists = []
@@ -132,11 +121,14 @@ def seed(stdout: Any = None) -> None:
         )
     Checklist.objects.bulk_create(checklists)
     clauses_by_version: dict[int, list[Any]] = {}
+    template_of: dict[int, str] = {}
     answers: list[Answer] = []
     for c, (_, status, n_answered) in zip(checklists, plans, strict=True):
         clauses = clauses_by_version.setdefault(
-            c.template_version_id, list(c.template_version.clauses.order_by("position"))
+            c.template_version_id,
+            list(c.template_version.clauses.select_related("item").order_by("position")),
         )
+        template_of[c.template_version_id] = c.template_version.template.code
         n = len(clauses) if status != ChecklistStatus.DRAFT else min(n_answered, len(clauses))
         for k, clause in enumerate(clauses):
             result = ""
@@ -162,7 +154,11 @@ def seed(stdout: Any = None) -> None:
     lines = []
     for a in answers:
         if a.result == AnswerResult.NONCONFORM:
-            texts = rng.sample(PROBLEMS, rng.randint(1, 2))
+            # Each finding is one of its own clause's (demo_problems.FINDINGS).
+            found = findings_for(
+                template_of[a.checklist.template_version_id], a.clause.item.number, a.clause.number
+            )
+            texts = rng.sample(found, min(len(found), rng.randint(1, 2)))
             for pos, text in enumerate(texts, start=1):
                 lines.append(ProblemLine(answer=a, position=pos, text=text))
     ProblemLine.objects.bulk_create(lines)
@@ -184,12 +180,13 @@ def seed(stdout: Any = None) -> None:
         )
         for c, _ in done
     )
+    signer = principal_names([c.organization for c, _ in done])
     signatures = Signature.objects.bulk_create(
         Signature(
             checklist=c,
             method=SignatureMethod.DRAWN,
             stored_file=f,
-            signer_name="演示负责人",
+            signer_name=signer[c.organization_id],
             signed_at=_submitted_at(c),
         )
         for (c, _), f in zip(done, files, strict=True)

@@ -21,7 +21,7 @@ def nav_items(user: Any) -> list[NavItem]:
         return []
     items = [NavItem("回头看细则填报", link("checklists:mine"), order=20)]
     if user.organization.kind != OrgKind.ENTERPRISE:
-        from anbiao.checklists.selectors import pending_review_count
+        from anbiao.checklists.supervision import pending_review_count
 
         items.append(
             NavItem(
@@ -41,7 +41,8 @@ def home_cards(user: Any) -> list[HomeCard]:
     from anbiao.campaigns.selectors import current_campaign
     from anbiao.campaigns.services import days_left
     from anbiao.checklists.models import Checklist, ChecklistPurpose
-    from anbiao.checklists.selectors import pending_review_count, progress
+    from anbiao.checklists.selectors import progress
+    from anbiao.checklists.supervision import pending_review_count
 
     campaign = current_campaign()
     if campaign is None:

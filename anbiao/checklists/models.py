@@ -39,7 +39,7 @@ from django.db import models
 from django.db.models import Q
 
 from anbiao.core.attachments import Attachment
-from anbiao.orgs.scope import STAMP_FIELDS, StatScoped
+from anbiao.orgs.scope import STAMP_FIELDS, STAMP_FIELDS_TOWN_FIRST, StatScoped
 
 
 class TemplateKind(models.TextChoices):
@@ -185,6 +185,8 @@ class ChecklistStatus(models.TextChoices):
 
 SUBMITTED_STATUSES = (ChecklistStatus.SUBMITTED, ChecklistStatus.ACCEPTED)
 EDITABLE_STATUSES = (ChecklistStatus.DRAFT, ChecklistStatus.RETURNED)
+# a look-back that counts in the statistics (附件3 columns 1–4): submitted or accepted
+COUNTED_LOOKBACK = Q(purpose=ChecklistPurpose.LOOKBACK, status__in=SUBMITTED_STATUSES)
 
 
 class Checklist(StatScoped):
@@ -259,6 +261,24 @@ class Checklist(StatScoped):
                     *("organization", "problem_count", "campaign"),
                 ],
                 name="checklist_stats_idx",
+            ),
+            # 附件3 (anbiao/stats/table.py): the counted look-backs of the city in (department,
+            # town) order, or of one department's — or one town's — range, from the index alone
+            models.Index(
+                fields=[*STAMP_FIELDS, "submitted_at", "organization", "problem_count"],
+                condition=COUNTED_LOOKBACK,
+                name="checklist_scope_dept_idx",
+            ),
+            models.Index(
+                fields=[*STAMP_FIELDS_TOWN_FIRST, "submitted_at", "organization", "problem_count"],
+                condition=COUNTED_LOOKBACK,
+                name="checklist_scope_town_idx",
+            ),
+            # columns 3–4: the few counted look-backs whose problem count was not frozen
+            models.Index(
+                fields=["submitted_at"],
+                condition=COUNTED_LOOKBACK & Q(problem_count__isnull=True),
+                name="checklist_unfrozen_idx",
             ),
         ]
 

@@ -1,37 +1,28 @@
-"""The compact read-only rows of the fill page, read with two plain SQL queries and written
-as HTML in one pass.
+"""The compact read-only rows of the fill page as plain data, read with two SQL queries.
 
-The fill page lists every clause (51 in 附件2). Reading model instances with prefetches and
-rendering each clause through the template engine cost more than the rest of the page put
-together, so each row is built here from plain tuples: clause text, answer, saved state, the
-problem lines with the state of the rectification problem each one is tracked as (a link to
-it), remarks, evidence links and — for 附件2 item 1 clauses (1) and (2) — the notices box.
-URLs are built from prefixes (one ``reverse()`` per page, see
-``test_the_row_urls_equal_the_named_routes``). Every text a user typed goes through
-:func:`escape` (the standard library's ``html.escape``, as
-:func:`django.utils.html.escape` is, without its lazy-string wrapper: a page calls it hundreds
-of times).
-
-The full edit form of a clause is NOT here: it is the ``clause`` partial of
-``checklists/checklist.html``, fetched by htmx when the user opens the clause.
+The fill page lists every clause (51 in 附件2). Reading model instances with prefetches cost
+more than the rest of the page put together, so each row is built here from plain tuples:
+clause text, answer, saved state, the problem lines with the state of the rectification
+problem each one is tracked as, remarks, evidence and linked work records. The HTML is the
+``row`` partial of ``checklists/checklist.html`` (URLs built there from the page's prefixes,
+see ``test_the_row_urls_equal_the_named_routes``); the full edit form of a clause is its
+``clause`` partial, fetched by htmx when the user opens the clause.
 """
 
 from __future__ import annotations
 
-import html
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.safestring import SafeString, mark_safe
 
 from anbiao.checklists.models import AnswerEvidence, AnswerResult, ProblemLine
-from anbiao.core.fetch import prep
 
 if TYPE_CHECKING:
     from anbiao.checklists.models import Checklist
@@ -39,15 +30,10 @@ if TYPE_CHECKING:
 RESULT_LABELS = dict(AnswerResult.choices)
 
 
-def escape(value: Any) -> str:
-    """HTML-escaped text, exactly as :func:`django.utils.html.escape` gives it."""
-    return html.escape(str(value))
-
-
 @dataclass(frozen=True)
 class ClauseInfo:
-    """A clause of a template version with its item and section, and their escaped HTML: the
-    same for every checklist of that version (a version never changes once loaded)."""
+    """A clause of a template version with its item and section: the same for every checklist
+    of that version (a version never changes once loaded)."""
 
     clause_id: int
     clause_number: int
@@ -59,8 +45,33 @@ class ClauseInfo:
     section_position: int
     section_title: str
     clause_position: int
-    text_html: str  # the clause text, escaped (the number is shown apart: "（n）")
-    item_html: str  # escaped
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem line: its text and the rectification problem it is tracked as (if any)."""
+
+    text: str
+    problem_id: str = ""  # "" : not (yet) tracked
+    status: str = ""
+    status_label: str = ""
+
+
+@dataclass(frozen=True)
+class RowFile:
+    """An evidence file of a clause."""
+
+    id: int
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """A work record linked to a clause as evidence."""
+
+    url: str
+    label: str
 
 
 @dataclass
@@ -74,11 +85,16 @@ class Row:
     version: int
     updated_at: Any
     updated_by: str
-    problems: list[tuple[str, Any, str]] = field(default_factory=list)  # text, problem id, status
-    evidence: list[tuple[int, str, int]] = field(default_factory=list)  # id, name, size
+    problems: list[RowProblem] = field(default_factory=list)
+    evidence: list[RowFile] = field(default_factory=list)
     records: list[tuple[str, str]] = field(default_factory=list)  # linked work records: url, label
-    notice_html: str = ""
-    extra_html: str = ""  # last campaign's answer, linked work records (see ``extras_html``)
+    notice_clause: bool = False  # 附件2 item 1 clauses (1) and (2): the notices box
+    notices: list[Any] = field(default_factory=list)  # selectors.NoticeSuggestion
+    previous: Any = None  # last campaign's answer (dashboards.compare), or None
+    previous_closed: int = 0  # how many of its problems were closed (已销号)
+    record_links: list[RecordLink] = field(default_factory=list)
+
+    editing = False  # a row, not a clause form open in place (fill_page.EditPart)
 
     clause_id = property(lambda self: self.info.clause_id)
     clause_number = property(lambda self: self.info.clause_number)
@@ -94,6 +110,48 @@ class Row:
     @property
     def text(self) -> str:
         return f"（{self.clause_number}）{self.clause_text}"
+
+    @property
+    def cid(self) -> str:
+        """The clause id as text (in ids and URLs: the template does not localize a string)."""
+        return str(self.info.clause_id)
+
+    @property
+    def edit_href(self) -> str:
+        """The no-JavaScript link that opens this clause's form in place."""
+        return f"?edit={self.info.clause_id}#c{self.info.clause_id}"
+
+    @property
+    def anchor(self) -> str:
+        return f"#c{self.info.clause_id}"
+
+    @property
+    def number(self) -> str:
+        return str(self.info.clause_number)
+
+    @property
+    def result_label(self) -> str:
+        return RESULT_LABELS.get(self.result, "未填写")
+
+    @property
+    def result_class(self) -> str:
+        return f"result-{self.result}" if self.result else "tag-warn"
+
+    @property
+    def saved_text(self) -> str:
+        return saved_text(self.updated_at, self.updated_by)
+
+    @property
+    def has_details(self) -> bool:
+        """Whether the unfolded row shows more than the text and the saved time."""
+        return bool(
+            self.problems
+            or self.remarks
+            or self.evidence
+            or self.notice_clause
+            or self.previous
+            or self.record_links
+        )
 
 
 def _sql(*, one_clause: bool) -> tuple[str, str, str]:
@@ -191,7 +249,7 @@ def forget_structures() -> None:
 def _structure(cursor: Any, sql: str, version: Any, clause_ids: list[int]) -> dict[int, ClauseInfo]:
     """The clauses of a template version, read once per process: a version is never changed
     once loaded (a changed data file makes a new version) and its id is never reused, so its
-    texts are cached with their escaped HTML. A clause missing from the entry reads it again."""
+    texts are cached. A clause missing from the entry reads it again."""
     key = (version.pk, version.sha256)
     found = _STRUCTURE.get(key)
     if found is None or any(c not in found for c in clause_ids):
@@ -199,8 +257,7 @@ def _structure(cursor: Any, sql: str, version: Any, clause_ids: list[int]) -> di
         found = {}
         for cid, number, text, iid, inum, itext, sid, spos, stitle, cpos in cursor.fetchall():
             found[cid] = ClauseInfo(
-                cid, number, text, iid, inum, itext, sid, spos, stitle, cpos,
-                escape(text), escape(itext),
+                cid, number, text, iid, inum, itext, sid, spos, stitle, cpos
             )  # fmt: skip
         _STRUCTURE[key] = found
     return found
@@ -263,14 +320,26 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
             )
             found.has_previous, found.has_notices = bool(prev), bool(notes)
         cursor.execute(lines_sql, [pk, *clause] * 2)
+        statuses = _status_labels()
         for kind, answer_id, sort, name, ref, status, size in cursor.fetchall():
             if kind == 0:  # a problem line: text, tracked problem id, its status
-                problem = _uuid_text(ref) if ref else None
-                rows[answer_id].problems.append((name, problem, status or ""))
+                if ref:
+                    line = RowProblem(name, _uuid_text(ref), status, statuses.get(status, status))
+                else:
+                    line = RowProblem(name)
+                rows[answer_id].problems.append(line)
             else:  # an evidence file: id, name, size
-                rows[answer_id].evidence.append((sort, name, size or 0))
+                rows[answer_id].evidence.append(RowFile(sort, name, size or 0))
     found.rows = list(rows.values())
     return found
+
+
+def prep(model: type[Model], field_name: str, value: Any) -> Any:
+    """``value`` as a query parameter for ``model.field_name`` (a foreign key stands for the key
+    it points at), prepared as the ORM prepares it for this database."""
+    found = model._meta.get_field(field_name)
+    target = cast("Field[Any, Any]", getattr(found, "target_field", found))
+    return target.get_db_prep_value(target.to_python(value), connection)
 
 
 def _uuid_text(value: Any) -> str:
@@ -291,114 +360,8 @@ def _status_labels() -> dict[str, str]:
     return _labels(ProblemStatus)
 
 
-def problems_html(problems: list[tuple[str, Any, str]], problem_prefix: str) -> str:
-    """The problem lines as an ordered list, each with its rectification state and link."""
-    if not problems:
-        return ""
-    labels = _status_labels()
-    out = ['<ol class="problem-list">']
-    for text, problem_id, status in problems:
-        out.append(f"<li>{escape(text)}")
-        if problem_id:
-            out.append(
-                f' <a class="tag track-{escape(status)}" href="{problem_prefix}{problem_id}/"'
-                f' title="整改跟踪">整改：{escape(labels.get(status, status))}</a>'
-            )
-        out.append("</li>")
-    out.append("</ol>")
-    return "".join(out)
-
-
 def saved_text(updated_at: Any, updated_by: str) -> str:
     if not updated_at:
         return ""
     when = timezone.localtime(updated_at).strftime("%H:%M")
     return f"已保存 {when}（{updated_by}）" if updated_by else f"已保存 {when}"
-
-
-def row_html(row: Row, *, base: str, problem_prefix: str, can_fill: bool) -> SafeString:
-    """One clause as ``<article class="clause clause-row" id="c<clause id>">`` (escaped).
-
-    Folded (a closed ``<details>``), the row is one line: the clause number, the start of its
-    text (cut by CSS) and the answer state; unfolded it shows the whole text, the problems with
-    their rectification state, remarks, evidence and the boxes below. 填写/修改 stays beside it.
-    """
-    cid = row.clause_id
-    result = row.result
-    tag_class = f"result-{result}" if result else "tag-warn"
-    state = f'<span class="tag {tag_class}">{RESULT_LABELS.get(result, "未填写")}</span>'
-    if row.problems:
-        state += f' <span class="tag problem-count">问题 {len(row.problems)}</span>'
-    if row.evidence:
-        state += f' <span class="tag evidence-count">佐证 {len(row.evidence)}</span>'
-    edit = ""
-    if can_fill:
-        edit = (
-            f'<a class="btn btn-small btn-secondary row-edit" href="?edit={cid}#c{cid}"'
-            f' hx-get="{base}clause/{cid}/edit/" hx-target="#c{cid}" hx-swap="outerHTML"'
-            f" data-edit>{'修改' if result else '填写'}</a>"
-        )
-    parts = [
-        f'<article class="clause clause-row{"" if result else " is-open"}" id="c{cid}">'
-        '<details class="row-fold"><summary class="row-line">'
-        f'<span class="clause-no">（{row.clause_number}）</span>'
-        f'<span class="clause-text">{row.info.text_html}</span>'
-        f'<span class="row-state">{state}</span></summary><div class="row-body">',
-    ]
-    saved = saved_text(row.updated_at, row.updated_by)
-    if saved:
-        parts.append(f'<p class="saved-view muted">{escape(saved)}</p>')
-    parts.append(problems_html(row.problems, problem_prefix))
-    if row.remarks:
-        parts.append(f'<p class="remarks-view">备注：{escape(row.remarks)}</p>')
-    if row.evidence:
-        links = "、".join(
-            f'<a href="{base}evidence/{pk}/">{escape(name)}</a>' for pk, name, _ in row.evidence
-        )
-        parts.append(f'<p class="evidence-view">佐证材料：{links}</p>')
-    parts.append(row.notice_html)
-    parts.append(row.extra_html)
-    parts.append(f"</div></details>{edit}</article>")
-    return mark_safe("".join(parts))  # noqa: S308 — every user text above is escaped
-
-
-def notice_html(clause_id: int, suggestions: list[Any]) -> str:
-    """The notices box of 附件2 item 1 clauses (1) and (2) (see ``selectors.notice_suggestions``)."""
-    out = [
-        f'<div class="notice-evidence" id="notice-evidence-{clause_id}">'
-        '<span class="label">告知书与承诺书记录（可作本条佐证）</span>'
-    ]
-    for n in suggestions:
-        label = escape(n.label)
-        out.append(f'<p><a href="{n.url}">{label}</a>' if n.url else f"<p>{label}")
-        if n.complete:
-            out.append(' <span class="tag result-conform">已公示</span>')
-        out.extend(f' · <a href="{f.url}">{escape(f.label)}</a>' for f in n.files)
-        out.append("</p>")
-    if not suggestions:
-        out.append('<p class="muted">暂无送达本单位的告知书记录。</p>')
-    out.append("</div>")
-    return "".join(out)
-
-
-def extras_html(previous: Any, records: list[tuple[str, str]]) -> str:
-    """Under a clause: its answer and problems in the previous campaign (and whether those
-    problems were closed), and the work records linked to it as evidence ((url, label) pairs)."""
-    out = []
-    if previous is not None:
-        closed = sum(1 for p in previous.problems if p.closed)
-        text = f"上期：{escape(previous.result_label)}"
-        if previous.problems:
-            text += f"，问题 {len(previous.problems)} 个（已销号 {closed} 个）"
-        items = "".join(
-            f"<li>{escape(p.description)}（{escape(p.status_label)}）</li>"
-            for p in previous.problems
-        )
-        out.append(f'<div class="previous-answer"><p class="muted">{text}</p>')
-        if items:
-            out.append(f'<ul class="muted">{items}</ul>')
-        out.append("</div>")
-    if records:
-        links = "、".join(f'<a href="{escape(url)}">{escape(label)}</a>' for url, label in records)
-        out.append(f'<p class="linked-records">关联工作记录：{links}</p>')
-    return "".join(out)

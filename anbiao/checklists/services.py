@@ -44,6 +44,7 @@ from anbiao.core.audit import log_action
 from anbiao.core.signature import decode_canvas_signature
 from anbiao.core.transitions import Machine, Transition
 from anbiao.core.uploads import store_upload
+from anbiao.notifications.events import announce
 from anbiao.orgs.scope import stamp
 
 if TYPE_CHECKING:
@@ -272,6 +273,65 @@ def answer_save(*, by: User, answer: Answer, expected_version: int, data: Answer
         },
     )
     return answer
+
+
+class BulkConflict(Exception):  # noqa: N818 — reads as a domain event
+    """Some clauses of a 全部设为符合 changed after the confirmation was shown; nothing written."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        shown = "、".join(codes[:10]) + ("等" if len(codes) > 10 else "")
+        self.message = (
+            f"有 {len(codes)} 条细则在您打开确认页之后已被修改（{shown}），本次未作任何修改。"
+            "请核对下面的最新清单后重新确认。"
+        )
+        super().__init__(self.message)
+
+
+@transaction.atomic
+def answers_mark_conform(
+    *, by: User, checklist: Checklist, expected: dict[int, int], section: int | None = None
+) -> list[Answer]:
+    """全部设为符合: the clauses the user confirmed ({answer id: version shown}), all still
+    unanswered, become 符合 in one write and ONE audit entry listing them — or none does:
+    a clause answered or saved since (:class:`BulkConflict`), a locked checklist or a clause
+    outside the checklist or ``section`` (position; None: the whole form) writes nothing.
+    Each clause can be changed again afterwards like any other."""
+    checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)  # against a submit
+    _ensure_editable(checklist)
+    if not can_write(by):
+        raise ValidationError("您没有填报权限。")
+    if not expected:
+        raise ValidationError("没有需要设为“符合”的细则：本部分的细则都已填写。")
+    answers = list(
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("clause__item__section")
+        .filter(checklist=checklist, pk__in=list(expected))
+        .order_by("clause__position")
+    )
+    outside = section is not None and any(
+        a.clause.item.section.position != section for a in answers
+    )
+    if len(answers) != len(expected) or outside:
+        raise ValidationError("所选细则不属于本表或本部分，请重新载入页面后再操作。")
+    lined = set(ProblemLine.objects.filter(answer__in=answers).values_list("answer_id", flat=True))
+    stale = [a for a in answers if a.result or a.version != expected[a.pk] or a.pk in lined]
+    if stale:
+        raise BulkConflict([a.clause.code for a in stale])
+    now = timezone.now()
+    Answer.objects.filter(pk__in=[a.pk for a in answers]).update(
+        result=AnswerResult.CONFORM, version=F("version") + 1, updated_by=by, updated_at=now
+    )
+    Checklist.objects.filter(pk=checklist.pk).update(updated_at=now)
+    log_action(
+        checklist,
+        "anbiao.checklist.answers_marked_conform",
+        user=by,
+        organization=checklist.organization,
+        data={"section": section, "count": len(answers), "clauses": [a.clause_id for a in answers],
+              "codes": [a.clause.code for a in answers]},
+    )  # fmt: skip
+    return answers
 
 
 def _write_lines(answer: Answer, texts: list[str], keep: list[int | None]) -> None:
@@ -508,6 +568,8 @@ def _review(
         user=by,
         data={"submission": submission.number if submission else None, "reason": reason},
     )
+    if action == "return" and submission is not None:
+        announce("checklist_returned", submission.pk)
     return checklist
 
 

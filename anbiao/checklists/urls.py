@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from anbiao.checklists import views
+from anbiao.checklists import conform_views, views
 
 app_name = "checklists"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("start/<int:campaign_pk>/", views.checklist_start, name="start"),
     path("review/", views.review_list, name="review_list"),
     path("<uuid:pk>/", views.checklist_detail, name="detail"),
+    path("<uuid:pk>/conform/", conform_views.mark_conform, name="mark_conform"),
     path("<uuid:pk>/clause/<int:clause_id>/", views.answer_save, name="answer_save"),
     path("<uuid:pk>/clause/<int:clause_id>/edit/", views.clause_edit, name="clause_edit"),
     path("<uuid:pk>/clause/<int:clause_id>/reopen/", views.problem_reopen, name="problem_reopen"),

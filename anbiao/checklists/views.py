@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anbiao.campaigns.selectors import campaign_list, open_campaigns
-from anbiao.checklists import selectors, services
+from anbiao.checklists import clause_form, fill_page, selectors, services, supervision
 from anbiao.checklists.models import (
     AnswerEvidence,
     AnswerResult,
@@ -42,7 +42,7 @@ from anbiao.core.uploads import ALLOWED_TEXT
 from anbiao.orgs.models import Organization, OrgKind, SizeClass
 
 if TYPE_CHECKING:
-    from anbiao.checklists.selectors import FormAnswer
+    from anbiao.checklists.clause_form import FormAnswer
 
 REVIEWERS = selectors.REVIEWER_ROLES
 
@@ -112,7 +112,7 @@ def _page_context(request: AuthedRequest, checklist: Checklist) -> dict[str, Any
     user = request.user
     can_fill = selectors.can_fill(user, checklist)
     edit = request.GET.get("edit") if can_fill else None
-    page = selectors.checklist_page(checklist, user=user, edit=edit, can_fill=can_fill)
+    page = fill_page.checklist_page(checklist, user=user, edit=edit, can_fill=can_fill)
     # A checklist never submitted (lock_version 0) has no submissions: skip the query.
     submissions = (
         list(checklist.submissions.select_related("submitted_by", "reviewed_by"))
@@ -153,6 +153,7 @@ def _clause_context(
         "can_fill": selectors.can_fill(request.user, checklist),
         "results": AnswerResult.choices,
         "allowed_text": ALLOWED_TEXT,
+        "problem_prefix": clause_form.problem_prefix(),
         **extra,
     }
 
@@ -162,7 +163,7 @@ def _clause_response(
 ) -> HttpResponse:
     # htmx swaps only 2xx responses: rule violations and conflicts answer 200 with the message.
     ctx = _clause_context(request, checklist, answer, **extra)
-    ctx.update({"oob_progress": True, "progress": selectors.progress_summary(checklist)})
+    ctx.update({"oob_progress": True, "progress": fill_page.progress_summary(checklist)})
     return render(request, "checklists/checklist.html#clause_response", ctx)
 
 
@@ -176,11 +177,17 @@ def clause_edit(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse
     checklist = selectors.own_checklist_get(user=user, pk=pk)
     can_fill = selectors.can_fill(user, checklist)
     if request.GET.get("row") or not can_fill:
-        row = selectors.row_for_clause(checklist, clause_id, user=user, can_fill=can_fill)
+        row = fill_page.row_for_clause(checklist, clause_id, user=user)
         if request.htmx:
-            return HttpResponse(row)
+            ctx = {
+                "r": row,
+                "can_fill": can_fill,
+                "base": clause_form.checklist_prefix(checklist.pk),
+                "problem_prefix": clause_form.problem_prefix(),
+            }
+            return render(request, "checklists/checklist.html#row", ctx)
         return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
-    answer = selectors.answer_view(checklist, clause_id, user=user)
+    answer = clause_form.answer_view(checklist, clause_id, user=user)
     if not request.htmx:
         url = reverse("checklists:detail", args=[checklist.pk])
         return redirect(f"{url}?edit={answer.clause_id}#c{answer.clause_id}")
@@ -214,7 +221,7 @@ def answer_save(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse
             problem = {"errors": exc.message_dict}
         else:
             problem = {"errors": {"__all__": exc.messages}}
-        kept = selectors.answer_view(checklist, clause_id, user=user, typed=typed)
+        kept = clause_form.answer_view(checklist, clause_id, user=user, typed=typed)
         if not request.htmx:  # no JavaScript: the clause on its own page, the typed text kept
             ctx = _clause_context(request, checklist, kept, **problem)
             status = 409 if "conflict" in problem else 400
@@ -223,7 +230,7 @@ def answer_save(request: AuthedRequest, pk: str, clause_id: int) -> HttpResponse
     if not request.htmx:
         messages.success(request, "已保存。")
         return redirect(reverse("checklists:detail", args=[checklist.pk]) + f"#c{clause_id}")
-    fresh = selectors.answer_view(checklist, clause_id, user=user)
+    fresh = clause_form.answer_view(checklist, clause_id, user=user)
     return _clause_response(request, checklist, fresh, saved=True)
 
 
@@ -273,7 +280,7 @@ def problem_reopen(request: AuthedRequest, pk: str, clause_id: int) -> HttpRespo
         n = next((i for i, (pid, _) in enumerate(typed["problems"], 1) if pid == problem_id), 0)
         which = f"第 {n} 条存在问题" if n else "该问题"
         extra = {"notice": f"{which}已重新打开（整改中），现在可以修改其内容，改完请点“保存本条”。"}
-    kept = selectors.answer_view(checklist, clause_id, user=request.user, typed=typed)
+    kept = clause_form.answer_view(checklist, clause_id, user=request.user, typed=typed)
     if not request.htmx:
         ctx = _clause_context(request, checklist, kept, **extra)
         return render(request, "checklists/clause_page.html", ctx, status=200)
@@ -294,7 +301,7 @@ def evidence_upload(request: AuthedRequest, pk: str, clause_id: int) -> HttpResp
             services.evidence_attach(by=request.user, answer=answer, upload=upload)
         except ValidationError as exc:
             error = f"佐证材料“{upload.name}”：{'；'.join(exc.messages)}"
-    fresh = selectors.answer_view(checklist, clause_id, user=request.user)
+    fresh = clause_form.answer_view(checklist, clause_id, user=request.user)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -326,7 +333,7 @@ def evidence_delete(request: AuthedRequest, pk: str, evidence_id: int) -> HttpRe
         services.evidence_remove(by=request.user, evidence=evidence)
     except ValidationError as exc:
         error = "；".join(exc.messages)
-    fresh = selectors.answer_view(checklist, evidence.answer.clause_id, user=request.user)
+    fresh = clause_form.answer_view(checklist, evidence.answer.clause_id, user=request.user)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -517,7 +524,7 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     if kind not in ("enterprise", "government"):
         kind = "enterprise"
     state = request.GET.get("state", "submitted")
-    if state not in selectors.STATES:
+    if state not in supervision.STATES:
         state = "submitted"
     filters = {
         "town": request.GET.get("town", ""),
@@ -534,11 +541,11 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     if filters["size_class"] not in SizeClass.values:
         filters["size_class"] = ""
     rows = (
-        selectors.supervision_rows(user=user, campaign=campaign, kind=kind, **filters)
+        supervision.supervision_rows(user=user, campaign=campaign, kind=kind, **filters)
         if campaign
         else []
     )
-    counts = {key: 0 for key in selectors.STATES}
+    counts = {key: 0 for key in supervision.STATES}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
     counts["all"] = len(rows)
@@ -563,7 +570,7 @@ def review_list(request: AuthedRequest) -> HttpResponse:
             "campaign": campaign,
             "kind": kind,
             "state": state,
-            "states": selectors.STATES,
+            "states": supervision.STATES,
             "counts": counts,
             "page": page,
             "towns": towns,

@@ -11,7 +11,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anbiao.core.audit_labels import ACTION_LABELS, action_label, object_type_label
+from anbiao.core.audit_labels import (
+    ACTION_LABELS,
+    DATA_KEY_LABELS,
+    action_label,
+    object_type_label,
+)
 from anbiao.core.models import AuditEntry
 
 EXPORT_HEADERS = (
@@ -75,9 +80,17 @@ def audit_entries(*, filters: AuditFilter | None = None) -> QuerySet[AuditEntry]
         qs = qs.filter(
             Q(object_id=f.object)
             | Q(object_type__icontains=f.object)
+            | Q(object_type__in=_types_named(f.object))
             | Q(object_repr__contains=f.object)
         )
     return qs
+
+
+def _types_named(text: str) -> list[str]:
+    """The model labels whose Chinese name contains ``text`` (对象类型 as the auditor sees it)."""
+    from django.apps import apps
+
+    return [m._meta.label for m in apps.get_models() if text in str(m._meta.verbose_name)]
 
 
 def audit_data_text(entry: AuditEntry) -> str:
@@ -85,6 +98,44 @@ def audit_data_text(entry: AuditEntry) -> str:
     if not entry.data:
         return ""
     return json.dumps(entry.data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One key of an entry's ``data``: its Chinese name (or the key, ``known`` false) and the
+    value, as text when it is Chinese prose, else as JSON to be shown as a code."""
+
+    key: str
+    label: str
+    known: bool
+    text: str
+    is_code: bool
+
+
+def audit_data_rows(entry: AuditEntry) -> list[DataRow]:
+    """The entry's ``data`` key by key, for its page."""
+    if not isinstance(entry.data, dict):
+        text = audit_data_text(entry)
+        return [DataRow("", "内容", True, text, True)] if text else []
+    rows = []
+    for key in sorted(entry.data):
+        value = entry.data[key]
+        label = DATA_KEY_LABELS.get(key)
+        prose = _prose(value)
+        text = prose if prose is not None else json.dumps(value, ensure_ascii=False, default=str)
+        rows.append(DataRow(key, label or key, label is not None, text, prose is None))
+    return rows
+
+
+def _prose(value: Any) -> str | None:
+    def chinese(s: str) -> bool:
+        return any("\u4e00" <= ch <= "\u9fff" for ch in s)
+
+    if isinstance(value, str) and chinese(value):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) and chinese(v) for v in value):
+        return "、".join(value)
+    return None
 
 
 def audit_export_rows(*, filters: AuditFilter | None = None) -> Iterator[list[Any]]:

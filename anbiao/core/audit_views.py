@@ -17,7 +17,7 @@ from anbiao.core.audit_selectors import (
     EXPORT_HEADERS,
     EXPORT_WIDTHS,
     AuditFilter,
-    audit_data_text,
+    audit_data_rows,
     audit_entries,
     audit_export_rows,
 )
@@ -95,7 +95,7 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "core/audit_detail.html",
         {
             "entry": entry,
-            "data_text": audit_data_text(entry),
+            "data_rows": audit_data_rows(entry),
             "label": action_label(entry.action),
             "object_type": object_type_label(entry.object_type),
         },

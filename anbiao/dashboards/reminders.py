@@ -102,14 +102,14 @@ def checklist_deadlines(today: date) -> Iterator[Reminder]:
     yield from _fan_out(items, Kind.DEADLINE)
 
 
-def submissions_returned(today: date) -> Iterator[Reminder]:
+def submissions_returned(today: date, *, pk: Any = None) -> Iterator[Reminder]:
+    """Returned submissions of the last days (or the one with ``pk``, however old)."""
     from django.urls import reverse
 
     from anbiao.checklists.models import ReviewOutcome, Submission
 
-    rows = Submission.objects.filter(
-        outcome=ReviewOutcome.RETURNED, reviewed_at__gte=_since(today)
-    ).select_related("checklist")
+    rows = Submission.objects.filter(outcome=ReviewOutcome.RETURNED).select_related("checklist")
+    rows = rows.filter(pk=pk) if pk is not None else rows.filter(reviewed_at__gte=_since(today))
     items = [
         (
             s.checklist.organization_id,
@@ -123,20 +123,28 @@ def submissions_returned(today: date) -> Iterator[Reminder]:
     yield from _fan_out(items, Kind.RETURNED)
 
 
-def problems(today: date) -> Iterator[Reminder]:
+def _problem_url(pk: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("rectification:problem_detail", args=[pk])
+
+
+def problems_assigned(today: date, *, pk: Any = None) -> Iterator[Reminder]:
+    """Problems another unit recorded for a unit (督导检查 findings), of the last days or the
+    one with ``pk``."""
     from django.db.models import F
 
-    from anbiao.rectification.models import Problem, ProblemStatus, ProblemTransition
-
-    def url(pk: Any) -> str:
-        from django.urls import reverse
-
-        return reverse("rectification:problem_detail", args=[pk])
+    from anbiao.rectification.models import Problem
 
     assigned = (
         Problem.objects.open()
-        .filter(recorded_at__gte=_since(today), recorded_org__isnull=False)
+        .filter(recorded_org__isnull=False)
         .exclude(recorded_org_id=F("organization_id"))
+    )
+    assigned = (
+        assigned.filter(pk=pk)
+        if pk is not None
+        else assigned.filter(recorded_at__gte=_since(today))
     )
     items = [
         (
@@ -144,11 +152,18 @@ def problems(today: date) -> Iterator[Reminder]:
             f"problem_assigned:{p.pk}",
             "新问题待整改",
             p.description[:200],
-            url(p.pk),
+            _problem_url(p.pk),
         )
         for p in assigned
     ]
     yield from _fan_out(items, Kind.PROBLEM_ASSIGNED)
+
+
+def problems(today: date) -> Iterator[Reminder]:
+    from anbiao.rectification.models import Problem, ProblemStatus, ProblemTransition
+
+    url = _problem_url
+    yield from problems_assigned(today)
 
     due = Problem.objects.open().filter(deadline=today + timedelta(days=3))
     items = [
@@ -232,6 +247,16 @@ def notices(today: date) -> Iterator[Reminder]:
         for d in rows
     ]
     yield from _fan_out(items, Kind.NOTICE)
+
+
+def for_event(event: str, object_id: str) -> Iterator[Reminder]:
+    """The messages of one event, sent when it is saved (``anbiao.notifications.events``)."""
+    from anbiao.notifications.reminders import local_today
+
+    if event == "checklist_returned":
+        yield from submissions_returned(local_today(), pk=object_id)
+    elif event == "problem_recorded":
+        yield from problems_assigned(local_today(), pk=object_id)
 
 
 def collect(today: date) -> Iterator[Reminder]:

@@ -68,7 +68,7 @@ def chart_xlsx(request: AuthedRequest, key: str) -> HttpResponse:
         rows=[[r.label, *r.values] for r in chart.rows],
         sheet_title="数据",
     )
-    return serve_workbook(request, wb, filename=f"工作台_{chart.key}.xlsx")
+    return serve_workbook(request, wb, filename=f"工作台_{chart.title}.xlsx")
 
 
 @require(kinds=(OrgKind.ENTERPRISE,))
@@ -148,7 +148,7 @@ def _handover_scope(request: AuthedRequest):  # noqa: ANN202
     if wanted:
         ent = get_enterprise_for_user(request.user, wanted)
         return enterprises.filter(pk=ent.pk), ent.credit_code
-    return enterprises, "scope"
+    return enterprises, f"{request.user.organization.name}全部企业"
 
 
 @require()

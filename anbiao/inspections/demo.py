@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from anbiao.campaigns.selectors import current_campaign
+from anbiao.checklists.demo_problems import findings_for
 from anbiao.inspections import services
 from anbiao.inspections.models import Inspection
 from anbiao.orgs.demo import demo_organizations
@@ -130,10 +131,7 @@ def _target(orgs: dict[str, Organization], key: Any, by: Any) -> Organization | 
 
 
 CHECKLIST_SUMMARY = "按附件2细则逐条督导检查。"
-CHECKLIST_PROBLEMS = {
-    0: "年度标准化提升计划未明确责任部门和完成时限。",
-    3: "全员安全生产责任制未覆盖新入职岗位。",
-}
+CHECKLIST_NONCONFORM = (0, 3)  # positions answered 不符合, each with a finding of its clause
 
 
 def _seed_checklist_inspection(orgs: dict[str, Organization], today: dt.date, campaign: Any) -> int:
@@ -157,10 +155,17 @@ def _seed_checklist_inspection(orgs: dict[str, Organization], today: dt.date, ca
     )
     insp = services.inspection_checklist_start(by=by, inspection=insp)
     assert insp.checklist is not None  # inspection_checklist_start has given it one
-    answers = list(insp.checklist.answers.order_by("clause__position"))
+    answers = list(
+        insp.checklist.answers.select_related(
+            "clause__item", "checklist__template_version__template"
+        ).order_by("clause__position")
+    )
     data = {}
     for i, answer in enumerate(answers[:8]):
-        problem = CHECKLIST_PROBLEMS.get(i)
+        clause = answer.clause
+        code = answer.checklist.template_version.template.code
+        found = findings_for(code, clause.item.number, clause.number)
+        problem = found[0] if i in CHECKLIST_NONCONFORM and found else None
         data[answer.pk] = services.ClauseInput(
             "nonconform" if problem else "conform", "", [problem] if problem else []
         )

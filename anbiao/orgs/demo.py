@@ -203,9 +203,16 @@ def seed(stdout: Any = None) -> None:
     departments = {d.name: d for d in Organization.objects.filter(kind=OrgKind.DEPARTMENT)}
     existing = set(Enterprise.objects.values_list("credit_code", flat=True))
     created = 0
+    demo_principal = next(
+        full
+        for _u, full, key, roles, _m in DEMO_USERS
+        if key == "enterprise" and Role.PRINCIPAL in roles
+    )
     for spec in demo_enterprise_specs(towns):
         if spec["code"] in existing:
             continue
+        if spec["name"] == DEMO_ENTERPRISE:
+            spec["principal"] = demo_principal  # the demo 主要负责人 account signs for it
         org = Organization.objects.create(
             kind=OrgKind.ENTERPRISE, name=spec["name"], code=spec["code"]
         )
@@ -227,6 +234,30 @@ def seed(stdout: Any = None) -> None:
     users_created = _seed_users()
     if stdout is not None:
         stdout.write(f"演示企业：新增 {created} 家；演示账号：新增 {users_created} 个。")
+
+
+def principal_names(orgs: list[Organization]) -> dict[Any, str]:
+    """Who signs for each unit in the demo: its 主要负责人 account's name, else the registry's
+    主要负责人 of an enterprise, else its contact person, else a name fixed by the unit's name."""
+    User = get_user_model()
+    ids = [o.pk for o in orgs]
+    signing = dict(
+        User.objects.filter(organization_id__in=ids, memberships__role=Role.PRINCIPAL)
+        .order_by("pk")
+        .values_list("organization_id", "full_name")
+    )
+    registry = dict(
+        Enterprise.objects.filter(organization_id__in=ids).values_list(
+            "organization_id", "principal"
+        )
+    )
+    return {
+        o.pk: signing.get(o.pk)
+        or registry.get(o.pk)
+        or o.contact_person
+        or _person(random.Random(o.name))
+        for o in orgs
+    }
 
 
 def demo_organizations() -> dict[str, Organization]:

@@ -277,6 +277,7 @@ def acted_q(scope: Scope, path: str) -> Q:
 # --- the stored copy (ADR 0011) ---------------------------------------------------------------
 
 STAMP_FIELDS = ("scope_department", "scope_town")
+STAMP_FIELDS_TOWN_FIRST = ("scope_town", "scope_department")  # for an index a town reads
 
 
 class StatScoped(models.Model):

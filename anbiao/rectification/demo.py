@@ -24,6 +24,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from anbiao.checklists.demo_problems import MEASURE_OF
 from anbiao.checklists.models import ProblemLine
 from anbiao.core.models import StoredFile
 from anbiao.orgs.models import OrgKind
@@ -137,7 +138,7 @@ def _track_lines() -> int:
             ("record", "", ProblemStatus.PENDING, recorded, None)
         ]
         if status != ProblemStatus.PENDING or rng.random() < 0.5 or line.pk in forced:
-            p.measures = rng.choice(MEASURES)
+            p.measures = MEASURE_OF.get(line.text) or rng.choice(MEASURES)
             p.responsible_person = rng.choice(PERSONS)
             # Deadlines: most ahead, some already past (overdue unless closed).
             p.deadline = (recorded + timedelta(days=rng.choice([10, 20, 30, 45, 60]))).date()
@@ -230,7 +231,7 @@ def _forced_for_demo_enterprise(lines: list[ProblemLine]) -> dict[int, tuple[str
     today = timezone.localdate()
     plans = [
         (ProblemStatus.PENDING, today - timedelta(days=3)),  # overdue
-        (ProblemStatus.IN_PROGRESS, today + timedelta(days=10)),
+        (ProblemStatus.IN_PROGRESS, today + timedelta(days=3)),  # 整改期限还有 3 天 in 消息
         (ProblemStatus.AWAITING, today + timedelta(days=5)),
     ]
     own = [ln for ln in lines if ln.answer.checklist.organization.name == DEMO_ENTERPRISE]

@@ -47,6 +47,7 @@ from anbiao.core.access import WRITER_ROLES
 from anbiao.core.audit import log_action
 from anbiao.core.uploads import store_upload
 from anbiao.core.versioning import EditConflict, claim, conflict
+from anbiao.notifications.events import announce
 from anbiao.orgs.models import OrgKind
 from anbiao.rectification.models import (
     EvidenceStage,
@@ -191,6 +192,8 @@ def problem_record(
         organization=organization,
         data={"source": source, "grade": grade, "clause": getattr(clause, "pk", None)},
     )
+    if problem.recorded_org_id and problem.recorded_org_id != organization.pk:
+        announce("problem_recorded", problem.pk)  # 新问题待整改, to the responsible unit
     return problem
 
 

@@ -14,6 +14,7 @@ from anbiao.campaigns.demo import DEMO_CAMPAIGN
 from anbiao.campaigns.models import Campaign
 from anbiao.checklists.models import Checklist, ChecklistPurpose, ChecklistStatus
 from anbiao.core.models import StoredFile
+from anbiao.orgs.demo import principal_names
 from anbiao.reports.models import Report, ReportStatus, ReportVersion, SignatureMethod
 from anbiao.reports.selectors import live_facts
 
@@ -71,7 +72,7 @@ def seed(stdout: Any = None) -> int:
     campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN).first()
     if campaign is None:
         return 0
-    accepted = (
+    accepted = list(
         Checklist.objects.filter(
             campaign=campaign, purpose=ChecklistPurpose.LOOKBACK, status=ChecklistStatus.ACCEPTED
         )
@@ -80,11 +81,13 @@ def seed(stdout: Any = None) -> int:
     )
     now = timezone.now()
     created = 0
+    # The report is signed by the person who signed the checklist: the unit's 主要负责人.
+    signer = principal_names([c.organization for c in accepted])
     for i, checklist in enumerate(accepted):
         org = checklist.organization
         if Report.objects.filter(campaign=campaign, organization=org).exists():
             continue
-        principal = getattr(getattr(org, "enterprise", None), "principal", "") or "主要负责人"
+        principal = signer[org.pk]
         first_at = now - timedelta(days=10 - i % 7)
         report = Report.objects.create(campaign=campaign, organization=org)
         version = _finalized_version(report, 1, first_at, principal)

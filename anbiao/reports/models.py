@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from anbiao.orgs.scope import STAMP_FIELDS, StatScoped
+from anbiao.orgs.scope import STAMP_FIELDS, STAMP_FIELDS_TOWN_FIRST, StatScoped
 
 
 class ReportStatus(models.TextChoices):
@@ -37,6 +37,10 @@ class ReportStatus(models.TextChoices):
 class SignatureMethod(models.TextChoices):
     DRAWN = "drawn", "主要负责人在线签字"
     SCAN = "scan", "上传签字纸质件扫描件"
+
+
+# a report that counts (附件3 columns 5–6): it has a finalized version
+FINALIZED = Q(counted_version__isnull=False, first_finalized_at__isnull=False)
 
 
 class Report(StatScoped):
@@ -93,6 +97,18 @@ class Report(StatScoped):
                     "organization",
                 ],
                 name="report_stats_idx",
+            ),
+            # 附件3 (anbiao/stats/table.py): the finalized reports of the city in (department,
+            # town) order, or of one department's — or one town's — range, from the index alone
+            models.Index(
+                fields=[*STAMP_FIELDS, "first_finalized_at", "organization"],
+                condition=FINALIZED,
+                name="report_scope_dept_idx",
+            ),
+            models.Index(
+                fields=[*STAMP_FIELDS_TOWN_FIRST, "first_finalized_at", "organization"],
+                condition=FINALIZED,
+                name="report_scope_town_idx",
             ),
         ]
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from anbiao.core.access import get_in_scope_or_404
 from anbiao.orgs.models import Enterprise, OrgKind
 from anbiao.orgs.visibility import organizations_for_user
-from anbiao.reports.models import Report, ReportStatus, ReportVersion
+from anbiao.reports.models import FINALIZED, Report, ReportStatus, ReportVersion
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -70,7 +70,7 @@ def finalized_reports(
     inclusive. ``kind`` "enterprise" (column 5) or "government" (column 6); narrow further to
     a reporting unit's scope with ``.filter(organization__in=...)``.
     """
-    qs = Report.objects.filter(counted_version__isnull=False, first_finalized_at__isnull=False)
+    qs = Report.objects.filter(FINALIZED)
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     tz = timezone.get_current_timezone()

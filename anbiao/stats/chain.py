@@ -1,7 +1,7 @@
 """The reporting chain of 附件3: the one state machine of a submission and who may move it.
 
 ``TRANSITIONS`` is the only table of status moves (a :class:`anbiao.core.transitions.Machine`,
-the shape of every state machine); :mod:`anbiao.stats.services` is the only code that applies
+the shape every state machine has); :mod:`anbiao.stats.services` is the only code that applies
 them. :func:`transition_check` says, in Chinese, why a user may not make a move now.
 
 The levels: a unit reports to the level above it — a sub-unit to its parent, a top-level
@@ -18,7 +18,7 @@ table it signs off) is reviewed inside the city office. Actors:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from anbiao.accounts.models import Role
 from anbiao.core.access import WRITER_ROLES
@@ -36,20 +36,19 @@ LEADER_ROLES = (Role.ORG_ADMIN, Role.PRINCIPAL)
 MAX_REASON = 2000
 
 
-# (from, action, to, label, who: "unit" | "reviewer" | "above")
 TRANSITIONS = Machine(
-    "附件3统计表报送 (stats.StatsSubmission)",
-    SubmissionStatus,
+    "统计表（附件3）填报",
+    S,
     [
         Transition(NEW, "submit", S.SUBMITTED, "填报", "unit"),
         Transition(S.RETURNED, "submit", S.SUBMITTED, "填报", "unit"),
         Transition(S.SUBMITTED, "accept", S.ACCEPTED, "接收", "reviewer"),
-        Transition(S.SUBMITTED, "return", S.RETURNED, "退回", "reviewer", needs_reason=True),
-        Transition(S.ACCEPTED, "unapprove", S.RETURNED, "撤销接收并退回", "above", True),
+        Transition(S.SUBMITTED, "return", S.RETURNED, "退回", "reviewer"),
+        Transition(S.ACCEPTED, "unapprove", S.RETURNED, "撤销接收并退回", "above"),
     ],
     initial=[NEW],
-    absent="未填报",
 )
+NEEDS_REASON = frozenset({"return", "unapprove"})
 
 ACTOR_TEXT = {
     "unit": "填报单位的填报员、单位管理员或主要负责人",
@@ -140,6 +139,16 @@ def actor_allowed(user: User, sub: StatsSubmission | None, unit: Organization, a
     return False
 
 
+def sub_unit_submissions(*, unit: Organization, period: Any) -> list[StatsSubmission]:
+    """The tables the unit's direct sub-units submitted for the period (the unit reviews them)."""
+    children = Organization.objects.filter(parent=unit).exclude(kind=OrgKind.ENTERPRISE)
+    return list(
+        StatsSubmission.objects.filter(
+            unit__in=children, period_start=period.start, period_end=period.end
+        ).order_by("unit_name")
+    )
+
+
 def pending_children(sub: StatsSubmission) -> list[StatsSubmission]:
     """Sub-units' submissions of the same period still awaiting review: the unit's own table
     is accepted only after its sub-units' tables are (DHIS2: approve only after all children)."""
@@ -174,7 +183,7 @@ def transition_check(
         return f"只有{ACTOR_TEXT[rule.actor]}可以{rule.label}。"
     if rule.actor == "reviewer" and sub is not None and sub.submitted_by_id == user.pk:
         return f"不能{rule.label}本人填报的统计表，请由本单位其他人员审核。"
-    if rule.needs_reason and not reason.strip():
+    if action in NEEDS_REASON and not reason.strip():
         return f"请填写{rule.label}的原因。"
     if len(reason) > MAX_REASON:
         return f"原因不超过 {MAX_REASON} 字。"

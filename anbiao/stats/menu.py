@@ -39,7 +39,7 @@ def home_cards(user: Any) -> list[HomeCard]:
     if sub is None or not sub.is_submitted:
         returned = sub is not None
         body = (
-            f"市安委办已退回本期统计表：{sub.return_reason}"
+            f"上一级单位已退回本期统计表：{sub.return_reason}"
             if sub is not None
             else f"统计期 {period.label}。数字由系统根据各项记录自动计算，核对后填报。"
         )

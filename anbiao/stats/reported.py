@@ -54,6 +54,12 @@ class Footnote:
         return self.value - (self.system or 0)
 
     @property
+    def mark(self) -> str:
+        from anbiao.stats.exports import mark
+
+        return mark(self.no)
+
+    @property
     def text(self) -> str:
         col = COLUMNS[self.column - 1]
         sys_text = "—" if self.system is None else str(self.system)
@@ -95,15 +101,17 @@ class ReportedRow:
         return [r != lv for r, lv in zip(rep, self.live, strict=True)]
 
     @property
-    def cells(self) -> list[tuple[int | None, int | None, bool, list[int]]]:
-        """Per column: (reported or None, live, differs, footnote numbers) for the template."""
+    def cells(self) -> list[tuple[int | None, int | None, bool, list[tuple[int, str]]]]:
+        """Per column: (reported or None, live, differs, [(footnote number, its mark)])."""
+        from anbiao.stats.exports import mark
+
         rep = self.reported
         return [
             (
                 None if rep is None else rep[i],
                 self.live[i],
                 self.differs[i],
-                self.marks.get(i + 1, []),
+                [(n, mark(n)) for n in self.marks.get(i + 1, [])],
             )
             for i in range(len(self.live))
         ]

@@ -16,18 +16,9 @@ from anbiao.core.access import get_in_scope_or_404
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.orgs.scope import descendant_ids
 from anbiao.orgs.scope import scope_for as org_scope_for
-from anbiao.stats.columns import (
-    COLUMN_BY_NO,
-    COLUMNS,
-    Availability,
-    Column,
-    Period,
-    Roots,
-    Scope,
-    roots_load,
-)
-from anbiao.stats.consolidate import consolidated
+from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, Column, Period, Roots, Scope, roots_load
 from anbiao.stats.models import StatsSubmission
+from anbiao.stats.table import compute
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -80,6 +71,19 @@ def scope_for(unit: Organization, roots: Roots | None = None) -> Scope:
     return org_scope_for(unit, roots)
 
 
+def drill_scope(user: User, unit: Organization) -> tuple[Scope, Organization | None]:
+    """Whose records a user may list behind a number of ``unit``'s table.
+
+    A user of a sub-unit fills in the table of the unit that reports, but lists (and exports)
+    only its own sub-unit's records: the scope it has everywhere else in the product. Returns
+    the scope and, for such a user, the sub-unit (the page says so); otherwise ``None``.
+    """
+    org = user.organization
+    if org is not None and org.pk != unit.pk and org.kind != OrgKind.CITY:
+        return scope_for(org), org
+    return scope_for(unit), None
+
+
 # --- one unit's table ------------------------------------------------------------------------
 
 
@@ -102,28 +106,21 @@ class UnitTable:
 
 
 def column_records(*, scope: Scope, period: Period, no: int) -> QuerySet[Any]:
-    """The records column ``no`` counts for ``scope`` (the drill-down list). 404 if unavailable."""
+    """The records column ``no`` counts for ``scope`` (the drill-down list). 404 for no column."""
     col = COLUMN_BY_NO.get(no)
-    if col is None or not Availability.now().ok[no]:
+    if col is None:
         raise Http404("该列暂不可用")
     return col.records(scope, period)
 
 
 def unit_table(*, unit: Organization, period: Period, roots: Roots | None = None) -> UnitTable:
-    """The 15 live numbers for one reporting unit: the consolidated computation restricted to
-    the unit's records (a few queries, each filtered first by the unit's enterprises and units).
+    """The 15 live numbers for one reporting unit: the table's computation restricted to the
+    unit's records (:mod:`anbiao.stats.table`; a few queries, each filtered first by the unit).
     The drill-down lists (``column_records``) are the independent reading of the same numbers.
     """
     roots = roots or roots_load()
-    scope = scope_for(unit, roots)
-    avail = Availability.now()
-    result = consolidated(period, roots, avail, scope)
-    cells = []
-    for col in COLUMNS:
-        if avail.ok[col.no]:
-            cells.append(Cell(col, result[col.no][1]))
-        else:
-            cells.append(Cell(col, None, avail.note(col.no)))
+    result = compute(period, roots, scope_for(unit, roots))
+    cells = [Cell(col, result[col.no][1]) for col in COLUMNS]
     return UnitTable(unit=unit, period=period, cells=cells)
 
 
@@ -165,11 +162,8 @@ class CityTable:
         ]
 
 
-def _sum(rows: list[Row], avail: Availability) -> list[int | None]:
-    return [
-        sum(r.values[i] or 0 for r in rows) if avail.ok[c.no] else None
-        for i, c in enumerate(COLUMNS)
-    ]
+def _sum(rows: list[Row]) -> list[int | None]:
+    return [sum(r.values[i] or 0 for r in rows) for i in range(len(COLUMNS))]
 
 
 def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
@@ -177,19 +171,18 @@ def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
     subtotals, the plain sum of rows and the city-wide total computed once over the whole city.
     """
     roots = roots or roots_load()
-    avail = Availability.now()
-    result = consolidated(period, roots, avail)
+    result = compute(period, roots)
 
     def row(unit: Organization) -> Row:
-        vals = [result[c.no][0].get(unit.pk, 0) if c.no in result else None for c in COLUMNS]
+        vals: list[int | None] = [result[c.no][0].get(unit.pk, 0) for c in COLUMNS]
         return Row(unit, unit.name, vals)
 
     depts = [row(u) for u in roots.departments]
     towns = [row(u) for u in roots.towns]
-    d_sub = Row(None, "成员单位小计", _sum(depts, avail), "subtotal")
-    t_sub = Row(None, "乡镇（街道、开发区）小计", _sum(towns, avail), "subtotal")
-    plain = Row(None, "各行直接相加", _sum([d_sub, t_sub], avail), "sum")
-    total_vals = [result[c.no][1] if c.no in result else None for c in COLUMNS]
+    d_sub = Row(None, "成员单位小计", _sum(depts), "subtotal")
+    t_sub = Row(None, "乡镇（街道、开发区）小计", _sum(towns), "subtotal")
+    plain = Row(None, "各行直接相加", _sum([d_sub, t_sub]), "sum")
+    total_vals: list[int | None] = [result[c.no][1] for c in COLUMNS]
     total = Row(roots.city, "全市合计（每家企业只计一次）", total_vals, "total")
     diff = Row(
         None,
@@ -200,11 +193,10 @@ def city_table(*, period: Period, roots: Roots | None = None) -> CityTable:
         ],
         "diff",
     )
-    notes = {c.no: avail.note(c.no) for c in COLUMNS if not avail.ok[c.no]}
     own = None
     if roots.city is not None:
         own = Row(roots.city, f"{roots.city.name}本级", row(roots.city).values, "own")
-    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff, notes, own)
+    return CityTable(period, depts, towns, d_sub, t_sub, plain, total, diff, own=own)
 
 
 DIFFERENCE_EXPLAINED = (

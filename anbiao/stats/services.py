@@ -23,6 +23,7 @@ from anbiao.stats import chain
 from anbiao.stats.columns import COLUMN_BY_NO, Period
 from anbiao.stats.models import StatsSubmission
 from anbiao.stats.selectors import unit_table
+from anbiao.stats.validation import check_submission
 
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
@@ -147,6 +148,8 @@ def submission_submit(
                 "period": [period.start.isoformat(), period.end.isoformat()],
                 "computed": computed,
                 "times": sub.times_submitted,
+                # the validation rules run on submission: the codes of those that warned
+                "warnings": [w.rule.code for w in check_submission(sub, computed)],
             },
         )
         for no, a in adj.items():

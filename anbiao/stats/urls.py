@@ -6,6 +6,7 @@ app_name = "stats"
 urlpatterns = [
     path("", views.table, name="table"),
     path("col/<int:no>/", views.drill, name="drill"),
+    path("col/<int:no>/export.xlsx", views.drill_export, name="drill_export"),
     path("export.<str:fmt>", views.export, name="export"),
     path("city/", views.city, name="city"),
     path("city/export.<str:fmt>", views.city_export, name="city_export"),

@@ -3,6 +3,7 @@ the city office's overview and returns, and the exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +18,12 @@ from django.views.decorators.http import require_POST
 from anbiao.accounts.models import BUSINESS_ROLES
 from anbiao.core.access import GOV_KINDS, WRITER_ROLES, require
 from anbiao.core.audit import log_action
-from anbiao.core.downloads import serve_stored_file
+from anbiao.core.downloads import serve_stored_file, serve_workbook
 from anbiao.core.form_errors import add_service_errors
 from anbiao.core.types import AuthedRequest
-from anbiao.core.xlsx import XLSX_MIME, attachment_response
+from anbiao.core.xlsx import XLSX_MIME, attachment_response, table_workbook
 from anbiao.orgs.models import OrgKind
-from anbiao.stats import chain, exports, reported, selectors, services
+from anbiao.stats import chain, exports, reported, selectors, services, validation
 from anbiao.stats.columns import COLUMN_BY_NO, COLUMNS, GROUPS, RULES, Period
 from anbiao.stats.forms import ReasonForm, ReturnForm, SubmitForm, period_from
 
@@ -65,6 +66,7 @@ def table(request: AuthedRequest) -> HttpResponse:
             "q": _q(unit, period),
             "units": selectors.reporting_units() if is_city else None,
             "can_submit": own and services.can_submit(request.user, unit),
+            "sub_unit_submissions": chain.sub_unit_submissions(unit=unit, period=period),
             "is_city": is_city,
         },
     )
@@ -162,7 +164,8 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
     col = COLUMN_BY_NO.get(no)
     if col is None:
         raise Http404("该列不存在")
-    qs = selectors.column_records(scope=selectors.scope_for(unit), period=period, no=no)
+    scope, sub_unit = selectors.drill_scope(request.user, unit)
+    qs = selectors.column_records(scope=scope, period=period, no=no)
     headers, ordered, to_row = _list_view(col.list_kind, qs)
     page = Paginator(ordered, 200).get_page(request.GET.get("page"))
     rows = [to_row(o) for o in page.object_list]
@@ -171,6 +174,7 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
         "stats/drill.html",
         {
             "unit": unit,
+            "sub_unit": sub_unit,
             "period": period,
             "col": col,
             "page": page,
@@ -178,6 +182,35 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
             "rows": rows,
             "q": _q(unit, period),
         },
+    )
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def drill_export(request: AuthedRequest, no: int) -> HttpResponse:
+    """The drill-down list of one number as .xlsx (every record, not one page), audited."""
+    unit, period, _ = _unit_and_period(request)
+    col = COLUMN_BY_NO.get(no)
+    if col is None:
+        raise Http404("该列不存在")
+    scope, sub_unit = selectors.drill_scope(request.user, unit)
+    qs = selectors.column_records(scope=scope, period=period, no=no)
+    headers, ordered, to_row = _list_view(col.list_kind, qs)
+    rows = (
+        [i, *(c if isinstance(c, int | dt.date) else str(c) for c in to_row(o)[1])]
+        for i, o in enumerate(ordered.iterator(chunk_size=500), start=1)
+    )
+    wb = table_workbook(
+        title=f"{(sub_unit or unit).name} 第{no}列 {col.group}·{col.name}（{period.label}）",
+        headers=["序号", *headers],
+        rows=rows,
+        widths=[6, *([30] * len(headers))],
+        sheet_title=f"第{no}列明细",
+    )
+    return serve_workbook(
+        request,
+        wb,
+        filename=f"附件3第{no}列明细_{(sub_unit or unit).name}_{period.start}_{period.end}.xlsx",
+        owner=unit,
     )
 
 
@@ -194,6 +227,7 @@ def city(request: AuthedRequest) -> HttpResponse:
             "period": period,
             "form": form,
             "t": t,
+            "warnings": validation.check_city(t),
             "total_explained": reported.TOTAL_EXPLAINED,
             "rows_explained": reported.ROWS_EXPLAINED,
             "groups": GROUPS,
@@ -294,6 +328,10 @@ def submit(request: AuthedRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, "统计表已填报。")
+            sub = selectors.submission_for(unit=unit, period=period)
+            assert sub is not None
+            for w in validation.check_submission(sub, form.computed_values):
+                messages.warning(request, f"核对提示：{w.text}")
             return redirect(f"{reverse('stats:table')}?{_q(unit, period)}")
     return render(
         request,
@@ -339,6 +377,7 @@ def submission_detail(request: AuthedRequest, pk: Any) -> HttpResponse:
             "period": period,
             "return_form": ReturnForm(),
             "actions": chain.allowed_actions(user=request.user, sub=sub),
+            "warnings": validation.check_submission(sub, live.values) if sub.is_submitted else [],
             "reviewer": chain.reviewer_of(sub.unit),
             "q": _q(sub.unit, period),
         },
@@ -351,7 +390,9 @@ def _review(request: AuthedRequest, pk: Any, action: str) -> HttpResponse:
     rule = chain.TRANSITIONS[action]
     if not chain.actor_allowed(request.user, sub, sub.unit, rule.actor):
         raise Http404("对象不存在或无权访问")
-    form = ReasonForm(request.POST, label=f"{rule.label}原因", required=rule.needs_reason)
+    form = ReasonForm(
+        request.POST, label=f"{rule.label}原因", required=action in chain.NEEDS_REASON
+    )
     if not form.is_valid():
         messages.error(request, f"{rule.label}原因：请填写{rule.label}的原因。")
         return redirect("stats:submission_detail", pk=sub.pk)

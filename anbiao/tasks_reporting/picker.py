@@ -30,7 +30,7 @@ class UnitPicker(forms.CheckboxSelectMultiple):
     template_name = "reporting/unit_picker.html"
 
     def _units(self) -> list[Organization]:
-        return [value.instance for value, _ in self.choices if value != ""]
+        return [value.instance for value, _ in self.choices if hasattr(value, "instance")]
 
     def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

@@ -152,6 +152,18 @@ CASES = [
         url("checklists:clause_edit", draft("ent_other"), first_clause),
         nobody(),
     ),
+    Case(
+        "checklists:mark_conform",
+        "own",
+        url("checklists:mark_conform", draft("ent")),
+        allow([OrgKind.ENTERPRISE], WRITERS),  # the confirmation page
+    ),
+    Case(
+        "checklists:mark_conform",
+        "other",
+        url("checklists:mark_conform", draft("ent_other")),
+        nobody(),
+    ),
     # Reopening a pending problem is refused: the clause comes back with the message (200).
     Case(
         "checklists:problem_reopen",

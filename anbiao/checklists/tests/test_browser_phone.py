@@ -52,15 +52,14 @@ def measure(page: Any, name: str, clauses: int) -> int:
 
 
 def test_the_folded_attachment_2_fits_a_few_screens_and_unfolds_on_a_tap(
-    browser,  # noqa: ANN001
-    live_server,  # noqa: ANN001
+    log_in,  # noqa: ANN001
 ) -> None:
     from anbiao.checklists.models import Checklist
     from anbiao.orgs.demo import DEMO_ENTERPRISE
 
     seed()
     checklist = Checklist.objects.get(organization__name=DEMO_ENTERPRISE)
-    page = demo_login(browser, live_server, "qy_filler")
+    page = demo_login(log_in, "qy_filler")
     page.goto(f"/checklists/{checklist.pk}/")
     folded = measure(page, "附件2", 51)
 
@@ -98,11 +97,11 @@ def test_the_folded_attachment_2_fits_a_few_screens_and_unfolds_on_a_tap(
     assert width <= client
 
 
-def test_the_folded_attachment_1_fits_its_budget(browser, live_server) -> None:  # noqa: ANN001
+def test_the_folded_attachment_1_fits_its_budget(log_in) -> None:  # noqa: ANN001
     from anbiao.checklists.models import Checklist
 
     seed()
     checklist = Checklist.objects.get(organization__name="南安市应急管理局")
-    page = demo_login(browser, live_server, "yjj_filler")
+    page = demo_login(log_in, "yjj_filler")
     page.goto(f"/checklists/{checklist.pk}/")
     measure(page, "附件1", 22)

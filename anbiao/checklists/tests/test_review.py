@@ -14,7 +14,7 @@ from django.utils import timezone
 from anbiao.accounts.models import Role
 from anbiao.campaigns import services as campaign_services
 from anbiao.campaigns.models import CampaignStatus
-from anbiao.checklists import selectors, services
+from anbiao.checklists import selectors, services, supervision
 from anbiao.checklists.models import Checklist, ReviewOutcome, SignatureMethod
 from anbiao.checklists.tests import helpers
 from anbiao.orgs.models import OrgKind, SizeClass
@@ -258,7 +258,7 @@ def test_supervisor_lists_show_who_submitted_who_did_not_and_mark_overdue(
     url = reverse("checklists:review_list")
 
     def names(state: str, **extra: str) -> list[str]:
-        rows = selectors.supervision_rows(user=reviewer, campaign=camp, **extra)
+        rows = supervision.supervision_rows(user=reviewer, campaign=camp, **extra)
         return sorted(r.organization.name for r in rows if state == "all" or r.state == state)
 
     assert names("submitted") == ["已提交企业"]
@@ -276,7 +276,7 @@ def test_supervisor_lists_show_who_submitted_who_did_not_and_mark_overdue(
 def test_the_deadline_is_a_local_date(dept, reviewer) -> None:  # noqa: ANN001
     camp = helpers.campaign(enterprise_deadline=timezone.localdate())
     EnterpriseFactory.create(department=dept)
-    rows = selectors.supervision_rows(user=reviewer, campaign=camp)
+    rows = supervision.supervision_rows(user=reviewer, campaign=camp)
     assert rows and not any(r.overdue for r in rows)
 
 
@@ -386,13 +386,13 @@ def test_the_city_office_lists_government_units_and_a_town_only_its_own(town, de
     city = OrganizationFactory.create(kind=OrgKind.CITY, name="测试市安委办")
     g = helpers.submitted(dept, make_user(dept, Role.FILLER))
     assert g.template_version.template.code == "fujian1_2024"
-    rows = selectors.supervision_rows(
+    rows = supervision.supervision_rows(
         user=make_user(city, Role.VIEWER), campaign=camp, kind="government"
     )
     states = {r.organization.name: r.state for r in rows}
     assert states[dept.name] == "submitted" and states[town.name] == "not_submitted"
     assert city.name in states
-    town_rows = selectors.supervision_rows(
+    town_rows = supervision.supervision_rows(
         user=make_user(town, Role.VIEWER), campaign=camp, kind="government"
     )
     assert [r.organization.name for r in town_rows] == [town.name]

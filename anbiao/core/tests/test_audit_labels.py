@@ -159,3 +159,16 @@ def test_the_auditor_filters_by_part_of_the_chinese_name(client) -> None:  # noq
     login_fully(client, auditor)
     page = client.get(reverse("core:audit_list"), {"action": "细则答复"}).context["page"]
     assert {e.action for e in page} == {"anbiao.checklist.answer_saved"}
+
+
+@pytest.mark.django_db
+def test_the_object_type_shows_and_filters_by_its_chinese_name(client) -> None:  # noqa: ANN001
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    auditor = make_user(city, Role.AUDITOR, username="label_auditor3")
+    entry = log_action(city, "anbiao.organization.updated")
+    log_action(None, "anbiao.auth.login_failed")
+    login_fully(client, auditor)
+    detail = client.get(reverse("core:audit_detail", args=[entry.pk])).content.decode()
+    assert "<td>单位</td>" in detail and "orgs.Organization" not in detail
+    page = client.get(reverse("core:audit_list"), {"object": "单位"}).context["page"]
+    assert {e.action for e in page} == {"anbiao.organization.updated"}

@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 390, "height": 844}
 # downloads (files, exports, PDFs, print views), not pages to lay out on a phone
 NOT_PAGES = re.compile(
     r"/(export|exports|download|files?|evidence|signature|media|print|pdf|docx|xlsx|blank|"
@@ -29,6 +30,13 @@ def shape(href: str) -> str:
     """The URL with its ids and numbers replaced: one page of each shape is enough."""
     path = href.split("#")[0].split("?")[0]
     return re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}|[0-9a-f]{32}|\d+", "N", path)
+
+
+def demo_login(log_in: Any, username: str) -> Any:
+    """A demo user signed in on a 390 px phone (the shared ``log_in`` fixture)."""
+    from anbiao.orgs.demo import DEMO_PASSWORD
+
+    return log_in(username, phone=True, password=DEMO_PASSWORD)
 
 
 def overflow(page: Any) -> tuple[int, int]:
@@ -81,15 +89,14 @@ def test_no_page_an_enterprise_user_or_grid_inspector_reaches_scrolls_sideways(
 ) -> None:
     from django.core.management import call_command
 
-    from anbiao.orgs.demo import DEMO_PASSWORD
-
     call_command("seed_demo", quiet_logins=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     problems: list[str] = []
     for username in USERS:
-        page = log_in(username, phone=True, password=DEMO_PASSWORD, timeout=20000)
+        page = demo_login(log_in, username)
         visited, wide = walk(page)
         print(f"\n{username}：390 px 下检查了 {len(visited)} 个页面，横向溢出 {len(wide)} 个")
         assert len(visited) >= 15, visited  # the walk really went through the menu
         assert "/orgs/profile/" in visited or username == "xm_grid"  # 企业信息 (overflowed)
         problems += [f"{username} {w}" for w in wide]
+        page.context.close()
     assert problems == []

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 HIDDEN_TAGS = {"script", "style", "template", "noscript"}
+# Text marked up as a code (a key to type, a command, a hash, a raw record) is not prose.
+CODE_TAGS = {"code", "kbd", "samp"}
 SHOWN_ATTRS = ("placeholder", "title", "alt", "aria-label")
 # A Latin word standing alone: letters not glued to digits (credit codes, hashes, clause codes).
 LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_@./:-])[A-Za-z]{2,}(?![A-Za-z0-9_@-])")
@@ -46,6 +48,7 @@ class PageParser(HTMLParser):
         self.texts: list[str] = []
         self.forms: list[Form] = []
         self._hidden = 0
+        self._code = 0
         self._form: Form | None = None
         self._control: Control | None = None  # an open textarea or select
         self._option_value: str | None = None
@@ -57,7 +60,9 @@ class PageParser(HTMLParser):
             return
         if self._hidden:
             return
-        if a.get("type") != "hidden":
+        if tag in CODE_TAGS:
+            self._code += 1
+        if a.get("type") != "hidden" and not self._code:
             self.texts += [a[k] for k in SHOWN_ATTRS if a.get(k)]
         if tag == "form":
             self._form = Form(
@@ -87,6 +92,8 @@ class PageParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in HIDDEN_TAGS:
             self._hidden = max(0, self._hidden - 1)
+        elif tag in CODE_TAGS:
+            self._code = max(0, self._code - 1)
         elif tag == "form":
             self._form = None
         elif tag in ("textarea", "select"):
@@ -95,7 +102,8 @@ class PageParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._hidden:
             return
-        self.texts.append(data)
+        if not self._code:
+            self.texts.append(data)
         if self._control is not None and self._control.tag == "textarea":
             self._control.value += data
 

@@ -35,7 +35,7 @@ READ_DRAFTS = """() => new Promise((resolve, reject) => {
 
 
 def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(  # noqa: ANN001
-    browser, live_server, sign_in, tmp_path
+    log_in, tmp_path
 ) -> None:
     from playwright.sync_api import expect
 
@@ -51,22 +51,17 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(png_bytes("blue"))
 
-    context = browser.new_context(
-        locale="zh-CN",
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        service_workers="allow",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # a request refused while SQLite is busy (the live server's threads share one database)
+    # is retried by the page and logged as a failed resource: script errors are what count
+    page = log_in("grid1", phone=True, ignore=("Failed to load resource",))
+    context = page.context
+    errors: list[str] = page.console_errors
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: d.accept())
-    sign_in(page, "grid1")
     page.goto("/inspections/")
     page.get_by_role("link", name="离线检查").click()
     # online once: the service worker keeps the page, the unit list is kept on the phone
-    page.locator("#offline-app[data-sw=ready][data-lists=ready]").wait_for()
+    page.locator("#offline-app[data-sw=ready][data-lists=ready]").wait_for(timeout=45000)
     expect(page.locator("#off-app-state")).to_contain_text("已就绪")
 
     def cut(route):  # noqa: ANN001, ANN202
@@ -97,6 +92,8 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
 
     # the page again, offline: answered by the service worker, the draft read from IndexedDB
     response = page.reload()
+    if os.environ.get("ANBIAO_SHOTS"):
+        page.screenshot(path=f"{os.environ['ANBIAO_SHOTS']}/offline-queue.png", full_page=True)
     assert response is not None and response.from_service_worker
     expect(item).to_have_attribute("data-state", "queued")
     expect(item).to_contain_text("南安市测试石材有限公司")
@@ -139,7 +136,6 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
 
     page.get_by_role("link", name="查看检查记录").click()
     page.get_by_text("灭火器压力不足").wait_for()
-    context.close()
     d = queued["drafts"][0]
     print(
         "\n离线检查往返："
@@ -160,3 +156,49 @@ def test_an_inspection_recorded_offline_arrives_exactly_once_after_reconnecting(
         )
     )
     assert errors == []
+
+
+def test_an_enterprise_moved_away_while_offline_is_shown_as_a_conflict_and_resolved(  # noqa: ANN001
+    log_in,
+) -> None:
+    from playwright.sync_api import expect
+
+    from anbiao.core.models import AuditEntry
+
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    other_town = OrganizationFactory.create(kind=OrgKind.TOWN, name="水头镇（测试）")
+    moved = EnterpriseFactory.create(town=town, organization__name="南安市测试纺织有限公司")
+    stays = EnterpriseFactory.create(town=town, organization__name="南安市测试石材有限公司")
+    make_user(town, Role.GRID, username="grid1")
+    page = log_in("grid1", phone=True, ignore=("Failed to load resource",))
+    context = page.context
+    page.on("dialog", lambda d: d.accept())
+    page.goto("/inspections/offline/")
+    page.locator("#offline-app[data-sw=ready][data-lists=ready]").wait_for(timeout=45000)
+    context.set_offline(True)
+    expect(page.locator("#off-net")).to_contain_text("离线")
+    page.get_by_label("被检查单位").select_option(label="南安市测试纺织有限公司")
+    page.get_by_label("检查人员").fill("柯明亮")
+    page.get_by_role("button", name="添加一条问题").click()
+    page.get_by_label("问题描述").fill("配电箱未上锁")
+    page.get_by_role("button", name="保存到本机").click()
+    item = page.locator("#off-queue-list li")
+    expect(item).to_have_attribute("data-state", "queued")
+
+    moved.town = other_town  # moved to another town while the phone was offline
+    moved.save()
+    context.set_offline(False)
+    expect(item).to_have_attribute("data-state", "conflict", timeout=30000)
+    expect(item).to_contain_text("冲突，未发送")
+    expect(item).to_contain_text("已不在本单位的检查范围内")
+    assert Inspection.objects.count() == 0
+    assert AuditEntry.objects.filter(action="anbiao.inspection.offline_conflict").count() == 1
+
+    item.get_by_role("button", name="改选被检查单位").click()
+    expect(page.get_by_label("问题描述")).to_have_value("配电箱未上锁")
+    page.get_by_label("被检查单位").select_option(label="南安市测试石材有限公司")
+    page.get_by_role("button", name="保存到本机").click()
+    expect(item).to_have_attribute("data-state", "sent", timeout=30000)
+    insp = Inspection.objects.get()
+    assert insp.target == stays.organization
+    assert [f.description for f in insp.findings.all()] == ["配电箱未上锁"]

@@ -79,6 +79,18 @@ CASES = [
         CITY_BUSINESS,
     ),
     Case(
+        "stats:drill_export",
+        "own",
+        lambda w: reverse("stats:drill_export", args=[1]),
+        allow(GOV, BUSINESS),
+    ),
+    Case(
+        "stats:drill_export",
+        "other",
+        lambda w: f"{reverse('stats:drill_export', args=[3])}?unit={w.dept_other.pk}",
+        CITY_BUSINESS,
+    ),
+    Case(
         "stats:export",
         "own",
         lambda w: reverse("stats:export", args=["xlsx"]),

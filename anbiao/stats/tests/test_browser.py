@@ -82,3 +82,38 @@ def test_a_department_submits_with_an_adjustment_and_the_city_returns_it(
     assert "全市合计" in city_page.content()
     shot(city_page, "city")
     assert city_page.console_errors == []
+
+
+def test_the_city_office_accepts_a_table_and_the_city_total_carries_its_adjustment(
+    log_in: Any,
+) -> None:
+    from anbiao.stats import services
+    from anbiao.stats.columns import Period
+
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="南安市安委办（测试）")
+    dept = OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局（测试）")
+    OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道（测试）")
+    filler = make_user(dept, Role.FILLER, username="dfiller2")
+    make_user(city, Role.ORG_ADMIN, username="cadmin2")
+    services.submission_submit(
+        by=filler,
+        unit=dept,
+        period=Period(b.PERIOD_START, b.PERIOD_END),
+        filler_name="许丽萍",
+        phone="0595-86300001",
+        adjustments={13: (2, "线下建立的联合执法机制2项")},
+    )
+    page = log_in("cadmin2")
+    page.goto(f"/stats/submissions/?{PQ}")
+    page.get_by_role("link", name="已填报").click()
+    page.get_by_role("button", name="接收").click()
+    page.wait_for_selector("#sub-status >> text=已接收")
+    assert StatsSubmission.objects.get().status == SubmissionStatus.ACCEPTED
+    page.goto(f"/stats/city/?{PQ}")
+    total = page.locator("#row-total td").nth(12).inner_text()
+    assert total.startswith("2")
+    assert "线下建立的联合执法机制2项" in page.locator("#footnotes").inner_text()
+    assert "全市合计（上报数）＝ 全市系统合计 ＋ 已接收的调整" in page.content()
+    assert "工作机制每个都须附佐证材料" in page.locator("#warnings").inner_text()
+    shot(page, "city-accepted")
+    assert page.console_errors == []

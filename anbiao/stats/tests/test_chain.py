@@ -71,6 +71,8 @@ def test_the_state_machine_is_one_table_with_an_actor_for_every_move() -> None:
     assert chain.TRANSITIONS["unapprove"].sources == (S.ACCEPTED,)
     assert chain.TRANSITIONS["unapprove"].target == S.RETURNED
     assert {t.actor for t in chain.TRANSITIONS.values()} == set(chain.ACTOR_TEXT)
+    assert chain.TRANSITIONS.problems() == []
+    assert chain.TRANSITIONS["submit"].sources == (None, S.RETURNED)
 
 
 def test_the_city_office_accepts_a_departments_table_and_the_numbers_are_locked(w: dict) -> None:
@@ -145,6 +147,8 @@ def test_the_parent_reviews_a_sub_units_table_and_accepts_its_own_only_after(w: 
         services.submission_accept(by=w["u"]["city_filler"], submission=own)
     with pytest.raises(ValidationError, match="上一级单位"):
         services.submission_accept(by=w["u"]["city_filler"], submission=child)
+    html = client(w["u"]["dept"]).get(reverse("stats:table") + f"?{PERIOD.query()}").content
+    assert "应急管理综合执法大队" in html.decode() and b'id="sub-unit-submissions"' in html
     services.submission_accept(by=w["u"]["dept"], submission=child)
     services.submission_accept(by=w["u"]["city_filler"], submission=own)
     # above the parent is the city office: any of its writers may unapprove the child

@@ -93,9 +93,9 @@ def test_the_docx_repeats_its_header_never_splits_a_row_and_footnotes_the_reason
     _accepted(city)
     doc = Document(io.BytesIO(_city_export(city, "docx")))
     table = doc.tables[0]
-    trs = table._tbl.tr_lst
-    assert [tr.trPr.find(qn("w:tblHeader")) is not None for tr in trs[:3]] == [True, True, False]
-    assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in trs)
+    prs = [tr.get_or_add_trPr() for tr in table._tbl.tr_lst]
+    assert [pr.find(qn("w:tblHeader")) is not None for pr in prs[:3]] == [True, True, False]
+    assert all(pr.find(qn("w:cantSplit")) is not None for pr in prs)
     assert table.rows[1].cells[1].text == "企业\n（家）"
     by_label = {r.cells[0].text: r for r in table.rows[2:]}
     cells = [c.text for c in by_label["应急管理局"].cells]
@@ -132,3 +132,16 @@ def test_a_units_export_prints_the_reported_number_and_its_footnote(city: dict) 
         )
     )
     assert "<sup>" in html and "线下建立机制2项" in html and "企业<br>（家）" in html
+
+
+def test_the_pdf_renders_with_the_footnotes(city: dict) -> None:
+    _accepted(city)
+    content = _city_export(city, "pdf")
+    assert content.startswith(b"%PDF")
+    html = exports.render_html(
+        exports.city_sheet(
+            reported.reported_city_table(period=PERIOD), city_name="南安市安委办", today=None
+        )
+    )
+    assert "调整说明：" in html and "线下建立机制2项" in html
+    assert html.count("<sup>") >= 4  # two adjusted cells, each in its row and in the total

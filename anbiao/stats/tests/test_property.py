@@ -19,7 +19,7 @@ from anbiao.orgs.models import OrgKind
 from anbiao.orgs.scope import stamped_models
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
 from anbiao.stats import selectors
-from anbiao.stats.columns import COLUMNS, Availability, Period
+from anbiao.stats.columns import COLUMNS, Period
 from anbiao.stats.tests import builders as b
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -118,37 +118,34 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
 
     all_orgs = [e.organization for e in ents] + govs
     reports = {}  # org pk → counted
-    if Availability.now().ok[5]:
-        camp = b.campaign(tv_e[0], tv_g[0])
-        for org, (state, when) in zip(all_orgs, spec["reports"], strict=False):
-            if state == "none":
-                continue
-            b.report(org, camp=camp, finalized=state == "final", when=b.TIMES[when])
-            reports[org.pk] = state == "final" and b.TIME_IN[when]
+    camp = b.campaign(tv_e[0], tv_g[0])
+    for org, (state, when) in zip(all_orgs, spec["reports"], strict=False):
+        if state == "none":
+            continue
+        b.report(org, camp=camp, finalized=state == "final", when=b.TIMES[when])
+        reports[org.pk] = state == "final" and b.TIME_IN[when]
     records = []
-    if Availability.now().ok[11]:
-        for oi, kind, submitted, evidence, when, stamped in spec["records"]:
-            org = all_orgs[oi % len(all_orgs)]
-            b.record(
-                org,
-                kind=kind,
-                submitted=submitted,
-                evidence=evidence,
-                date=b.DATES[when],
-                stamped=stamped,
-            )
-            records.append((org, kind, submitted and evidence and b.TIME_IN[when]))
+    for oi, kind, submitted, evidence, when, stamped in spec["records"]:
+        org = all_orgs[oi % len(all_orgs)]
+        b.record(
+            org,
+            kind=kind,
+            submitted=submitted,
+            evidence=evidence,
+            date=b.DATES[when],
+            stamped=stamped,
+        )
+        records.append((org, kind, submitted and evidence and b.TIME_IN[when]))
     inspections = []
-    if Availability.now().ok[7]:
-        for ii, ti, completed, when, n, nw in spec["inspections"]:
-            inspector = govs[ii % len(govs)]
-            target = all_orgs[ti % len(all_orgs)]
-            b.inspection(
-                inspector, target, completed=completed, date=b.DATES[when], problems=n, withdrawn=nw
-            )
-            inspections.append((inspector, target, completed and b.TIME_IN[when], n))
+    for ii, ti, completed, when, n, nw in spec["inspections"]:
+        inspector = govs[ii % len(govs)]
+        target = all_orgs[ti % len(all_orgs)]
+        b.inspection(
+            inspector, target, completed=completed, date=b.DATES[when], problems=n, withdrawn=nw
+        )
+        inspections.append((inspector, target, completed and b.TIME_IN[when], n))
     batches = []
-    if Availability.now().ok[14] and ents:
+    if ents:
         for pi, published, when, eis in spec["batches"]:
             pub = dept_units[pi % len(dept_units)]
             exposed = [ents[i % len(ents)] for i in eis]
@@ -198,41 +195,36 @@ def expected(w: dict[str, Any], unit: Any) -> list[int | None]:
     out[0], out[1] = len(c1), len(c2)
     out[2] = sum(w["looks"][pk][1] for pk in c1)
     out[3] = sum(w["looks"][pk][1] for pk in c2)
-    avail = Availability.now()
-    if avail.ok[5]:
-        out[4] = sum(1 for pk in ent_ids if w["reports"].get(pk))
-        out[5] = sum(1 for pk in gov_ids if w["reports"].get(pk))
-    if avail.ok[7]:
-        ent_targets, gov_targets, p8, p10 = set(), set(), 0, 0
-        for inspector, target, counted, n in w["inspections"]:
-            if not counted or not (is_city or root(inspector.pk) == unit.pk):
-                continue
-            if target.kind == OrgKind.ENTERPRISE:
-                ent_targets.add(target.pk)
-                p8 += n
-            else:
-                gov_targets.add(target.pk)
-                p10 += n
-        out[6], out[7], out[8], out[9] = len(ent_targets), p8, len(gov_targets), p10
-    if avail.ok[11]:
-        n11 = n12 = n13 = 0
-        for org, kind, counted in w["records"]:
-            if not counted:
-                continue
-            if kind == "experience" and org.pk in ent_ids:
-                n11 += 1
-            if kind == "experience" and org.pk in gov_ids:
-                n12 += 1
-            if kind == "mechanism" and (org.pk in ent_ids or org.pk in gov_ids):
-                n13 += 1
-        out[10], out[11], out[12] = n11, n12, n13
-    if avail.ok[14]:
-        n14, exposed = 0, set[Any]()
-        for pub, counted, ents in w["batches"]:
-            if counted and (is_city or root(pub.pk) == unit.pk):
-                n14 += 1
-                exposed.update(e.organization_id for e in ents)
-        out[13], out[14] = n14, len(exposed)
+    out[4] = sum(1 for pk in ent_ids if w["reports"].get(pk))
+    out[5] = sum(1 for pk in gov_ids if w["reports"].get(pk))
+    ent_targets, gov_targets, p8, p10 = set(), set(), 0, 0
+    for inspector, target, counted, n in w["inspections"]:
+        if not counted or not (is_city or root(inspector.pk) == unit.pk):
+            continue
+        if target.kind == OrgKind.ENTERPRISE:
+            ent_targets.add(target.pk)
+            p8 += n
+        else:
+            gov_targets.add(target.pk)
+            p10 += n
+    out[6], out[7], out[8], out[9] = len(ent_targets), p8, len(gov_targets), p10
+    n11 = n12 = n13 = 0
+    for org, kind, counted in w["records"]:
+        if not counted:
+            continue
+        if kind == "experience" and org.pk in ent_ids:
+            n11 += 1
+        if kind == "experience" and org.pk in gov_ids:
+            n12 += 1
+        if kind == "mechanism" and (org.pk in ent_ids or org.pk in gov_ids):
+            n13 += 1
+    out[10], out[11], out[12] = n11, n12, n13
+    n14, exposed = 0, set[Any]()
+    for pub, counted, ents in w["batches"]:
+        if counted and (is_city or root(pub.pk) == unit.pk):
+            n14 += 1
+            exposed.update(e.organization_id for e in ents)
+    out[13], out[14] = n14, len(exposed)
     return out
 
 
@@ -261,7 +253,6 @@ def test_every_column_for_every_unit_matches_a_plain_count(tvs: Any, spec: dict)
 
     def check() -> None:
         w = build(spec, tv_e, tv_g)
-        avail = Availability.now()
         city_t = selectors.city_table(period=period)
         rows = {r.unit: r.values for r in [*city_t.departments, *city_t.towns]}
         for unit in [w["city"], *w["depts"], *w["towns"]]:
@@ -269,19 +260,13 @@ def test_every_column_for_every_unit_matches_a_plain_count(tvs: Any, spec: dict)
             got = selectors.unit_table(unit=unit, period=period).values
             for col in COLUMNS:
                 i = col.no - 1
-                if not avail.ok[col.no]:
-                    assert got[i] is None, col.no
-                    continue
                 assert got[i] == want[i], (unit.name, col.no, got, want)
                 # the drill-down list has exactly that many records
                 scope = selectors.scope_for(unit)
                 assert len(list(col.records(scope, period))) == want[i]
             if unit.kind != OrgKind.CITY:
                 assert [v for v in rows[unit]] == got, unit.name
-        assert city_t.total.values == [
-            None if not avail.ok[c.no] else v
-            for c, v in zip(COLUMNS, expected(w, w["city"]), strict=True)
-        ]
+        assert city_t.total.values == expected(w, w["city"])
         # the city total counts each enterprise once: never more than the enterprises there are
         assert city_t.total.values[0] is not None
         assert city_t.total.values[0] <= len(w["ents"])

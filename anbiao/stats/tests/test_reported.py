@@ -61,7 +61,7 @@ def plain_counts() -> dict[int, int]:
 
 
 def test_the_city_total_carries_accepted_adjustments_only(city: dict) -> None:
-    live_d1 = selectors.unit_table(unit=city["d1"], period=PERIOD).values
+    live_d1 = [v or 0 for v in selectors.unit_table(unit=city["d1"], period=PERIOD).values]
     d1 = _submit(
         city["users"]["d1"],
         city["d1"],
@@ -93,6 +93,7 @@ def test_the_city_total_carries_accepted_adjustments_only(city: dict) -> None:
     assert live_d2[12] == 0
     # per unit: reported beside live, the difference marked
     row = next(r for r in t.units if r.unit == city["d1"])
+    assert row.reported is not None
     assert row.reported[0] == live_d1[0] + 1 and row.live[0] == live_d1[0]
     assert row.differs[0] and not row.differs[1]
     assert next(r for r in t.units if r.unit == city["t1"]).reported is None

@@ -426,7 +426,6 @@ def test_the_city_tables_query_count_does_not_grow_with_the_city(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    selectors.city_table(period=PERIOD)  # warm the table-list cache
     with CaptureQueriesContext(connection) as small:
         selectors.city_table(period=PERIOD)
     tv = b.template_version("enterprise")
@@ -463,22 +462,3 @@ def test_a_unit_table_uses_one_query_per_column(
 
 def test_exports_render_adjusted_cells_as_text() -> None:
     assert exports.date_text(None) == "    年  月  日"
-
-
-def test_a_source_that_is_not_built_shows_a_dash_with_a_note_never_a_zero(
-    city: dict, monkeypatch: Any
-) -> None:
-    from anbiao.stats import columns
-
-    monkeypatch.setitem(columns.SOURCE_AVAILABLE, "inspections", lambda: False)
-    got = selectors.unit_table(unit=city["d1"], period=PERIOD).values
-    assert got[6:10] == [None] * 4
-    assert got[0] == 2
-    t = selectors.city_table(period=PERIOD)
-    assert t.total.values[6:10] == [None] * 4
-    assert t.departments[0].values[6:10] == [None] * 4
-    c = client_for(city["users"]["d1"])
-    assert "督导检查模块尚未启用" in c.get(reverse("stats:table") + "?" + PQ).content.decode()
-    assert c.get(reverse("stats:drill", args=[7]) + "?" + PQ).status_code == 404
-    ws = _read_xlsx(c.get(reverse("stats:export", args=["xlsx"]) + "?" + PQ).content)
-    assert [ws.cell(6, i).value for i in range(7, 11)] == ["—"] * 4

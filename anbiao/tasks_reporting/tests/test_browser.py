@@ -67,3 +67,50 @@ def test_submit_return_resubmit_and_download_the_zip(log_in, tmp_path) -> None: 
     assert office.console_errors == []
     page.context.close()
     office.context.close()
+
+
+def test_the_unit_picker_searches_and_selects_a_kind_on_a_phone(log_in) -> None:  # noqa: ANN001
+    from anbiao.orgs.tests.factories import EnterpriseFactory
+    from anbiao.tasks_reporting.models import ReportTask
+
+    city = OrganizationFactory.create(kind=OrgKind.CITY, name="市安委办")
+    make_user(city, Role.ORG_ADMIN, username="city1")
+    town = OrganizationFactory.create(kind=OrgKind.TOWN, name="溪美街道")
+    other_town = OrganizationFactory.create(kind=OrgKind.TOWN, name="柳城街道")
+    OrganizationFactory.create(kind=OrgKind.DEPARTMENT, name="南安市应急管理局")
+    in_town = [EnterpriseFactory.create(town=town) for _ in range(3)]
+    EnterpriseFactory.create(town=other_town)
+
+    page = log_in("city1", phone=True)
+    page.goto("/reporting/tasks/new/")
+    picker = page.locator("[data-unit-picker]")
+    query = picker.get_by_placeholder("按单位名称、类型或乡镇查找")
+    query.wait_for()
+    # no sideways scrolling at 390 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    query.fill("溪美")
+    enterprises = picker.locator('fieldset[data-kind="enterprise"]')
+    assert enterprises.locator("li:visible").count() == 3
+    # the department group has no match and is hidden
+    assert picker.locator('fieldset[data-kind="department"]').is_hidden()
+    enterprises.locator("[data-picker-all]").check()
+    picker.get_by_text("已选 3 个单位").wait_for()
+    query.fill("")
+    # 全选 covered the shown units only: the kind is partly chosen, the other town's not
+    assert enterprises.locator("li input:checked").count() == 3
+    assert enterprises.locator("[data-picker-all]").evaluate("e => e.indeterminate")
+    # 全选 of a whole kind, then undone, changes nothing
+    towns = picker.locator('fieldset[data-kind="town"]')
+    towns.locator("[data-picker-all]").check()
+    assert towns.locator("li input:checked").count() == 2
+    towns.locator("[data-picker-all]").uncheck()
+    assert towns.locator("li input:checked").count() == 0
+    page.get_by_label("任务名称").fill("溪美街道企业材料报送")
+    page.get_by_label("报送要求").fill("请报送材料")
+    page.get_by_label("报送对象").select_option("units")
+    page.get_by_label("截止日期").fill("2099-01-10")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已发布报送任务").wait_for()
+    task = ReportTask.objects.get()
+    assert set(task.recipients.values_list("pk", flat=True)) == {e.organization_id for e in in_town}
+    assert page.console_errors == []

@@ -3,6 +3,7 @@ JavaScript (issue 16 item 16)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ def _data(**extra: Any) -> dict[str, Any]:
         "title": "指定单位报送",
         "description": "请报送材料",
         "target_mode": "units",
-        "deadline": (timezone.localdate() + timezone.timedelta(days=10)).isoformat(),
+        "deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
         "needs_files": "on",
         **extra,
     }

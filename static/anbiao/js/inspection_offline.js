@@ -47,7 +47,7 @@
       return new Promise(function (resolve, reject) {
         var t = d.transaction(stores, mode);
         var out = fn(t);
-        t.oncomplete = function () { resolve(out && out.result !== undefined ? out.result : out); };
+        t.oncomplete = function () { resolve(out && typeof out === "object" && "result" in out ? out.result : out); };
         t.onerror = function () { reject(t.error); };
         t.onabort = function () { reject(t.error); };
       });
@@ -110,16 +110,33 @@
   }
   window.addEventListener("online", function () { showNet(); refreshLists().then(sync); });
   window.addEventListener("offline", showNet);
+  var keepTries = 0;
   function showApp() {
-    var ok = navigator.serviceWorker && navigator.serviceWorker.controller;
-    $("off-app-state").textContent = ok
-      ? "已就绪：本页已保存到本机，没有网络时也能打开。可用浏览器菜单“添加到主屏幕”安装。"
-      : "尚未就绪（请联网打开本页一次）。";
-    if (ok) root.setAttribute("data-sw", "ready");
+    var sw = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!sw) {
+      $("off-app-state").textContent = "尚未就绪（请联网打开本页一次）。";
+      return;
+    }
+    // ready only once the worker confirms that this page is kept on the phone
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (ev) {
+      if (ev.data === "kept") {
+        $("off-app-state").textContent = "已就绪：本页已保存到本机，没有网络时也能打开。可用浏览器菜单“添加到主屏幕”安装。";
+        root.setAttribute("data-sw", "ready");
+      } else if (keepTries < 5 && navigator.onLine) {
+        keepTries += 1;
+        window.setTimeout(showApp, 3000);
+      } else {
+        $("off-app-state").textContent = "尚未就绪：本页未能保存到本机，请联网后刷新本页。";
+      }
+    };
+    sw.postMessage("keep-page", [channel.port2]);
   }
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("controllerchange", showApp);
-    navigator.serviceWorker.register(cfg.sw, { scope: cfg.scope }).then(showApp, function () {
+    navigator.serviceWorker.register(cfg.sw, { scope: cfg.scope }).then(function () {
+      if (navigator.serviceWorker.controller) showApp();
+    }, function () {
       $("off-app-state").textContent = "本浏览器无法离线使用（请用新版 Chrome、Edge 或手机自带浏览器的极速模式）。";
     });
   } else {
@@ -145,7 +162,10 @@
   function refreshLists() {
     if (!navigator.onLine) return Promise.resolve();
     return fetch(cfg.targets, { credentials: "same-origin", redirect: "manual" }).then(function (res) {
-      if (!res.ok) return null;
+      if (!res.ok) {
+        if (res.type !== "opaqueredirect") retryLater(refreshLists); // a passing server error
+        return null;
+      }
       return res.json().then(function (data) {
         var meta = { name: "lists", user: cfg.user, data: data };
         return put("meta", meta).then(function () { applyLists(meta); });
@@ -429,6 +449,12 @@
   });
 
   // --- sending --------------------------------------------------------------------------------
+  var retries = 0;
+  function retryLater(fn) {
+    if (retries >= 10) return;
+    retries += 1;
+    window.setTimeout(function () { fn(); }, 5000 * retries);
+  }
   var syncing = null;
   function payload(d) {
     var keys = ["key", "owner", "target", "inspection", "inspection_version", "date", "inspectors", "summary", "photos", "location"];
@@ -456,6 +482,7 @@
         return update(d, { state: "login", message: "登录已失效，草稿仍保存在本机；请重新登录后回到本页，草稿将自动发送。" });
       }
       if (type.indexOf("json") === -1) {
+        retryLater(sync);
         return update(d, { state: "queued", message: "服务器暂时无法接收（HTTP " + res.status + "），稍后自动重试。" });
       }
       return res.json().then(function (data) {

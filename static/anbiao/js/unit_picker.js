@@ -7,17 +7,20 @@
     var query = picker.querySelector("[data-picker-query]");
     var count = picker.querySelector("[data-picker-count]");
     search.hidden = false;
-    function units(group) { return group.querySelectorAll("li input[type=checkbox]"); }
+    // With the script, 全选 acts on the units shown; it must not post "all of the kind".
+    picker.querySelectorAll("[data-picker-all]").forEach(function (all) {
+      all.removeAttribute("name");
+    });
     function refresh() {
       var chosen = 0;
       picker.querySelectorAll("fieldset[data-kind]").forEach(function (group) {
         var all = group.querySelector("[data-picker-all]");
-        var boxes = units(group);
+        var shown = group.querySelectorAll("li:not([hidden]) input[type=checkbox]");
         var on = 0;
-        boxes.forEach(function (cb) { if (cb.checked) on += 1; });
-        chosen += on;
-        all.checked = boxes.length > 0 && on === boxes.length;
-        all.indeterminate = on > 0 && on < boxes.length;
+        shown.forEach(function (cb) { if (cb.checked) on += 1; });
+        chosen += group.querySelectorAll("li input[type=checkbox]:checked").length;
+        all.checked = shown.length > 0 && on === shown.length;
+        all.indeterminate = on > 0 && on < shown.length;
       });
       count.textContent = "已选 " + chosen + " 个单位";
     }
@@ -34,6 +37,7 @@
         group.hidden = shown === 0 && words.length > 0;
         group.querySelector("[data-picker-none]").hidden = shown > 0;
       });
+      refresh();
     }
     picker.addEventListener("change", function (ev) {
       var el = ev.target;

@@ -8,15 +8,32 @@ var CACHE = "anbiao-offline-" + VERSION;
 var PAGE = "{{ page|escapejs }}";
 var ASSETS = [{% for a in assets %}"{{ a|escapejs }}", {% endfor %}"{{ manifest|escapejs }}"];
 
+function keepPage() {
+  // the page with the session's cookie (it is for the signed-in inspector only)
+  return caches.open(CACHE).then(function (cache) {
+    return fetch(PAGE, { credentials: "same-origin", cache: "reload" }).then(function (res) {
+      if (!res.ok || res.redirected) throw new Error("page " + res.status);
+      return cache.put(PAGE, res);
+    });
+  });
+}
+
 self.addEventListener("install", function (event) {
   event.waitUntil(
-    caches.open(CACHE).then(function (cache) {
-      // the page with the session's cookie (it is for the signed-in inspector only)
-      var page = fetch(PAGE, { credentials: "same-origin", cache: "reload" }).then(function (res) {
-        if (res.ok && !res.redirected) return cache.put(PAGE, res);
-      });
-      return Promise.all([cache.addAll(ASSETS), page]);
-    }).then(function () { return self.skipWaiting(); })
+    caches.open(CACHE).then(function (cache) { return cache.addAll(ASSETS); })
+      .then(function () { return keepPage().catch(function () { /* the page asks again */ }); })
+      .then(function () { return self.skipWaiting(); })
+  );
+});
+
+// the page asks whether it is kept (and to keep it): answers "kept" or "failed"
+self.addEventListener("message", function (event) {
+  var port = event.ports && event.ports[0];
+  if (event.data !== "keep-page" || !port) return;
+  event.waitUntil(
+    caches.open(CACHE).then(function (cache) { return cache.match(PAGE); })
+      .then(function (hit) { return hit || keepPage(); })
+      .then(function () { port.postMessage("kept"); }, function () { port.postMessage("failed"); })
   );
 });
 

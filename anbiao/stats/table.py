@@ -1,0 +1,201 @@
+"""附件3 computed from the column definitions (:mod:`anbiao.stats.columns`) in plain GROUP BY
+queries: one or two per source, whatever the number of units and enterprises.
+
+For each source, one query (two for owned rows) computes the measures of all the columns that
+read it:
+
+* **owned rows** (look-backs, reports, records) are grouped by their stamped (primary
+  department, town) pair (ADR 0011), and — a second query — the rows without a stamp by
+  organization. In Python
+  each pair adds to its department's row and its town's row (a sub-unit to its top-level
+  unit's), a government unit adds to its own top-level unit's row, and an enterprise's rows
+  without a stamp are placed through the registry (one more query, only when there are such
+  rows). Every enterprise is in exactly one pair, so the city-wide total is the sum of the
+  groups: each enterprise once.
+* **work done** (inspections, their problems, exposure batches) is grouped by the top-level
+  acting unit (``Roots.expr``: sub-units mapped to their unit inside the query, so that
+  "distinct" holds across a unit's sub-units). The city-wide total is a second query over all
+  rows: an enterprise inspected or exposed by two units counts once.
+
+One unit's table runs the same queries filtered first by the unit (its stamped rows and those
+without a stamp; the work of itself and its sub-units) and reads only the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from anbiao.orgs.models import Organization
+from anbiao.orgs.scope import (
+    GOV_KINDS,
+    Roots,
+    Scope,
+    acted_q,
+    counts_placed,
+    stamp_refs,
+    stamped_q,
+    supervisors_of,
+    unstamped_q,
+)
+from anbiao.stats.columns import (
+    BOTH,
+    COLUMNS,
+    ENTERPRISE,
+    GOVERNMENT,
+    Column,
+    Measure,
+    Period,
+    Source,
+)
+
+Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n}, total)
+
+
+def compute(period: Period, roots: Roots, scope: Scope | None = None) -> Result:
+    """Every column: the number per top-level unit and the city-wide total; with ``scope``
+    (one reporting unit), the "total" is that unit's number (and the per-unit part is empty)."""
+    counts = {c.no: _Count(roots) for c in COLUMNS}
+    for source, uses in _by_source().items():
+        if source.owner:
+            _owned(source, uses, period, roots, scope, counts)
+        else:
+            _acted(source, uses, period, roots, scope, counts)
+    return {no: c.result() for no, c in counts.items()}
+
+
+Use = tuple[Column, Measure]  # a column counting a measure over a source's rows
+
+
+def _by_source() -> dict[Source, list[Use]]:
+    out: dict[Source, list[Use]] = {}
+    for col in COLUMNS:
+        for source, measure in col.counts:
+            out.setdefault(source, []).append((col, measure))
+    return out
+
+
+class _Count:
+    """One column's numbers: per top-level unit, and the total."""
+
+    def __init__(self, roots: Roots) -> None:
+        self.root_of = roots.root_of
+        self.by_unit: dict[Any, int] = {}
+        self.total = 0
+
+    def add(self, units: Iterable[Any], n: int) -> None:
+        """``n`` for each of ``units`` (mapped to its top-level unit) and once for the total."""
+        for unit in units:
+            if unit is not None:
+                root = self.root_of.get(unit, unit)
+                self.by_unit[root] = self.by_unit.get(root, 0) + n
+        self.total += n
+
+    def add_counted(self, by_unit: dict[Any, int], total: int) -> None:
+        """Numbers per top-level unit and a total counted apart (distinct across units)."""
+        for unit, n in by_unit.items():
+            self.by_unit[unit] = self.by_unit.get(unit, 0) + n
+        self.total += total
+
+    def result(self) -> tuple[dict[Any, int], int]:
+        return {u: n for u, n in self.by_unit.items() if n}, self.total
+
+
+def _names(uses: list[Use]) -> dict[Measure, str]:
+    """The measures of a source's columns (two columns may share one), each with a name."""
+    names: dict[Measure, str] = {}
+    for _, measure in uses:
+        names.setdefault(measure, f"m{len(names)}")
+    return names
+
+
+# --- owned rows --------------------------------------------------------------------------------
+
+
+def _owned(
+    source: Source,
+    uses: list[Use],
+    period: Period,
+    roots: Roots,
+    scope: Scope | None,
+    counts: dict[int, _Count],
+) -> None:
+    rows: QuerySet[Any] = source.rows(period).order_by()
+    stamp = source.stamped
+    names = _names(uses)
+    aggregates = {name: m.aggregate() for m, name in names.items()}
+
+    def add(of: str, units: Iterable[Any], values: dict[str, Any]) -> None:
+        for col, measure in uses:
+            if col.of in (of, BOTH):
+                counts[col.no].add(units, values[names[measure]] or 0)
+
+    # the stamped rows (an enterprise's) by their (department, town) pair: the unit's only
+    stamped = rows.exclude(unstamped_q(stamp))
+    if scope is not None and not scope.is_city:
+        stamped = stamped.filter(stamped_q(scope, stamp))
+    dept, town = stamp_refs(stamp)
+    for g in stamped.values(_d=dept, _t=town).annotate(**aggregates):
+        add(ENTERPRISE, (g["_d"], g["_t"]), g)
+
+    # the rows without a stamp by organization: a government unit's, and an enterprise's
+    # written without the services (placed through the registry)
+    unplaced: list[dict[str, Any]] = []
+    for g in rows.filter(unstamped_q(stamp)).values(_g=F(source.owner)).annotate(**aggregates):
+        if g["_g"] not in roots.root_of:
+            unplaced.append(g)
+        elif scope is None or scope.is_city or g["_g"] in scope.unit_ids:
+            add(GOVERNMENT, (g["_g"],), g)
+    if unplaced:
+        pairs = supervisors_of({g["_g"] for g in unplaced})
+        for g in unplaced:
+            dept_id, town_id = pairs.get(g["_g"], (None, None))
+            # an organization with no registry entry counts in the city-wide total only
+            if scope is None or counts_placed(scope, dept_id, town_id):
+                add(ENTERPRISE, (dept_id, town_id), g)
+
+
+# --- work done ---------------------------------------------------------------------------------
+
+
+def _about(source: Source, of: str) -> Q | None:
+    """The rows of work about an enterprise, or about a government unit (a few, looked up by
+    their kind's index rather than joining every organization)."""
+    if of == BOTH or not source.about:
+        return None
+    governments = Organization.objects.filter(kind__in=GOV_KINDS).values("pk")
+    q = Q(**{f"{source.about}__in": governments})
+    return q if of == GOVERNMENT else ~q
+
+
+def _acted(
+    source: Source,
+    uses: list[Use],
+    period: Period,
+    roots: Roots,
+    scope: Scope | None,
+    counts: dict[int, _Count],
+) -> None:
+    rows: QuerySet[Any] = source.rows(period).order_by()
+    if scope is not None:
+        rows = rows.filter(acted_q(scope, source.actor))
+    aggregates = {col.code: measure.aggregate(_about(source, col.of)) for col, measure in uses}
+    if scope is not None:  # one unit's table: its number only
+        totals = rows.aggregate(**aggregates)
+        for col, _ in uses:
+            counts[col.no].add_counted({}, totals[col.code] or 0)
+        return
+    by_unit: dict[str, dict[Any, int]] = {col.code: {} for col, _ in uses}
+    for g in rows.values(_u=roots.expr(source.actor)).annotate(**aggregates):
+        for col, _ in uses:
+            if g[col.code]:
+                by_unit[col.code][g["_u"]] = g[col.code]
+    if any(measure.distinct for _, measure in uses):
+        # the whole city at once: what two units both did counts once
+        totals = rows.aggregate(**aggregates)
+    else:  # each row is one unit's work: the total is the sum
+        totals = {code: sum(units.values()) for code, units in by_unit.items()}
+    for col, _ in uses:
+        counts[col.no].add_counted(by_unit[col.code], totals[col.code] or 0)
