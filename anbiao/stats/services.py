@@ -174,7 +174,7 @@ def _move(
     reason = (reason or "").strip()
     with transaction.atomic():
         sub = (
-            StatsSubmission.objects.select_for_update()
+            StatsSubmission.objects.select_for_update(of=("self",))
             .select_related("unit", "unit__parent")
             .get(pk=submission.pk)
         )

@@ -1,12 +1,10 @@
 """附件3 computed from the column definitions (:mod:`anbiao.stats.columns`) in plain GROUP BY
 queries: one or two per source, whatever the number of units and enterprises.
 
-For each source, one query (two for owned rows) computes the measures of all the columns that
-read it:
+For each source, ONE query computes the measures of all the columns that read it:
 
 * **owned rows** (look-backs, reports, records) are grouped by their stamped (primary
-  department, town) pair (ADR 0011), and — a second query — the rows without a stamp by
-  organization. In Python
+  department, town) pair (ADR 0011) and — the rows without a stamp — by organization. In Python
   each pair adds to its department's row and its town's row (a sub-unit to its top-level
   unit's), a government unit adds to its own top-level unit's row, and an enterprise's rows
   without a stamp are placed through the registry (one more query, only when there are such
@@ -23,10 +21,11 @@ without a stamp; the work of itself and its sub-units) and reads only the total.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, UUIDField, When
 
 from anbiao.orgs.models import Organization
 from anbiao.orgs.scope import (
@@ -57,7 +56,7 @@ Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n
 def compute(period: Period, roots: Roots, scope: Scope | None = None) -> Result:
     """Every column: the number per top-level unit and the city-wide total; with ``scope``
     (one reporting unit), the "total" is that unit's number (and the per-unit part is empty)."""
-    counts = {c.no: _Count(roots) for c in COLUMNS}
+    counts = {c.no: _Count() for c in COLUMNS}
     for source, uses in _by_source().items():
         if source.owner:
             _owned(source, uses, period, roots, scope, counts)
@@ -78,29 +77,30 @@ def _by_source() -> dict[Source, list[Use]]:
 
 
 class _Count:
-    """One column's numbers: per top-level unit, and the total."""
+    """One column's numbers: per top-level unit, and the total.
 
-    def __init__(self, roots: Roots) -> None:
-        self.root_of = roots.root_of
-        self.by_unit: dict[Any, int] = {}
+    Units are keyed by the integer of their UUID while adding (a few thousand groups per
+    table: hashing a ``uuid.UUID`` runs in Python, an ``int`` in C)."""
+
+    def __init__(self) -> None:
+        self.by_unit: dict[int, int] = {}
         self.total = 0
 
-    def add(self, units: Iterable[Any], n: int) -> None:
-        """``n`` for each of ``units`` (mapped to its top-level unit) and once for the total."""
-        for unit in units:
-            if unit is not None:
-                root = self.root_of.get(unit, unit)
-                self.by_unit[root] = self.by_unit.get(root, 0) + n
+    def add(self, roots: tuple[int, ...], n: int) -> None:
+        """``n`` for each of these top-level units and once for the total."""
+        by_unit = self.by_unit
+        for root in roots:
+            by_unit[root] = by_unit.get(root, 0) + n
         self.total += n
 
     def add_counted(self, by_unit: dict[Any, int], total: int) -> None:
         """Numbers per top-level unit and a total counted apart (distinct across units)."""
         for unit, n in by_unit.items():
-            self.by_unit[unit] = self.by_unit.get(unit, 0) + n
+            self.by_unit[unit.int] = self.by_unit.get(unit.int, 0) + n
         self.total += total
 
     def result(self) -> tuple[dict[Any, int], int]:
-        return {u: n for u, n in self.by_unit.items() if n}, self.total
+        return {uuid.UUID(int=u): n for u, n in self.by_unit.items() if n}, self.total
 
 
 def _names(uses: list[Use]) -> dict[Measure, str]:
@@ -127,24 +127,32 @@ def _owned(
     names = _names(uses)
     aggregates = {name: m.aggregate() for m, name in names.items()}
 
+    # (column's numbers, its measure's name) for the rows of an enterprise, of a government unit
+    takes = {
+        of: [(counts[col.no], names[m]) for col, m in uses if col.of in (of, BOTH)]
+        for of in (ENTERPRISE, GOVERNMENT)
+    }
+    root_of = roots.root_ints
+
     def add(of: str, units: Iterable[Any], values: dict[str, Any]) -> None:
-        for col, measure in uses:
-            if col.of in (of, BOTH):
-                counts[col.no].add(units, values[names[measure]] or 0)
+        """The group's values to the rows of its units' top-level units."""
+        tops = tuple(root_of.get(u.int, u.int) for u in units if u is not None)
+        for count, name in takes[of]:
+            count.add(tops, values[name] or 0)
 
-    # the stamped rows (an enterprise's) by their (department, town) pair: the unit's only
-    stamped = rows.exclude(unstamped_q(stamp))
-    if scope is not None and not scope.is_city:
-        stamped = stamped.filter(stamped_q(scope, stamp))
+    if scope is not None and not scope.is_city:  # the unit's stamped rows, and the unstamped
+        rows = rows.filter(stamped_q(scope, stamp) | unstamped_q(stamp))
+    # one group per stamped (department, town) pair, and per organization of the rows without a
+    # stamp (a government unit's, or an enterprise's written without the services)
     dept, town = stamp_refs(stamp)
-    for g in stamped.values(_d=dept, _t=town).annotate(**aggregates):
-        add(ENTERPRISE, (g["_d"], g["_t"]), g)
-
-    # the rows without a stamp by organization: a government unit's, and an enterprise's
-    # written without the services (placed through the registry)
+    unstamped_owner = Case(
+        When(unstamped_q(stamp), then=F(source.owner)), default=None, output_field=UUIDField()
+    )
     unplaced: list[dict[str, Any]] = []
-    for g in rows.filter(unstamped_q(stamp)).values(_g=F(source.owner)).annotate(**aggregates):
-        if g["_g"] not in roots.root_of:
+    for g in rows.values(_d=dept, _t=town, _g=unstamped_owner).annotate(**aggregates):
+        if g["_g"] is None:  # a stamped pair: an enterprise's rows
+            add(ENTERPRISE, (g["_d"], g["_t"]), g)
+        elif g["_g"] not in roots.root_of:  # an enterprise's rows without the stamp
             unplaced.append(g)
         elif scope is None or scope.is_city or g["_g"] in scope.unit_ids:
             add(GOVERNMENT, (g["_g"],), g)

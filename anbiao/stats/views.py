@@ -4,6 +4,7 @@ the city office's overview and returns, and the exports."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -157,9 +158,19 @@ def _list_view(kind: str, qs: Any) -> tuple[list[str], Any, Any]:
     )
 
 
-@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
-def drill(request: AuthedRequest, no: int) -> HttpResponse:
-    """The records behind one number; the list's length equals the number."""
+@dataclass
+class _DrillList:
+    unit: Any
+    sub_unit: Any
+    period: Period
+    col: Any
+    headers: list[str]
+    ordered: Any
+    to_row: Any
+
+
+def _drill_list(request: AuthedRequest, no: int) -> _DrillList:
+    """The records behind column ``no`` that the user may list (page and export alike)."""
     unit, period, _ = _unit_and_period(request)
     col = COLUMN_BY_NO.get(no)
     if col is None:
@@ -167,6 +178,15 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
     scope, sub_unit = selectors.drill_scope(request.user, unit)
     qs = selectors.column_records(scope=scope, period=period, no=no)
     headers, ordered, to_row = _list_view(col.list_kind, qs)
+    return _DrillList(unit, sub_unit, period, col, headers, ordered, to_row)
+
+
+@require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
+def drill(request: AuthedRequest, no: int) -> HttpResponse:
+    """The records behind one number; the list's length equals the number."""
+    d = _drill_list(request, no)
+    unit, sub_unit, period, col = d.unit, d.sub_unit, d.period, d.col
+    headers, ordered, to_row = d.headers, d.ordered, d.to_row
     page = Paginator(ordered, 200).get_page(request.GET.get("page"))
     rows = [to_row(o) for o in page.object_list]
     return render(
@@ -188,13 +208,9 @@ def drill(request: AuthedRequest, no: int) -> HttpResponse:
 @require(kinds=GOV_KINDS, roles=BUSINESS_ROLES)
 def drill_export(request: AuthedRequest, no: int) -> HttpResponse:
     """The drill-down list of one number as .xlsx (every record, not one page), audited."""
-    unit, period, _ = _unit_and_period(request)
-    col = COLUMN_BY_NO.get(no)
-    if col is None:
-        raise Http404("该列不存在")
-    scope, sub_unit = selectors.drill_scope(request.user, unit)
-    qs = selectors.column_records(scope=scope, period=period, no=no)
-    headers, ordered, to_row = _list_view(col.list_kind, qs)
+    d = _drill_list(request, no)
+    unit, sub_unit, period, col = d.unit, d.sub_unit, d.period, d.col
+    headers, ordered, to_row = d.headers, d.ordered, d.to_row
     rows = (
         [i, *(c if isinstance(c, int | dt.date) else str(c) for c in to_row(o)[1])]
         for i, o in enumerate(ordered.iterator(chunk_size=500), start=1)
