@@ -179,7 +179,7 @@ def test_a_filler_uploads_the_signed_scan_instead(unit):
         reverse("reports:sign_scan", args=[report.pk]), {"signer_name": "", "scan": pdf_upload()}
     )
     assert response.status_code == 400
-    assert "签字的主要负责人：这个字段是必填项。" in response.content.decode()
+    assert "签字的主要负责人：必须填写。" in response.content.decode()
     response = filler.post(
         reverse("reports:sign_scan", args=[report.pk]),
         {"signer_name": "李主要", "scan": pdf_upload()},
