@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from anbiao.checklists import fill_page
+from anbiao.checklists import fill_page, rows
 from anbiao.checklists.tests import helpers
 from anbiao.core.tests.world import build_world
 from anbiao.worklog.models import EvidenceLink
@@ -22,6 +22,10 @@ def _record_queries(checklist, user) -> tuple[list[str], fill_page.ChecklistPage
     return [x["sql"] for x in q.captured_queries if x["sql"].startswith(f'SELECT "{table}".')], page
 
 
+def _rows(page: fill_page.ChecklistPage) -> list[rows.Row]:
+    return [r for s in page.sections for i in s.items for r in i.parts if isinstance(r, rows.Row)]
+
+
 def test_the_linked_records_query_runs_only_when_the_probe_finds_records() -> None:
     from anbiao.worklog.tests.builders import record
 
@@ -30,13 +34,13 @@ def test_the_linked_records_query_runs_only_when_the_probe_finds_records() -> No
     checklist = helpers.start(world.ent.organization, user)
     found, page = _record_queries(checklist, user)
     assert found == []  # no work record linked: the probe said so, worklog is not asked
-    assert not any(r.record_links for s in page.sections for i in s.items for r in i.parts)
+    assert not any(r.record_links for r in _rows(page))
 
     answer = checklist.answers.order_by("clause__position")[2]
     rec = record(world.ent.organization, title="全员培训")
     EvidenceLink.objects.create(record=rec, answer=answer)
     found, page = _record_queries(checklist, user)
     assert len(found) == 1
-    rows = {r.answer_id: r for s in page.sections for i in s.items for r in i.parts}
-    assert [link.label for link in rows[answer.pk].record_links] == [f"{rec}（2024-09-10）"]
-    assert all(not r.record_links for pk, r in rows.items() if pk != answer.pk)
+    by_answer = {r.answer_id: r for r in _rows(page)}
+    assert [link.label for link in by_answer[answer.pk].record_links] == [f"{rec}（2024-09-10）"]
+    assert all(not r.record_links for pk, r in by_answer.items() if pk != answer.pk)
