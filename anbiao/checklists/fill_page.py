@@ -179,7 +179,8 @@ def _attach_notices(checklist: Checklist, found: rows.Rows, *, user: User) -> No
 
 def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
     """Last campaign's answer per clause (two queries, only when there was an earlier
-    campaign) and the linked work records (one query), both contributed by other apps through
+    campaign) and the linked work records (one query, only when the answers query's probe found
+    some: hook ``linked_records_probe``), both contributed by other apps through
     :mod:`anbiao.checklists.hooks`."""
     if not found.rows or checklist.purpose != ChecklistPurpose.LOOKBACK:
         return
@@ -188,7 +189,7 @@ def _attach_extras(checklist: Checklist, found: rows.Rows) -> None:
         for provide in hooks.previous_answers.providers():
             previous.update(provide(checklist))
     by_answer = {r.answer_id: r for r in found.rows}
-    for provide_records in hooks.linked_records.providers():
+    for provide_records in hooks.linked_records.providers() if found.has_records else ():
         for answer_id, records in provide_records(list(by_answer)).items():
             by_answer[answer_id].records.extend(records)
     if not previous and not any(r.records for r in found.rows):

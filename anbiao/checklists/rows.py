@@ -107,54 +107,46 @@ class Row:
     section_title = property(lambda self: self.info.section_title)
     clause_position = property(lambda self: self.info.clause_position)
 
+    # What the row partial prints, computed once here as plain strings (a template lookup of a
+    # field is cheaper than of a property, and the page renders 51 rows).
+    cid: str = field(init=False)  # the clause id as text (ids and URLs: not localized)
+    number: str = field(init=False)
+    anchor: str = field(init=False)  # "#c<clause id>"
+    edit_href: str = field(init=False)  # the no-JavaScript link opening the form in place
+    result_label: str = field(init=False)
+    result_class: str = field(init=False)
+    open_class: str = field(init=False)  # " is-open" while unanswered
+    edit_label: str = field(init=False)  # 填写 / 修改
+    saved_text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        info = self.info
+        self.cid = cid = str(info.clause_id)
+        self.number = str(info.clause_number)
+        self.anchor = f"#c{cid}"
+        self.edit_href = f"?edit={cid}#c{cid}"
+        self.result_label = RESULT_LABELS.get(self.result, "未填写")
+        self.result_class = f"result-{self.result}" if self.result else "tag-warn"
+        self.open_class = "" if self.result else " is-open"
+        self.edit_label = "修改" if self.result else "填写"
+        self.saved_text = saved_text(self.updated_at, self.updated_by)
+
     @property
     def text(self) -> str:
         return f"（{self.clause_number}）{self.clause_text}"
 
     @property
-    def cid(self) -> str:
-        """The clause id as text (in ids and URLs: the template does not localize a string)."""
-        return str(self.info.clause_id)
-
-    @property
-    def edit_href(self) -> str:
-        """The no-JavaScript link that opens this clause's form in place."""
-        return f"?edit={self.info.clause_id}#c{self.info.clause_id}"
-
-    @property
-    def anchor(self) -> str:
-        return f"#c{self.info.clause_id}"
-
-    @property
-    def number(self) -> str:
-        return str(self.info.clause_number)
-
-    @property
-    def result_label(self) -> str:
-        return RESULT_LABELS.get(self.result, "未填写")
-
-    @property
-    def result_class(self) -> str:
-        return f"result-{self.result}" if self.result else "tag-warn"
-
-    @property
-    def saved_text(self) -> str:
-        return saved_text(self.updated_at, self.updated_by)
-
-    @property
     def has_details(self) -> bool:
         """Whether the unfolded row shows more than the text and the saved time."""
-        return bool(
-            self.problems
-            or self.remarks
-            or self.evidence
-            or self.notice_clause
-            or self.previous
-            or self.record_links
-        )
+        return bool(self.problems or self.remarks or self.evidence or self.has_extras)
+
+    @property
+    def has_extras(self) -> bool:
+        """Whether it shows what other apps contribute: notices, last campaign, work records."""
+        return bool(self.notice_clause or self.previous or self.record_links)
 
 
-def _sql(*, one_clause: bool) -> tuple[str, str, str]:
+def _sql(*, one_clause: bool, probes: tuple[str, ...] = ()) -> tuple[str, str, str]:
     """The queries of :func:`read_rows` (answers, their lines, and a template version's
     clauses), with table and column names from the models.
 
@@ -164,7 +156,8 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
 
     The answers query also says, once for the page (uncorrelated sub-queries), whether the
     organization has a look-back in an earlier campaign and whether notices were delivered to
-    it, so that the page asks for those only when there are some.
+    it, so that the page asks for those only when there are some; likewise one column per
+    ``probes`` sub-select (hook ``linked_records_probe``: whether work records are linked).
 
     No parameter is used where its type cannot be inferred (``%s IS NULL``): with server-side
     binding PostgreSQL prepares these statements once per connection (see docs/adr/0003).
@@ -193,6 +186,7 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
         "nd": NoticeDelivery._meta.db_table,
         "nd_ent": NoticeDelivery._meta.get_field("enterprise").column,
         "one": " AND a.clause_id = %s" if one_clause else "",
+        "probes": "".join(f", ({probe})" for probe in probes),
     }
     # Only table and column names from the models' metadata are formatted in, never input.
     answers = (  # noqa: S608
@@ -202,7 +196,7 @@ def _sql(*, one_clause: bool) -> tuple[str, str, str]:
         "   WHERE pcl.organization_id = %s AND pcl.purpose = 'lookback'"
         '   AND pcm.period_start < (SELECT cm.period_start FROM "{cm}" cm WHERE cm.id = %s)'
         "   LIMIT 1),"
-        ' (SELECT 1 FROM "{nd}" nd WHERE nd."{nd_ent}" = %s LIMIT 1)'
+        ' (SELECT 1 FROM "{nd}" nd WHERE nd."{nd_ent}" = %s LIMIT 1){probes}'
         ' FROM "{a}" a LEFT JOIN "{u}" u ON u.id = a.updated_by_id'
         " WHERE a.checklist_id = %s{one}"
     ).format(**t)
@@ -234,9 +228,11 @@ class Rows:
     rows: list[Row]
     has_previous: bool = False
     has_notices: bool = False
+    has_records: bool = True  # False only when every linked-records probe said none
 
 
-_SQL: dict[bool, tuple[str, str, str]] = {}
+# (one clause?, the linked-records probes) → the queries, built from the models' metadata
+_SQL: dict[tuple[bool, tuple[str, ...]], tuple[str, str, str]] = {}
 # (template version id, its file's SHA-256) → {clause id: ClauseInfo}
 _STRUCTURE: dict[tuple[Any, str], dict[int, ClauseInfo]] = {}
 
@@ -276,10 +272,14 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     """The rows of a checklist (or of one clause) in clause order: two queries, whatever the
     number of clauses, problem lines and files (answers; problem lines UNION ALL evidence),
     and the template version's clauses the first time the process meets that version."""
+    from anbiao.checklists import hooks
+
     one = clause_id is not None
-    if one not in _SQL:  # built once per process from the models' metadata
-        _SQL[one] = _sql(one_clause=one)
-    answers_sql, lines_sql, structure_sql = _SQL[one]
+    probes = tuple(provide() for provide in hooks.linked_records_probe.providers())
+    key = (one, probes)
+    if key not in _SQL:  # built once per process from the models' metadata
+        _SQL[key] = _sql(one_clause=one, probes=probes)
+    answers_sql, lines_sql, structure_sql = _SQL[key]
     from anbiao.checklists.models import Answer
 
     pk = prep(Answer, "checklist", checklist.pk)
@@ -289,7 +289,7 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
     rows: dict[int, Row] = {}
     found = Rows([])
     with connection.cursor() as cursor:
-        cursor.execute(answers_sql, [org, campaign, org, pk, *clause])
+        cursor.execute(answers_sql, [org, campaign, org, *[pk] * len(probes), pk, *clause])
         answers = cursor.fetchall()
         if not answers:
             return found
@@ -297,18 +297,7 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
             cursor, structure_sql, checklist.template_version, [v[1] for v in answers]
         )
         answers.sort(key=lambda v: info[v[1]].clause_position)
-        for (
-            aid,
-            cid,
-            result,
-            remarks,
-            version,
-            updated,
-            full_name,
-            username,
-            prev,
-            notes,
-        ) in answers:
+        for aid, cid, result, remarks, version, updated, full_name, username, *_ in answers:
             rows[aid] = Row(
                 info[cid],
                 aid,
@@ -318,7 +307,9 @@ def read_rows(checklist: Checklist, *, clause_id: Any = None) -> Rows:
                 _aware(updated),
                 full_name or username or "",
             )
-            found.has_previous, found.has_notices = bool(prev), bool(notes)
+        prev, notes, *records = answers[0][8:]
+        found.has_previous, found.has_notices = bool(prev), bool(notes)
+        found.has_records = not probes or any(records)
         cursor.execute(lines_sql, [pk, *clause] * 2)
         statuses = _status_labels()
         for kind, answer_id, sort, name, ref, status, size in cursor.fetchall():

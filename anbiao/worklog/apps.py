@@ -7,6 +7,7 @@ class WorklogConfig(AppConfig):
 
     def ready(self) -> None:
         from anbiao.checklists import hooks
-        from anbiao.worklog.selectors import linked_records_for_answers
+        from anbiao.worklog.selectors import linked_records_for_answers, linked_records_probe
 
         hooks.linked_records.register(linked_records_for_answers)
+        hooks.linked_records_probe.register(linked_records_probe)

@@ -133,3 +133,21 @@ def linked_records_for_answers(answer_ids: Iterable[Any]) -> dict[Any, list[tupl
         label = f"{kinds.get(kind, kind)}：{title}（{day.isoformat()}）"
         found.setdefault(answer_id, []).append((link("worklog:record_detail", record_id), label))
     return found
+
+
+def linked_records_probe() -> str:
+    """The sub-select of hook ``anbiao.checklists.hooks.linked_records_probe``: a row when any
+    answer of the checklist (its one parameter) has a linked work record, so that the checklist
+    page asks :func:`linked_records_for_answers` only then."""
+    from anbiao.checklists.models import Answer
+    from anbiao.worklog.models import EvidenceLink
+
+    # Only table and column names from the models' metadata are formatted in, never input.
+    return (  # noqa: S608
+        'SELECT 1 FROM "{el}" el JOIN "{a}" a ON a.id = el."{el_answer}"'
+        " WHERE a.checklist_id = %s LIMIT 1"
+    ).format(
+        el=EvidenceLink._meta.db_table,
+        a=Answer._meta.db_table,
+        el_answer=EvidenceLink._meta.get_field("answer").column,
+    )
