@@ -57,11 +57,13 @@ def compute(period: Period, roots: Roots, scope: Scope | None = None) -> Result:
     """Every column: the number per top-level unit and the city-wide total; with ``scope``
     (one reporting unit), the "total" is that unit's number (and the per-unit part is empty)."""
     counts = {c.no: _Count() for c in COLUMNS}
+    # the government units, as one subquery built once per call (the work sources split by it)
+    governments = Organization.objects.filter(kind__in=GOV_KINDS).values("pk")
     for source, uses in _by_source().items():
         if source.owner:
             _owned(source, uses, period, roots, scope, counts)
         else:
-            _acted(source, uses, period, roots, scope, counts)
+            _acted(source, uses, period, roots, scope, counts, governments)
     return {no: c.result() for no, c in counts.items()}
 
 
@@ -168,14 +170,13 @@ def _owned(
 # --- work done ---------------------------------------------------------------------------------
 
 
-def _about(source: Source, of: str) -> Q | None:
+def _about(source: Source, governments: QuerySet[Any]) -> dict[str, Q | None]:
     """The rows of work about an enterprise, or about a government unit (a few, looked up by
-    their kind's index rather than joining every organization)."""
-    if of == BOTH or not source.about:
-        return None
-    governments = Organization.objects.filter(kind__in=GOV_KINDS).values("pk")
+    their kind's index rather than joining every organization), once per source."""
+    if not source.about:
+        return {ENTERPRISE: None, GOVERNMENT: None, BOTH: None}
     q = Q(**{f"{source.about}__in": governments})
-    return q if of == GOVERNMENT else ~q
+    return {ENTERPRISE: ~q, GOVERNMENT: q, BOTH: None}
 
 
 def _acted(
@@ -185,11 +186,13 @@ def _acted(
     roots: Roots,
     scope: Scope | None,
     counts: dict[int, _Count],
+    governments: QuerySet[Any],
 ) -> None:
     rows: QuerySet[Any] = source.rows(period).order_by()
     if scope is not None:
         rows = rows.filter(acted_q(scope, source.actor))
-    aggregates = {col.code: measure.aggregate(_about(source, col.of)) for col, measure in uses}
+    about = _about(source, governments)
+    aggregates = {col.code: measure.aggregate(about[col.of]) for col, measure in uses}
     if scope is not None:  # one unit's table: its number only
         totals = rows.aggregate(**aggregates)
         for col, _ in uses:
