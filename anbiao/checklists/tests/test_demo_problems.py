@@ -15,7 +15,7 @@ from anbiao.orgs.models import Enterprise, OrgKind
 from anbiao.rectification.models import Problem
 from anbiao.reports.models import ReportStatus, ReportVersion
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 
 
 def _key(clause: Clause) -> tuple[str, str]:

@@ -23,7 +23,7 @@ from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory, 
 from anbiao.rectification import services as rectification_services
 from anbiao.rectification.models import ProblemSource
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 MAKEFILE = Path(__file__).resolve().parents[3] / "Makefile"
 
 
