@@ -1,10 +1,11 @@
 """附件3 computed from the column definitions (:mod:`anbiao.stats.columns`) in plain GROUP BY
-queries: one or two per source, whatever the number of units and enterprises.
+queries: two or three per source, whatever the number of units and enterprises.
 
-For each source, ONE query computes the measures of all the columns that read it:
+For each source, the measures of all the columns that read it are computed together:
 
-* **owned rows** (look-backs, reports, records) are grouped by their stamped (primary
-  department, town) pair (ADR 0011) and — the rows without a stamp — by organization. In Python
+* **owned rows** (look-backs, reports, records): one query groups the stamped rows by their
+  (primary department, town) pair (ADR 0011), read from the plain stamped columns; a second
+  groups the rows without a stamp by organization. In Python
   each pair adds to its department's row and its town's row (a sub-unit to its top-level
   unit's), a government unit adds to its own top-level unit's row, and an enterprise's rows
   without a stamp are placed through the registry (one more query, only when there are such
@@ -25,7 +26,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, F, Q, QuerySet, UUIDField, When
+from django.db.models import F, Q, QuerySet
 
 from anbiao.orgs.models import Organization
 from anbiao.orgs.scope import (
@@ -142,19 +143,18 @@ def _owned(
         for count, name in takes[of]:
             count.add(tops, values[name] or 0)
 
-    if scope is not None and not scope.is_city:  # the unit's stamped rows, and the unstamped
-        rows = rows.filter(stamped_q(scope, stamp) | unstamped_q(stamp))
-    # one group per stamped (department, town) pair, and per organization of the rows without a
-    # stamp (a government unit's, or an enterprise's written without the services)
+    # stamped rows: one group per (department, town) pair, read from the plain columns
     dept, town = stamp_refs(stamp)
-    unstamped_owner = Case(
-        When(unstamped_q(stamp), then=F(source.owner)), default=None, output_field=UUIDField()
-    )
+    stamped = rows.exclude(unstamped_q(stamp))
+    if scope is not None and not scope.is_city:  # only the unit's own pairs
+        stamped = stamped.filter(stamped_q(scope, stamp))
+    for g in stamped.values(_d=dept, _t=town).annotate(**aggregates):
+        add(ENTERPRISE, (g["_d"], g["_t"]), g)
+    # rows without a stamp (a government unit's, or an enterprise's written without the
+    # services): one group per owning organization
     unplaced: list[dict[str, Any]] = []
-    for g in rows.values(_d=dept, _t=town, _g=unstamped_owner).annotate(**aggregates):
-        if g["_g"] is None:  # a stamped pair: an enterprise's rows
-            add(ENTERPRISE, (g["_d"], g["_t"]), g)
-        elif g["_g"] not in roots.root_of:  # an enterprise's rows without the stamp
+    for g in rows.filter(unstamped_q(stamp)).values(_g=F(source.owner)).annotate(**aggregates):
+        if g["_g"] not in roots.root_of:  # an enterprise's rows without the stamp
             unplaced.append(g)
         elif scope is None or scope.is_city or g["_g"] in scope.unit_ids:
             add(GOVERNMENT, (g["_g"],), g)
