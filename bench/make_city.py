@@ -419,6 +419,7 @@ def _inspections(
             links.append(InspectionProblem(inspection=insp, problem=p))
     _bulk(Problem, problems)
     _bulk(InspectionProblem, links)
+    Inspection.objects.all().recount_problems()  # bulk_create does not: the stored counts
     return len(inspections)
 
 

@@ -24,16 +24,23 @@ and 附件3 columns 8 and 10 (``InspectionQuerySet.with_problem_count`` / ``.pro
 free-form findings and checklist problem lines alike. Once completed, its tracked problems that
 count (not withdrawn); while a draft, what completing it would track: its findings and the
 存在问题 lines of its held checklist answers.
+
+``Inspection.counted_problems`` stores the number of its tracked problems that count (ADR 0014),
+so that 附件3 sums one column of the inspections instead of joining every problem. It is
+recounted in the transaction of every write that changes it: a problem link saved or deleted
+(:class:`InspectionProblem`), a linked problem withdrawn or brought back
+(``rectification.services``), links written in bulk (``InspectionQuerySet.recount_problems``
+after them). ``tests/test_counted_problems.py`` holds it equal to ``.problems()``.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, When
+from django.db import models, transaction
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
 from anbiao.core.attachments import Attachment
@@ -64,26 +71,50 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
 
         tracked = InspectionProblem.objects.exclude(problem__status=ProblemStatus.WITHDRAWN)
         done = models.Q(status=InspectionStatus.COMPLETED)
-        from_findings = Case(
-            When(done, then=count(tracked.filter(finding__isnull=False))),
-            default=count(Finding.objects.all()),
-            output_field=IntegerField(),
-        )
+        # completed: the stored count (its tracked problems that count), of which those not
+        # from a free-form finding come from the checklist
         from_checklist = Case(
             When(done, then=count(tracked.filter(finding__isnull=True))),
             default=count(ChecklistDraft.objects.all(), "problem_count", Sum),
             output_field=IntegerField(),
         )
-        return self.annotate(
-            finding_problems=from_findings, checklist_problems=from_checklist
-        ).annotate(problem_count=models.F("finding_problems") + models.F("checklist_problems"))
+        from_findings = Case(
+            When(done, then=F("counted_problems") - F("checklist_problems")),
+            default=count(Finding.objects.all()),
+            output_field=IntegerField(),
+        )
+        return (
+            self.annotate(checklist_problems=from_checklist)
+            .annotate(finding_problems=from_findings)
+            .annotate(problem_count=F("finding_problems") + F("checklist_problems"))
+        )
 
     def problems(self) -> ProblemQuerySet:
-        """The problems of these inspections that count: tracked, not withdrawn (附件3 columns
-        8 and 10 count ``Inspection.objects.counted()…problems()``)."""
+        """The problems of these inspections that count: tracked, not withdrawn (the drill-down
+        of 附件3 columns 8 and 10 lists ``Inspection.objects.counted()…problems()``; the
+        columns sum ``counted_problems``, its stored count)."""
         from anbiao.rectification.models import Problem
 
         return Problem.objects.active().filter(inspection__in=self.values("pk"))
+
+    def recount_problems(self) -> int:
+        """Store in ``counted_problems`` the number of each of these inspections' tracked
+        problems that count (as :meth:`problems` lists them), in one UPDATE; returns the number
+        of inspections updated. Call it in the transaction of the write that changed them."""
+        from anbiao.rectification.models import ProblemStatus
+
+        per = (
+            InspectionProblem.objects.filter(inspection=OuterRef("pk"))
+            .exclude(problem__status=ProblemStatus.WITHDRAWN)
+            .order_by()
+            .values("inspection")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        ids = self.order_by().values("pk")
+        return Inspection.objects.filter(pk__in=ids).update(
+            counted_problems=Coalesce(Subquery(per), 0)
+        )
 
 
 class Inspection(models.Model):
@@ -137,6 +168,9 @@ class Inspection(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # Optimistic versioning of the header form (anbiao.core.versioning): bumped by each edit.
     version = models.PositiveIntegerField("版本", default=0)
+    # its tracked problems that count (not withdrawn), kept by every write that changes them
+    # (see the module docstring); 附件3 columns 8 and 10 sum it
+    counted_problems = models.PositiveIntegerField("计入的发现问题数", default=0, editable=False)
     checklist = models.OneToOneField(
         "checklists.Checklist",
         verbose_name="检查细则",
@@ -175,13 +209,6 @@ class Inspection(models.Model):
                 fields=["target", "date"],
                 condition=models.Q(status=InspectionStatus.COMPLETED),
                 name="inspection_stats_target_idx",
-            ),
-            # columns 8 and 10: the counted inspections in the order of their id, merged with the
-            # problem links in the order of theirs (PostgreSQL: read from the index alone)
-            models.Index(
-                fields=["id", "inspector", "date"],
-                condition=models.Q(status=InspectionStatus.COMPLETED),
-                name="inspection_stats_id_idx",
             ),
         ]
 
@@ -283,7 +310,10 @@ class FindingPhoto(Attachment):
 
 
 class InspectionProblem(models.Model):
-    """The tracked problem (整改清单) created for a finding when the inspection completed."""
+    """The tracked problem (整改清单) created for a finding when the inspection completed.
+
+    Saving or deleting a link recounts its inspection's ``counted_problems`` in the same
+    transaction (``bulk_create`` does not: call ``recount_problems`` after it)."""
 
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="problem_links"
@@ -301,6 +331,24 @@ class InspectionProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id} → {self.problem_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            before = None if self._state.adding else self._previous_inspection()
+            super().save(*args, **kwargs)
+            ids = {self.inspection_id, before} - {None}
+            Inspection.objects.filter(pk__in=ids).recount_problems()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            Inspection.objects.filter(pk=self.inspection_id).recount_problems()
+            return deleted
+
+    def _previous_inspection(self) -> Any:
+        """The inspection the link belonged to before this save (it may have moved)."""
+        stored = InspectionProblem.objects.filter(pk=self.pk).values_list("inspection", flat=True)
+        return stored.first()
 
 
 class ChecklistDraft(models.Model):

@@ -472,6 +472,10 @@ def _apply(problem: Problem, *, by: User | None, action: str, reason: str) -> Pr
     elif action == "withdraw":
         problem.withdrawn_at = now
     problem.save()
+    if (previous == ProblemStatus.WITHDRAWN) != (rule.target == ProblemStatus.WITHDRAWN):
+        # it stops (or starts again) counting: the stored count of the inspection that
+        # found it follows in this transaction (anbiao.inspections, ADR 0014)
+        problem.inspections.all().recount_problems()
     _event(
         problem, action=action, by=by, from_status=previous, to_status=rule.target, reason=reason
     )
@@ -546,6 +550,7 @@ def problem_bulk_verify(
     return [_apply(p, by=by, action="verify", reason=reason) for p in locked]
 
 
+@transaction.atomic
 def problem_withdraw(*, by: User | None, problem: Problem, reason: str) -> Problem:
     """撤销 (system): the 存在问题 line behind the problem was deleted. Kept for history."""
     return _apply(problem, by=by, action="withdraw", reason=reason)

@@ -32,13 +32,6 @@ UNFROZEN_LINES = Source(
 REPORTS = Source("reports", sources.reports, owner="organization")
 RECORDS = Source("records", sources.records, owner="organization")
 INSPECTIONS = Source("inspections", sources.inspections, actor="inspector", about="target")
-# a problem belongs to at most one inspection (its link is one-to-one)
-INSPECTION_PROBLEMS = Source(
-    "inspection_problems",
-    sources.inspection_problems,
-    actor="inspection__inspector",
-    about="inspection__target",
-)
 BATCHES = Source("batches", sources.batches, actor="department")
 EXPOSED = Source("exposed", sources.exposures, actor="exposurebatch__department")
 
@@ -53,6 +46,9 @@ LOOKBACK_PROBLEMS = ((LOOKBACKS, FROZEN_LINES), (UNFROZEN_LINES, ROWS))
 EXPERIENCES = Measure("pk", only=Q(kind=RecordKind.EXPERIENCE))
 MECHANISMS = Measure("pk", only=Q(kind=RecordKind.MECHANISM))
 TARGETS = Measure("target", distinct=True)
+# columns 8 and 10: the problems an inspection found that count, as its stored count (kept with
+# every write that changes it, ADR 0014); the drill-down lists the problems themselves
+FOUND_PROBLEMS = Measure("counted_problems", total=True)
 EXPOSED_ENTERPRISES = Measure("enforcementcase__enterprise", distinct=True)
 
 # --- the 统计口径 box ------------------------------------------------------------------------------
@@ -272,7 +268,7 @@ COLUMNS: tuple[Column, ...] = (
         no=8,
         group=_G[7],
         name="发现问题（个）",
-        counts=((INSPECTION_PROBLEMS, ROWS),),
+        counts=((INSPECTIONS, FOUND_PROBLEMS),),
         of=ENTERPRISE,
         records=c08_records,
         list_kind="problem",
@@ -292,7 +288,7 @@ COLUMNS: tuple[Column, ...] = (
         no=10,
         group=_G[9],
         name="发现问题（个）",
-        counts=((INSPECTION_PROBLEMS, ROWS),),
+        counts=((INSPECTIONS, FOUND_PROBLEMS),),
         of=GOVERNMENT,
         records=c10_records,
         list_kind="problem",

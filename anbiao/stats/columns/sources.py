@@ -2,8 +2,9 @@
 
 Every rule of what counts stays in its own app (imported here by name, so that renaming one
 breaks loudly): ``COUNTED_LOOKBACK`` (look-backs), ``finalized_reports``
-(自查自纠报告), ``Inspection.objects.counted()`` and ``.problems()`` (督导检查), ``Record.objects
-.counted()`` (经验做法、工作机制), ``published_batches`` (曝光批次).
+(自查自纠报告), ``Inspection.objects.counted()`` (督导检查; their problems: the stored
+``counted_problems``, listed by ``.problems()``), ``Record.objects.counted()`` (经验做法、工作机制),
+``published_batches`` (曝光批次).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from anbiao.enforcement.models import EnforcementCase, ExposureBatch
 from anbiao.enforcement.selectors import published_batches
 from anbiao.inspections.models import Inspection, InspectionQuerySet
 from anbiao.records.models import Record, RecordKind, RecordQuerySet
-from anbiao.rectification.models import ProblemQuerySet
 from anbiao.reports.models import Report
 from anbiao.reports.selectors import finalized_reports
 from anbiao.stats.columns.period import Period
@@ -62,11 +62,6 @@ def mechanisms(period: Period) -> RecordQuerySet:
 def inspections(period: Period) -> InspectionQuerySet:
     """Completed supervision inspections dated in the period."""
     return Inspection.objects.counted().filter(date__gte=period.start, date__lte=period.end)
-
-
-def inspection_problems(period: Period) -> ProblemQuerySet:
-    """The problems those inspections found that count (tracked, not withdrawn)."""
-    return inspections(period).problems()
 
 
 def batches(period: Period) -> QuerySet[ExposureBatch]:
