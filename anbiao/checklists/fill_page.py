@@ -124,6 +124,7 @@ def checklist_page(
     item: ItemView | None = None
     item_id = None
     for r in found.rows:
+        r.edit_url = f"{base}clause/{r.cid}/edit/"
         if view is None or r.section_id not in sections:
             view = sections[r.section_id] = SectionView(r.section_position, r.section_title)
         if item is None or r.item_id != item_id:
@@ -160,7 +161,9 @@ def row_for_clause(checklist: Checklist, clause_id: Any, *, user: User) -> rows.
         raise Http404("对象不存在或无权访问")
     _attach_notices(checklist, found, user=user)
     _attach_extras(checklist, found)
-    return found.rows[0]
+    row = found.rows[0]
+    row.edit_url = f"{checklist_prefix(checklist.pk)}clause/{row.cid}/edit/"
+    return row
 
 
 def _attach_notices(checklist: Checklist, found: rows.Rows, *, user: User) -> None:

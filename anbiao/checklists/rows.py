@@ -113,6 +113,7 @@ class Row:
     number: str = field(init=False)
     anchor: str = field(init=False)  # "#c<clause id>"
     edit_href: str = field(init=False)  # the no-JavaScript link opening the form in place
+    edit_url: str = ""  # the htmx URL of the clause's form (fill_page sets it from the prefix)
     result_label: str = field(init=False)
     result_class: str = field(init=False)
     open_class: str = field(init=False)  # " is-open" while unanswered
