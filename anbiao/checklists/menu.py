@@ -43,6 +43,7 @@ def home_cards(user: Any) -> list[HomeCard]:
     from anbiao.checklists.models import Checklist, ChecklistPurpose
     from anbiao.checklists.selectors import progress
     from anbiao.checklists.supervision import pending_review_count
+    from anbiao.obligations.effective import lookback_deadline
 
     campaign = current_campaign()
     if campaign is None:
@@ -52,12 +53,13 @@ def home_cards(user: Any) -> list[HomeCard]:
     checklist = Checklist.objects.filter(
         campaign=campaign, organization=org, purpose=ChecklistPurpose.LOOKBACK
     ).first()
-    deadline = campaign.deadline_for(org)
+    due = lookback_deadline(campaign, org)
+    deadline = due.date
     left = days_left(deadline)
     when = (
-        f"距截止还有 {left} 天（{deadline:%Y-%m-%d}）"
+        f"距截止还有 {left} 天（{deadline:%Y-%m-%d}{due.mark}）"
         if left >= 0
-        else f"已逾期 {-left} 天（截止 {deadline:%Y-%m-%d}）"
+        else f"已逾期 {-left} 天（截止 {deadline:%Y-%m-%d}{due.mark}）"
     )
     if checklist is None:
         total = campaign.template_version_for(org).clauses.count()

@@ -148,3 +148,44 @@ def progress(checklist: Checklist) -> tuple[int, int]:
     """(answered, total) clauses."""
     total = checklist.answers.count()
     return total - checklist.answers.filter(result="").count(), total
+
+
+def my_rows(user: Any) -> list[dict[str, Any]]:
+    """我的细则: every campaign not in draft with the unit's look-back checklist (or none),
+    its progress and the unit's effective deadline (one lookup for the extensions)."""
+    from anbiao.campaigns.selectors import campaign_list
+    from anbiao.obligations.effective import lookback_deadlines
+
+    org = user.organization
+    mine = {
+        c.campaign_id: c
+        for c in checklists_for_user(user).filter(
+            organization=org, purpose=ChecklistPurpose.LOOKBACK
+        )
+    }
+    campaigns = list(campaign_list().exclude(status="draft"))
+    dues = lookback_deadlines(campaigns, org)
+    rows = []
+    for campaign in campaigns:
+        checklist = mine.get(campaign.pk)
+        answered, total = progress(checklist) if checklist else (0, 0)
+        rows.append(
+            {
+                "campaign": campaign,
+                "checklist": checklist,
+                "answered": answered,
+                "total": total,
+                "deadline": dues[campaign.pk],
+                "template": campaign.template_version_for(org),
+            }
+        )
+    return rows
+
+
+def checklist_deadline(checklist: Checklist) -> Any:
+    """The checklist's unit's effective look-back deadline (a ``Due``), or None."""
+    from anbiao.obligations.effective import lookback_deadline
+
+    if checklist.campaign is None:
+        return None
+    return lookback_deadline(checklist.campaign, checklist.organization)

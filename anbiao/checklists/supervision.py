@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from anbiao.checklists.models import Answer, Checklist, ChecklistPurpose, ChecklistStatus
 from anbiao.checklists.selectors import REVIEWER_ROLES
+from anbiao.obligations.effective import Due, due_for, granted, lookback_kind
 from anbiao.orgs import scope
 from anbiao.orgs.models import Enterprise, Organization, OrgKind
 from anbiao.orgs.visibility import own_unit_ids
@@ -26,7 +26,7 @@ class Row:
     organization: Organization
     enterprise: Enterprise | None
     checklist: Checklist | None
-    deadline: date | None
+    deadline: Due | None  # the unit's effective look-back deadline
     answered: int = 0
     total: int = 0
 
@@ -46,7 +46,7 @@ class Row:
     def overdue(self) -> bool:
         return (
             self.deadline is not None
-            and timezone.localdate() > self.deadline
+            and timezone.localdate() > self.deadline.date
             and self.state in ("not_submitted", ChecklistStatus.RETURNED)
         )
 
@@ -110,10 +110,12 @@ def supervision_rows(
         )
     }
     counts = _answer_counts(list(checklists.values()))
+    # One lookup of the extensions granted to the listed units (not one per row).
+    extended = granted(lookback_kind(kind), campaign.pk, org_ids)
     for o, e in units:
         c = checklists.get(o.pk)
         answered, total = counts.get(c.pk, (0, 0)) if c else (0, 0)
-        rows.append(Row(o, e, c, deadline, answered, total))
+        rows.append(Row(o, e, c, due_for(deadline, extended, o.pk), answered, total))
     return rows
 
 

@@ -23,7 +23,6 @@ from anbiao.checklists.models import (
     AnswerEvidence,
     AnswerResult,
     Checklist,
-    ChecklistPurpose,
     Signature,
 )
 from anbiao.core.access import (
@@ -53,27 +52,7 @@ REVIEWERS = selectors.REVIEWER_ROLES
 @require(kinds=ALL_KINDS)
 def my_checklists(request: AuthedRequest) -> HttpResponse:
     """Open campaigns and this unit's checklist in each (start one if none)."""
-    org = request.user.organization
-    mine = {
-        c.campaign_id: c
-        for c in selectors.checklists_for_user(request.user).filter(
-            organization=org, purpose=ChecklistPurpose.LOOKBACK
-        )
-    }
-    rows = []
-    for campaign in campaign_list().exclude(status="draft"):
-        checklist = mine.get(campaign.pk)
-        answered, total = selectors.progress(checklist) if checklist else (0, 0)
-        rows.append(
-            {
-                "campaign": campaign,
-                "checklist": checklist,
-                "answered": answered,
-                "total": total,
-                "deadline": campaign.deadline_for(org),
-                "template": campaign.template_version_for(org),
-            }
-        )
+    rows = selectors.my_rows(request.user)
     return render(
         request,
         "checklists/my.html",
@@ -128,9 +107,7 @@ def _page_context(request: AuthedRequest, checklist: Checklist) -> dict[str, Any
         "is_own": checklist.organization_id == user.organization.pk,
         "submissions": submissions,
         "results": AnswerResult.choices,
-        "deadline": checklist.campaign.deadline_for(checklist.organization)
-        if checklist.campaign
-        else None,
+        "deadline": selectors.checklist_deadline(checklist),
         "allowed_text": ALLOWED_TEXT,
         "exports": _export_links(checklist),
     }

@@ -4,13 +4,16 @@ delivers each (user, dedupe key) once, so the job may run any number of times a 
 
 ``today`` is the calendar date in Asia/Shanghai. Dedupe keys name the event, never the run:
 
-- ``deadline:<campaign>:<org>:<3|1>`` — look-back deadline in 3 days / in 1 day, not submitted;
+- ``deadline:<campaign>:<org>:<3|1>`` — look-back deadline in 3 days / in 1 day, not submitted
+  (``…:<YYYY-MM-DD>`` appended when a granted extension moved the unit's deadline);
 - ``returned:<submission>`` — a submission returned (once per return event);
 - ``problem_assigned:<problem>`` — a problem recorded for a unit by another unit (once);
 - ``problem_due:<problem>:<deadline>`` — deadline in 3 days (again only if the deadline moves);
 - ``problem_overdue:<problem>:<deadline>`` — once when it becomes overdue (per deadline);
 - ``problem_rejected:<transition>`` — verification sent it back (once per event);
-- ``case_report:<department>:<YYYY-MM>:<22|25>`` — monthly case report not yet given;
+- ``case_report:<department>:<YYYY-MM>:<22|25>`` — monthly case report not yet given
+  (for a department granted an extension: 3 days before and on its date, the key ending
+  ``:<3|0>:<YYYY-MM-DD>``);
 - ``notice:<delivery>`` — a notice to acknowledge (once per delivery).
 
 Events older than :data:`EVENT_WINDOW_DAYS` are not announced (a first run on an old database
@@ -68,37 +71,47 @@ def _fan_out(items: list[tuple[Any, str, str, str, str]], kind: str) -> Iterator
 
 
 def checklist_deadlines(today: date) -> Iterator[Reminder]:
+    """Look-backs not submitted 3 days / 1 day before each unit's effective deadline: the
+    campaign's, or the date of the unit's granted extension (then the key names that date,
+    so that a reminder sent for the original date does not silence the new one)."""
     from django.urls import reverse
 
     from anbiao.campaigns.models import CampaignStatus
     from anbiao.campaigns.selectors import campaign_list
     from anbiao.checklists.models import SUBMITTED_STATUSES, Checklist, ChecklistPurpose
+    from anbiao.obligations.effective import due_for, granted, lookback_kind
     from anbiao.orgs.models import Organization, OrgKind
 
     items = []
+    url = reverse("checklists:mine")
     for campaign in campaign_list().filter(status=CampaignStatus.OPEN):
         done = Checklist.objects.filter(
             campaign=campaign, purpose=ChecklistPurpose.LOOKBACK, status__in=SUBMITTED_STATUSES
         ).values("organization_id")
-        for days in DEADLINE_DAYS:
-            for kind, deadline in (
-                ("enterprise", campaign.enterprise_deadline),
-                ("government", campaign.government_deadline),
-            ):
-                if deadline - timedelta(days=days) != today:
+        for kind, default in (
+            ("enterprise", campaign.enterprise_deadline),
+            ("government", campaign.government_deadline),
+        ):
+            extended = granted(lookback_kind(kind), campaign.pk)
+            dates = {default, *extended.values()}
+            if not any((d - today).days in DEADLINE_DAYS for d in dates):
+                continue  # nobody's deadline is 3 days or 1 day away: skip the query
+            orgs = Organization.objects.filter(is_active=True).exclude(pk__in=done)
+            if kind == "enterprise":
+                orgs = orgs.filter(kind=OrgKind.ENTERPRISE, enterprise__is_closed=False)
+            else:
+                orgs = orgs.filter(kind__in=(OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN))
+            for pk in orgs.values_list("pk", flat=True):
+                due = due_for(default, extended, pk)
+                days = (due.date - today).days
+                if days not in DEADLINE_DAYS:
                     continue
-                orgs = Organization.objects.filter(is_active=True).exclude(pk__in=done)
-                if kind == "enterprise":
-                    orgs = orgs.filter(kind=OrgKind.ENTERPRISE, enterprise__is_closed=False)
-                else:
-                    orgs = orgs.filter(kind__in=(OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN))
-                title = f"“回头看”细则还有 {days} 天截止（{deadline:%Y-%m-%d}），尚未提交"
+                title = f"“回头看”细则还有 {days} 天截止（{due.date:%Y-%m-%d}{due.mark}），尚未提交"
                 body = f"{campaign.name}：请在截止日期前填报并提交。"
-                url = reverse("checklists:mine")
-                items += [
-                    (pk, f"deadline:{campaign.pk}:{pk}:{days}", title, body, url)
-                    for pk in orgs.values_list("pk", flat=True)
-                ]
+                key = f"deadline:{campaign.pk}:{pk}:{days}"
+                if due.extended:
+                    key += f":{due.date:%Y-%m-%d}"
+                items.append((pk, key, title, body, url))
     yield from _fan_out(items, Kind.DEADLINE)
 
 
@@ -208,23 +221,62 @@ def problems(today: date) -> Iterator[Reminder]:
 
 
 def case_reports(today: date) -> Iterator[Reminder]:
+    """The month's case report not yet given: on the 22nd and the 25th; a department granted
+    an extension for a month is reminded 3 days before and on its own date instead."""
     from django.urls import reverse
 
     from anbiao.enforcement.models import MonthlyReport
     from anbiao.enforcement.selectors import reporting_departments
+    from anbiao.obligations.effective import granted, granted_on
+    from anbiao.obligations.models import ObligationKind
 
-    if today.day not in CASE_REPORT_DAYS:
-        return
-    month = today.replace(day=1)
-    reported = MonthlyReport.objects.filter(month=month).values("department_id")
-    missing = reporting_departments().exclude(pk__in=reported).values_list("pk", flat=True)
-    title = (
-        f"今天是报送 {month:%Y年%m月} 典型案例的最后一天"
-        if today.day == 25
-        else f"请于 25 日前报送 {month:%Y年%m月} 执法典型案例"
-    )
-    url = reverse("enforcement:report_submit", args=[month.year, month.month])
-    items = [(pk, f"case_report:{pk}:{month:%Y-%m}:{today.day}", title, "", url) for pk in missing]
+    kind = ObligationKind.CASE_MONTHLY
+    items = []
+    if today.day in CASE_REPORT_DAYS:
+        month = today.replace(day=1)
+        reported = MonthlyReport.objects.filter(month=month).values("department_id")
+        extended = granted(kind, f"{month:%Y-%m}")
+        missing = (
+            reporting_departments()
+            .exclude(pk__in=reported)
+            .exclude(pk__in=list(extended))
+            .values_list("pk", flat=True)
+        )
+        title = (
+            f"今天是报送 {month:%Y年%m月} 典型案例的最后一天"
+            if today.day == 25
+            else f"请于 25 日前报送 {month:%Y年%m月} 执法典型案例"
+        )
+        url = reverse("enforcement:report_submit", args=[month.year, month.month])
+        items += [
+            (pk, f"case_report:{pk}:{month:%Y-%m}:{today.day}", title, "", url) for pk in missing
+        ]
+    later = granted_on(kind, [today, today + timedelta(days=3)])
+    if later:
+        months = {ref: date(int(ref[:4]), int(ref[5:7]), 1) for ref, _ in later}
+        done = set(
+            MonthlyReport.objects.filter(month__in=set(months.values())).values_list(
+                "month", "department_id"
+            )
+        )
+        owing = set(
+            reporting_departments()
+            .filter(pk__in={org for _, org in later})
+            .values_list("pk", flat=True)
+        )
+        for (ref, pk), due in sorted(later.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+            month = months[ref]
+            if pk not in owing or (month, pk) in done:
+                continue
+            days = (due - today).days
+            title = (
+                f"今天是报送 {month:%Y年%m月} 典型案例的最后一天（已延期至 {due:%m月%d日}）"
+                if days == 0
+                else f"请于 {due:%m月%d日} 前报送 {month:%Y年%m月} 执法典型案例（已延期）"
+            )
+            url = reverse("enforcement:report_submit", args=[month.year, month.month])
+            key = f"case_report:{pk}:{ref}:{days}:{due:%Y-%m-%d}"
+            items.append((pk, key, title, "", url))
     yield from _fan_out(items, Kind.CASE_REPORT)
 
 

@@ -28,6 +28,7 @@ from anbiao.orgs.visibility import own_unit_ids
 if TYPE_CHECKING:
     from anbiao.accounts.models import User
     from anbiao.campaigns.models import Campaign
+    from anbiao.obligations.effective import Due
 
 GOV_KIND_VALUES = (OrgKind.CITY, OrgKind.DEPARTMENT, OrgKind.TOWN)
 
@@ -367,7 +368,7 @@ def dashboard_for(*, user: User, campaign: Campaign | None, today: date | None =
 @dataclass
 class Todo:
     checklist: Checklist | None
-    deadline: date | None
+    deadline: Due | None  # the unit's effective look-back deadline
     answered: int
     total: int
     problems: list[Any]
@@ -381,6 +382,7 @@ class Todo:
 def enterprise_todo(*, user: User, campaign: Campaign | None) -> Todo:
     """The enterprise's own look-back progress, open problems by deadline, notices to sign."""
     from anbiao.checklists.selectors import progress
+    from anbiao.obligations.effective import lookback_deadline
     from anbiao.rectification.models import Problem
 
     org = user.organization
@@ -411,7 +413,7 @@ def enterprise_todo(*, user: User, campaign: Campaign | None) -> Todo:
         pass
     return Todo(
         checklist=checklist,
-        deadline=campaign.deadline_for(org) if campaign and org else None,
+        deadline=lookback_deadline(campaign, org) if campaign and org else None,
         answered=answered,
         total=total,
         problems=problems,

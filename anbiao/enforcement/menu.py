@@ -11,6 +11,7 @@ from anbiao.core.menu import HomeCard, NavItem
 from anbiao.enforcement import deadlines
 from anbiao.enforcement.selectors import (
     missing_report_this_month,
+    month_due,
     report_grid,
     reporting_departments,
 )
@@ -41,12 +42,14 @@ def home_cards(user: Any) -> list[HomeCard]:
         and user.has_role(*WRITER_ROLES)
         and missing_report_this_month(user, now)
     ):
-        overdue = deadlines.is_overdue(month, now)
+        due = month_due(month=month, org_id=org.pk)
+        overdue = due.is_overdue(now)
+        when = f"截止 {due.date:%m月%d日}（已延期）" if due.extended else "截止 25 日"
         return [
             HomeCard(
                 "典型案例月度报送",
                 f"本月（{month:%Y年%m月}）典型案例"
-                + ("已逾期未报送，请尽快报送。" if overdue else "尚未报送，截止 25 日。"),
+                + ("已逾期未报送，请尽快报送。" if overdue else f"尚未报送，{when}。"),
                 reverse("enforcement:report_submit", args=[month.year, month.month]),
                 "去报送",
                 order=40,

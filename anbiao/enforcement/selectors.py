@@ -24,6 +24,7 @@ from anbiao.enforcement.models import (
     MonthlyReport,
 )
 from anbiao.obligations import deadlines as rule
+from anbiao.obligations.effective import Due, deadline_for
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.orgs.visibility import enterprise_filter, own_unit_ids
 
@@ -151,9 +152,16 @@ def month_cases(user: User, month: dt.date) -> QuerySet[EnforcementCase]:
 
 def granted_deadline(*, month: dt.date, org_id: Any) -> dt.date:
     """A department's deadline for a month: the 25th, or the date of its granted extension."""
-    return granted_deadlines(months=[month], org_ids=[org_id]).get(
-        (deadlines.month_start(month), org_id), deadlines.deadline(month)
-    )
+    return month_due(month=month, org_id=org_id).date
+
+
+def month_due(*, month: dt.date, org_id: Any) -> Due:
+    """A department's deadline for a month with the 25th it replaces (one query)."""
+    from anbiao.obligations.effective import effective_deadline
+    from anbiao.obligations.models import ObligationKind
+
+    ref = f"{deadlines.month_start(month):%Y-%m}"
+    return effective_deadline(ObligationKind.CASE_MONTHLY, ref, org_id, deadlines.deadline(month))
 
 
 def granted_deadlines(
@@ -225,7 +233,7 @@ def report_grid(
         cells = []
         for m in months:
             report = reports.get((dept.pk, m))
-            due = extended.get((m, dept.pk), deadlines.deadline(m))
+            due = deadline_for(deadlines.deadline(m), extended, (m, dept.pk))
             cells.append(
                 MonthCell(
                     month=m,

@@ -34,7 +34,8 @@ def home_cards(user: Any) -> list[HomeCard]:
     first = items[0]
     body = f"本单位有 {len(items)} 项报送未提交"
     body += f"，其中 {overdue} 项已逾期。" if overdue else "。"
-    body += f"最近截止：{first.task.title}（{first.deadline:%Y-%m-%d}，{first.left}）。"
+    mark = "（已延期）" if first.extended else ""
+    body += f"最近截止：{first.task.title}（{first.deadline:%Y-%m-%d}{mark}，{first.left}）。"
     return [
         HomeCard(
             "报送任务",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from anbiao.core.access import get_in_scope_or_404
 from anbiao.enforcement.deadlines import deadline as case_deadline
 from anbiao.obligations.deadlines import on_time
-from anbiao.obligations.effective import granted, granted_many
+from anbiao.obligations.effective import deadline_for, effective_deadline, granted, granted_many
 from anbiao.obligations.models import ObligationKind
 from anbiao.orgs.visibility import own_unit_ids
 from anbiao.tasks_reporting import deadlines
@@ -65,7 +65,7 @@ def issued_submission_get(*, user: User, pk: Any) -> ReportSubmission:
 
 def own_deadline(*, period: ReportPeriod, org: Any) -> dt.date:
     """The unit's deadline of a period: the period's, or the date of its granted extension."""
-    return granted(ObligationKind.TASK, period.pk, [org.pk]).get(org.pk, period.deadline)
+    return effective_deadline(ObligationKind.TASK, period.pk, org.pk, period.deadline).date
 
 
 @dataclass
@@ -112,7 +112,7 @@ def period_rows(period: ReportPeriod, now: dt.datetime | None = None) -> list[Ro
     rows = []
     for org in recipients:
         sub = subs.get(org.pk)
-        due = extended.get(org.pk, period.deadline)
+        due = deadline_for(period.deadline, extended, org.pk)
         submitted = sub is not None and sub.status == SubmissionStatus.SUBMITTED
         state, label = _state(
             reported_at=sub.submitted_at if submitted and sub else None,
@@ -222,11 +222,11 @@ def _own_rows(org: Any, periods: list[ReportPeriod], now: dt.datetime) -> list[R
     for p in periods:
         if p.task.is_case_monthly:
             month = p.deadline.replace(day=1)
-            due = by_month.get((month, org.pk), case_deadline(month))
+            due = deadline_for(case_deadline(month), by_month, (month, org.pk))
             reported_at, sub, returned = reports.get(month), None, False
         else:
             sub = subs.get(p.pk)
-            due = by_period.get(str(p.pk), p.deadline)
+            due = deadline_for(p.deadline, by_period, str(p.pk))
             submitted = sub is not None and sub.status == SubmissionStatus.SUBMITTED
             reported_at = sub.submitted_at if submitted and sub else None
             returned = sub is not None and sub.status == SubmissionStatus.RETURNED
@@ -241,6 +241,7 @@ class Pending:
     deadline: dt.date
     overdue: bool
     left: str
+    extended: bool = False  # the unit's granted extension moved the deadline
 
 
 def my_pending(user: User, now: dt.datetime | None = None) -> list[Pending]:
@@ -270,10 +271,10 @@ def my_pending(user: User, now: dt.datetime | None = None) -> list[Pending]:
         if row.reported_at is not None:
             continue
         due = row.deadline or period.deadline
-        out.append(
-            Pending(
-                period.task, due, deadlines.is_overdue(due, now), deadlines.time_left_text(due, now)
-            )
-        )
+        left = deadlines.time_left_text(due, now)
+        month = period.deadline.replace(day=1)
+        own = case_deadline(month) if period.task.is_case_monthly else period.deadline
+        extended = due != own
+        out.append(Pending(period.task, due, deadlines.is_overdue(due, now), left, extended))
     out.sort(key=lambda p: p.deadline)
     return out
