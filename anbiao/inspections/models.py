@@ -339,7 +339,7 @@ class InspectionProblem(models.Model):
         with transaction.atomic():
             before = None if self._state.adding else self._previous_inspection()
             super().save(*args, **kwargs)
-            ids = {self.inspection_id, before} - {None}
+            ids = [pk for pk in (self.inspection_id, before) if pk is not None]
             Inspection.objects.filter(pk__in=ids).recount_problems()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
