@@ -13,8 +13,12 @@ For each source, the measures of all the columns that read it are computed toget
   groups: each enterprise once.
 * **work done** (inspections, their problems, exposure batches) is grouped by the top-level
   acting unit (``Roots.expr``: sub-units mapped to their unit inside the query, so that
-  "distinct" holds across a unit's sub-units). The city-wide total is a second query over all
-  rows: an enterprise inspected or exposed by two units counts once.
+  "distinct" holds across a unit's sub-units) and, where the columns split it, by whether the
+  work was about a government unit (one grouping key, not one filter per column). The
+  city-wide total is a second query over all rows: an enterprise inspected or exposed by two
+  units counts once.
+* a source that is normally empty (the look-backs without a frozen count) is first probed
+  through its partial index; when the period has none of its rows, it is not queried.
 
 One unit's table runs the same queries filtered first by the unit (its stamped rows and those
 without a stamp; the work of itself and its sub-units) and reads only the total.
@@ -26,7 +30,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from anbiao.orgs.models import Organization
 from anbiao.orgs.scope import (
@@ -61,6 +65,8 @@ def compute(period: Period, roots: Roots, scope: Scope | None = None) -> Result:
     # the government units, as one subquery built once per call (the work sources split by it)
     governments = Organization.objects.filter(kind__in=GOV_KINDS).values("pk")
     for source, uses in _by_source().items():
+        if source.present is not None and not source.present(period):
+            continue  # none of its rows in the period: it adds 0 to every column
         if source.owner:
             _owned(source, uses, period, roots, scope, counts)
         else:
@@ -170,13 +176,21 @@ def _owned(
 # --- work done ---------------------------------------------------------------------------------
 
 
-def _about(source: Source, governments: QuerySet[Any]) -> dict[str, Q | None]:
-    """The rows of work about an enterprise, or about a government unit (a few, looked up by
-    their kind's index rather than joining every organization), once per source."""
+def _about(source: Source, governments: QuerySet[Any]) -> dict[str, Any]:
+    """The grouping key that splits work about an enterprise from work about a government unit
+    (true: about one of the few government units, looked up by their kind's index rather than
+    by joining every organization); none when the source is not split."""
     if not source.about:
-        return {ENTERPRISE: None, GOVERNMENT: None, BOTH: None}
-    q = Q(**{f"{source.about}__in": governments})
-    return {ENTERPRISE: ~q, GOVERNMENT: q, BOTH: None}
+        return {}
+    about = Q(**{f"{source.about}__in": governments})
+    return {"_gov": ExpressionWrapper(about, output_field=BooleanField())}
+
+
+def _counts_for(of: str, group: dict[str, Any]) -> bool:
+    """Whether a group of rows counts in a column of ``of`` (a group not split counts in all)."""
+    if of == BOTH or "_gov" not in group:
+        return True
+    return group["_gov"] is (of == GOVERNMENT)  # NULL (no target): in neither
 
 
 def _acted(
@@ -191,22 +205,36 @@ def _acted(
     rows: QuerySet[Any] = source.rows(period).order_by()
     if scope is not None:
         rows = rows.filter(acted_q(scope, source.actor))
+    names = _names(uses)
+    aggregates = {name: m.aggregate() for m, name in names.items()}
     about = _about(source, governments)
-    aggregates = {col.code: measure.aggregate(about[col.of]) for col, measure in uses}
+
+    def totals() -> dict[str, int]:
+        """Each column's number over all these rows at once (what two units both did, once)."""
+        groups = (
+            rows.values(**about).annotate(**aggregates) if about else [rows.aggregate(**aggregates)]
+        )
+        out = {col.code: 0 for col, _ in uses}
+        for g in groups:
+            for col, m in uses:
+                if _counts_for(col.of, g):
+                    out[col.code] += g[names[m]] or 0
+        return out
+
     if scope is not None:  # one unit's table: its number only
-        totals = rows.aggregate(**aggregates)
+        unit = totals()
         for col, _ in uses:
-            counts[col.no].add_counted({}, totals[col.code] or 0)
+            counts[col.no].add_counted({}, unit[col.code])
         return
     by_unit: dict[str, dict[Any, int]] = {col.code: {} for col, _ in uses}
-    for g in rows.values(_u=roots.expr(source.actor)).annotate(**aggregates):
-        for col, _ in uses:
-            if g[col.code]:
-                by_unit[col.code][g["_u"]] = g[col.code]
+    for g in rows.values(_u=roots.expr(source.actor), **about).annotate(**aggregates):
+        for col, m in uses:
+            if g[names[m]] and _counts_for(col.of, g):
+                units = by_unit[col.code]
+                units[g["_u"]] = units.get(g["_u"], 0) + g[names[m]]
     if any(measure.distinct for _, measure in uses):
-        # the whole city at once: what two units both did counts once
-        totals = rows.aggregate(**aggregates)
+        city = totals()  # the whole city at once: what two units both did counts once
     else:  # each row is one unit's work: the total is the sum
-        totals = {code: sum(units.values()) for code, units in by_unit.items()}
+        city = {code: sum(units.values()) for code, units in by_unit.items()}
     for col, _ in uses:
-        counts[col.no].add_counted(by_unit[col.code], totals[col.code] or 0)
+        counts[col.no].add_counted(by_unit[col.code], city[col.code])

@@ -27,6 +27,8 @@ class Source:
     * ``actor`` — work done by a unit (the path to it): it counts for that unit and its
       top-level unit; ``about`` is the path to the organization the work was about, whose kind
       splits the enterprise and the government columns ("" — not split).
+    * ``present`` — for a source that is normally empty, a cheap check whether the period has
+      any of its rows; when it answers no, the source adds nothing and its queries are not run.
     """
 
     name: str
@@ -35,6 +37,7 @@ class Source:
     stamped: str = ""
     actor: str = ""
     about: str = ""
+    present: Callable[[Period], bool] | None = None
 
 
 @dataclass(frozen=True, eq=False)  # each measure is itself: columns share one by using it
@@ -47,9 +50,8 @@ class Measure:
     total: bool = False
     only: Q = field(default_factory=Q)
 
-    def aggregate(self, where: Q | None = None) -> Aggregate:
-        cond = self.only & where if where is not None else self.only
-        condition = cond if cond else None
+    def aggregate(self) -> Aggregate:
+        condition = self.only if self.only else None
         if self.total:
             return Sum(self.expression, filter=condition, default=0)
         # COUNT(*) reads no column (an index alone can answer it) but takes no filter

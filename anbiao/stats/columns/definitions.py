@@ -28,6 +28,7 @@ UNFROZEN_LINES = Source(
     sources.unfrozen_lines,
     owner="answer__checklist__organization",
     stamped="answer__checklist",
+    present=sources.any_unfrozen,
 )
 REPORTS = Source("reports", sources.reports, owner="organization")
 RECORDS = Source("records", sources.records, owner="organization")

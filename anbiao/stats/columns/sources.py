@@ -30,10 +30,21 @@ def lookbacks(period: Period) -> QuerySet[Checklist]:
     return Checklist.objects.filter(COUNTED_LOOKBACK, submitted_at__gte=lo, submitted_at__lt=hi)
 
 
+def unfrozen_lookbacks(period: Period) -> QuerySet[Checklist]:
+    """The look-backs marked submitted without the submit service: their count was not frozen
+    (normally none; the partial index ``checklist_unfrozen_idx`` holds exactly these)."""
+    return lookbacks(period).filter(problem_count__isnull=True)
+
+
 def unfrozen_lines(period: Period) -> QuerySet[ProblemLine]:
-    """The 存在问题 lines of the look-backs marked submitted without the submit service (their
-    count was not frozen; normally none): counted line by line."""
-    return problem_lines(lookbacks(period).filter(problem_count__isnull=True))
+    """The 存在问题 lines of the look-backs without a frozen count: counted line by line."""
+    return problem_lines(unfrozen_lookbacks(period))
+
+
+def any_unfrozen(period: Period) -> bool:
+    """Whether the period has such look-backs (one index probe; when not, their lines are not
+    counted at all: the join over every problem line is not planned for nothing)."""
+    return unfrozen_lookbacks(period).exists()
 
 
 def problem_lines(checklists: QuerySet[Checklist]) -> QuerySet[ProblemLine]:
