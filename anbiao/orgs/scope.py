@@ -30,7 +30,8 @@ unit's rows, so that the statistics group them without a join. :func:`stamp` wri
 row starts to count; :func:`restamp` re-writes every row of some enterprises, in the same
 transaction, whenever the registry moves an enterprise (``orgs.services.enterprise_update``, the
 registry import, the Django admin). :func:`stamped_q`, :func:`unstamped_q` and
-:func:`stamp_refs` are how a query reads it.
+:func:`stamp_refs` are how a query reads it; :func:`tallied_q` reads the day tally that the
+database keeps of the stamped look-backs and reports (ADR 0015).
 """
 
 from __future__ import annotations
@@ -353,6 +354,24 @@ def unstamped_q(path: str = "") -> Q:
 def stamp_refs(path: str = "") -> tuple[F, F]:
     """The stamped (department, town) of rows reached by ``path``, for ``values()``."""
     return F(_p(path, "scope_department")), F(_p(path, "scope_town"))
+
+
+# The day tally of the stamped rows (``stats.DayTally``, ADR 0015) keeps each stamped row twice:
+# once on the department axis (its ``scope_department``, null for none: every stamped row once,
+# so the city-wide total is the sum of that axis) and once on the town axis (its ``scope_town``).
+DEPARTMENT_AXIS, TOWN_AXIS = "d", "t"
+
+
+def tallied_q(scope: Scope) -> Q:
+    """The day-tally rows a (department or town) unit counts: its axis, its unit or a sub-unit
+    (as :func:`stamped_q` for the rows themselves). The city office: the department axis."""
+    if scope.is_city:
+        return Q(axis=DEPARTMENT_AXIS)
+    if scope.kind == OrgKind.DEPARTMENT:
+        return Q(axis=DEPARTMENT_AXIS, unit__in=list(scope.unit_ids))
+    if scope.kind == OrgKind.TOWN:
+        return Q(axis=TOWN_AXIS, unit__in=list(scope.unit_ids))
+    raise ValueError(f"no stamped scope for a unit of kind {scope.kind}")
 
 
 def stamp_differs(model: Any) -> QuerySet[Any]:

@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from anbiao.orgs.scope import DEPARTMENT_AXIS, TOWN_AXIS
+
 
 class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", "已填报"
@@ -141,3 +143,63 @@ class StatsSubmission(models.Model):
             adj = self.adjustment(no)
             out.append(0 if adj is None else int(adj["value"]) - (self.computed[no - 1] or 0))
         return out
+
+
+class TallySource(models.TextChoices):
+    LOOKBACKS = "lookbacks", "“回头看”细则（已提交）"
+    REPORTS = "reports", "自查自纠报告（已定稿）"
+
+
+class TallyAxis(models.TextChoices):
+    DEPARTMENT = DEPARTMENT_AXIS, "主管部门"
+    TOWN = TOWN_AXIS, "所在乡镇"
+
+
+class DayTally(models.Model):
+    """How many counted, stamped rows of a source fall on one day (Asia/Shanghai) for one unit
+    of one axis and one campaign — kept by the database itself (ADR 0015).
+
+    Triggers on ``checklists_checklist`` and ``reports_report`` (migration ``stats/0008``) add
+    a row when it starts to count, take it away when it stops (returned, deleted, un-finalized)
+    and move it when its day, campaign or stamped scope changes, in the statement that writes
+    the row: every write path (services, ``bulk_create``, ``update()``, :func:`restamp`, the admin)
+    keeps it in the same transaction. Each stamped row is kept on both axes: the department axis
+    (``unit`` = its ``scope_department``; null for none), whose sum is the city-wide total, and the
+    town axis (``unit`` = its ``scope_town``). Only the rows without a stamp (a government unit's)
+    are not kept here: the statistics read those from the rows themselves.
+
+    ``n`` is the number of rows, ``problems`` the sum of their frozen problem counts (look-backs).
+    ``unit`` and ``campaign`` are plain ids, not foreign keys: the tally is derived from the rows
+    and never holds up a delete. Nothing but the triggers writes it.
+    """
+
+    source = models.CharField("来源", max_length=16, choices=TallySource.choices)
+    day = models.DateField("日期")
+    campaign = models.BigIntegerField("专项行动", null=True)
+    axis = models.CharField("统计维度", max_length=1, choices=TallyAxis.choices)
+    unit = models.UUIDField("单位", null=True)
+    n = models.IntegerField("条数", default=0)
+    problems = models.IntegerField("存在问题数", default=0)
+
+    class Meta:
+        verbose_name = "统计日汇总"
+        verbose_name_plural = "统计日汇总"
+        constraints = [
+            # the key the triggers add to (PostgreSQL 15: null campaign or unit is one key too)
+            models.UniqueConstraint(
+                fields=["source", "day", "campaign", "axis", "unit"],
+                nulls_distinct=False,
+                name="stats_daytally_key",
+            )
+        ]
+        indexes = [
+            # a period's rows of a source grouped by axis and unit, from the index alone
+            models.Index(
+                fields=["source", "day"],
+                include=["axis", "unit", "campaign", "n", "problems"],
+                name="stats_daytally_read_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.day} {self.axis}:{self.unit} {self.n}"

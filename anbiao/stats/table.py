@@ -27,13 +27,14 @@ without a stamp; the work of itself and its sub-units) and reads only the total.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Sum
 
 from anbiao.orgs.models import Organization
 from anbiao.orgs.scope import (
+    DEPARTMENT_AXIS,
     GOV_KINDS,
     Roots,
     Scope,
@@ -42,6 +43,7 @@ from anbiao.orgs.scope import (
     stamp_refs,
     stamped_q,
     supervisors_of,
+    tallied_q,
     unstamped_q,
 )
 from anbiao.stats.columns import (
@@ -53,6 +55,7 @@ from anbiao.stats.columns import (
     Measure,
     Period,
     Source,
+    sources,
 )
 
 Result = dict[int, tuple[dict[Any, int], int]]  # column → ({top-level unit: n}, total)
@@ -95,12 +98,14 @@ class _Count:
         self.by_unit: dict[int, int] = {}
         self.total = 0
 
-    def add(self, roots: tuple[int, ...], n: int) -> None:
-        """``n`` for each of these top-level units and once for the total."""
+    def add(self, roots: tuple[int, ...], n: int, *, in_total: bool = True) -> None:
+        """``n`` for each of these top-level units and (unless not ``in_total``) once for the
+        total."""
         by_unit = self.by_unit
         for root in roots:
             by_unit[root] = by_unit.get(root, 0) + n
-        self.total += n
+        if in_total:
+            self.total += n
 
     def add_counted(self, by_unit: dict[Any, int], total: int) -> None:
         """Numbers per top-level unit and a total counted apart (distinct across units)."""
@@ -143,19 +148,32 @@ def _owned(
     }
     root_of = roots.root_ints
 
-    def add(of: str, units: Iterable[Any], values: dict[str, Any]) -> None:
-        """The group's values to the rows of its units' top-level units."""
+    def add(
+        of: str, units: Iterable[Any], values: Mapping[str, Any], in_total: bool = True
+    ) -> None:
+        """The group's values to the rows of its units' top-level units (and to the total)."""
         tops = tuple(root_of.get(u.int, u.int) for u in units if u is not None)
         for count, name in takes[of]:
-            count.add(tops, values[name] or 0)
+            count.add(tops, values[name] or 0, in_total=in_total)
 
-    # stamped rows: one group per (department, town) pair, read from the plain columns
-    dept, town = stamp_refs(stamp)
-    stamped = rows.exclude(unstamped_q(stamp))
-    if scope is not None and not scope.is_city:  # only the unit's own pairs
-        stamped = stamped.filter(stamped_q(scope, stamp))
-    for g in stamped.values(_d=dept, _t=town).annotate(**aggregates):
-        add(ENTERPRISE, (g["_d"], g["_t"]), g)
+    if _reads_tally(source, names, period):
+        # stamped rows from the day tally: one group per unit of each axis; the department
+        # axis holds every stamped row once (the total), the town axis each row again
+        tally = sources.tallied(source.tally, period)
+        unit_only = scope is not None and not scope.is_city
+        if scope is not None:
+            tally = tally.filter(tallied_q(scope))
+        sums = {name: Sum(m.tallied) for m, name in names.items()}
+        for t in tally.values(_a=F("axis"), _u=F("unit")).annotate(**sums):
+            add(ENTERPRISE, (t["_u"],), t, unit_only or t["_a"] == DEPARTMENT_AXIS)
+    else:
+        # stamped rows: one group per (department, town) pair, read from the plain columns
+        dept, town = stamp_refs(stamp)
+        stamped = rows.exclude(unstamped_q(stamp))
+        if scope is not None and not scope.is_city:  # only the unit's own pairs
+            stamped = stamped.filter(stamped_q(scope, stamp))
+        for g in stamped.values(_d=dept, _t=town).annotate(**aggregates):
+            add(ENTERPRISE, (g["_d"], g["_t"]), g)
     # rows without a stamp (a government unit's, or an enterprise's written without the
     # services): one group per owning organization
     unplaced: list[dict[str, Any]] = []
@@ -171,6 +189,13 @@ def _owned(
             # an organization with no registry entry counts in the city-wide total only
             if scope is None or counts_placed(scope, dept_id, town_id):
                 add(ENTERPRISE, (dept_id, town_id), g)
+
+
+def _reads_tally(source: Source, names: dict[Measure, str], period: Period) -> bool:
+    """Whether the stamped rows' numbers come from the day tally (ADR 0015)."""
+    if not source.tally or not all(m.tallied for m in names):
+        return False
+    return source.tally_exact is None or source.tally_exact(period)
 
 
 # --- work done ---------------------------------------------------------------------------------

@@ -29,6 +29,10 @@ class Source:
       splits the enterprise and the government columns ("" — not split).
     * ``present`` — for a source that is normally empty, a cheap check whether the period has
       any of its rows; when it answers no, the source adds nothing and its queries are not run.
+    * ``tally`` — the name under which the database keeps the day tally of the stamped rows
+      (``stats.DayTally``, ADR 0015): the table reads their numbers from it when every measure
+      of the source is ``tallied`` and ``tally_exact`` (if any) says the tally answers the period
+      exactly; otherwise from the rows.
     """
 
     name: str
@@ -38,17 +42,21 @@ class Source:
     actor: str = ""
     about: str = ""
     present: Callable[[Period], bool] | None = None
+    tally: str = ""
+    tally_exact: Callable[[Period], bool] | None = None
 
 
 @dataclass(frozen=True, eq=False)  # each measure is itself: columns share one by using it
 class Measure:
     """What a column adds up over its rows: ``Count(expression)`` — ``distinct``: each value
-    once — or, with ``total``, ``Sum(expression)``; ``only`` narrows the rows."""
+    once — or, with ``total``, ``Sum(expression)``; ``only`` narrows the rows. ``tallied``: the
+    field of the day tally whose sum is the same number over the stamped rows ("" — none)."""
 
     expression: Any = "pk"
     distinct: bool = False
     total: bool = False
     only: Q = field(default_factory=Q)
+    tallied: str = ""
 
     def aggregate(self) -> Aggregate:
         condition = self.only if self.only else None

@@ -19,10 +19,17 @@ from anbiao.records.models import RecordKind
 from anbiao.stats.columns import sources
 from anbiao.stats.columns.column import BOTH, ENTERPRISE, GOVERNMENT, Column, Measure, Source
 from anbiao.stats.columns.period import Period
+from anbiao.stats.models import TallySource
 
 # --- the sources -------------------------------------------------------------------------------
 
-LOOKBACKS = Source("lookbacks", sources.lookbacks, owner="organization")
+LOOKBACKS = Source(
+    "lookbacks",
+    sources.lookbacks,
+    owner="organization",
+    tally=TallySource.LOOKBACKS,
+    tally_exact=sources.one_campaign,
+)
 UNFROZEN_LINES = Source(
     "unfrozen_lines",
     sources.unfrozen_lines,
@@ -30,7 +37,7 @@ UNFROZEN_LINES = Source(
     stamped="answer__checklist",
     present=sources.any_unfrozen,
 )
-REPORTS = Source("reports", sources.reports, owner="organization")
+REPORTS = Source("reports", sources.reports, owner="organization", tally=TallySource.REPORTS)
 RECORDS = Source("records", sources.records, owner="organization")
 INSPECTIONS = Source("inspections", sources.inspections, actor="inspector", about="target")
 BATCHES = Source("batches", sources.batches, actor="department")
@@ -38,11 +45,12 @@ EXPOSED = Source("exposed", sources.exposures, actor="exposurebatch__department"
 
 # --- what the columns add up ---------------------------------------------------------------------
 
-ORGANIZATIONS = Measure("organization", distinct=True)  # each unit once, however many rows
-ROWS = Measure("*")
+# each unit once, however many rows (in the tally: its rows, when they are one campaign's)
+ORGANIZATIONS = Measure("organization", distinct=True, tallied="n")
+ROWS = Measure("*", tallied="n")
 # columns 3–4: the 存在问题 lines a look-back froze when it was submitted, and the lines of the
 # look-backs marked submitted without the submit service (no frozen count; normally none)
-FROZEN_LINES = Measure("problem_count", total=True)
+FROZEN_LINES = Measure("problem_count", total=True, tallied="problems")
 LOOKBACK_PROBLEMS = ((LOOKBACKS, FROZEN_LINES), (UNFROZEN_LINES, ROWS))
 EXPERIENCES = Measure("pk", only=Q(kind=RecordKind.EXPERIENCE))
 MECHANISMS = Measure("pk", only=Q(kind=RecordKind.MECHANISM))

@@ -21,6 +21,7 @@ from anbiao.records.models import Record, RecordKind, RecordQuerySet
 from anbiao.reports.models import Report
 from anbiao.reports.selectors import finalized_reports
 from anbiao.stats.columns.period import Period
+from anbiao.stats.models import DayTally, TallySource
 
 
 def lookbacks(period: Period) -> QuerySet[Checklist]:
@@ -91,3 +92,24 @@ def exposures(period: Period) -> QuerySet[Any]:
     ``enforcementcase__enterprise``)."""
     pairs = ExposureBatch.cases.through.objects
     return pairs.filter(exposurebatch__in=batches(period).values("pk"))
+
+
+def tallied(source: str, period: Period) -> QuerySet[DayTally]:
+    """The day tally of a source's stamped rows, the days of the period (ADR 0015)."""
+    return DayTally.objects.filter(source=source, day__gte=period.start, day__lte=period.end)
+
+
+def one_campaign(period: Period) -> bool:
+    """Whether the period's stamped look-backs are all of one campaign. An organization has one
+    look-back per campaign (``checklist_unique_lookback``), so then the tally's number of rows is
+    the number of organizations (columns 1–2); look-backs of two campaigns (or of none) may be
+    one organization's twice, and are counted from the rows."""
+    campaigns = (
+        tallied(TallySource.LOOKBACKS, period)
+        .exclude(n=0)
+        .order_by()
+        .values_list("campaign", flat=True)
+        .distinct()[:2]
+    )
+    found = list(campaigns)
+    return not found or (len(found) == 1 and found[0] is not None)

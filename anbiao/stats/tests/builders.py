@@ -67,10 +67,19 @@ def template_version(kind: str = "enterprise") -> tuple[TemplateVersion, Clause]
 
 
 def lookback(
-    org: Any, *, status: str, when: dt.datetime | None, problems: int, tv: Any, clause: Any
+    org: Any,
+    *,
+    status: str,
+    when: dt.datetime | None,
+    problems: int,
+    tv: Any,
+    clause: Any,
+    camp: Any = None,
 ) -> Checklist:
-    """A look-back checklist with one answer carrying ``problems`` problem lines."""
+    """A look-back checklist (of campaign ``camp``, or of none) with one answer carrying
+    ``problems`` problem lines."""
     c = Checklist.objects.create(
+        campaign=camp,
         organization=org,
         template_version=tv,
         purpose=ChecklistPurpose.LOOKBACK,

@@ -30,6 +30,7 @@ WHEN = list(b.TIMES)
 lookback_st = st.tuples(st.sampled_from(STATUSES), st.sampled_from(WHEN), st.integers(0, 3))
 city_st = st.fixed_dictionaries(
     {
+        "lookbacks_in_campaign": st.booleans(),
         "n_depts": st.integers(1, 3),
         "n_towns": st.integers(1, 3),
         "dept_sub": st.booleans(),
@@ -96,13 +97,19 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
     govs = [city, *dept_units, *town_units]
 
     looks: dict[Any, tuple[bool, int]] = {}  # org pk → (counted, problems)
+    camp = b.campaign(tv_e[0], tv_g[0])
+    # look-backs of the campaign are read from the day tally (ADR 0015), of none from the rows
+    lookback_camp = camp if spec["lookbacks_in_campaign"] else None
 
     def make_lookback(org: Any, lb: tuple[str, str, int], tv: Any) -> None:
         status, when, problems = lb
         if status == "none":
             return
         at = b.TIMES[when] if status != "draft" else None
-        b.lookback(org, status=status, when=at, problems=problems, tv=tv[0], clause=tv[1])
+        b.lookback(
+            org, status=status, when=at, problems=problems, tv=tv[0], clause=tv[1],
+            camp=lookback_camp,
+        )  # fmt: skip
         counted = status in ("submitted", "accepted") and at is not None and b.TIME_IN[when]
         looks[org.pk] = (counted, problems)
 
@@ -118,7 +125,6 @@ def build(spec: dict[str, Any], tv_e: Any, tv_g: Any) -> dict[str, Any]:
 
     all_orgs = [e.organization for e in ents] + govs
     reports = {}  # org pk → counted
-    camp = b.campaign(tv_e[0], tv_g[0])
     for org, (state, when) in zip(all_orgs, spec["reports"], strict=False):
         if state == "none":
             continue
