@@ -373,6 +373,11 @@ def _check_scope() -> None:
     for model in stamped_models():
         if stamp_differs(model).exists():
             raise RuntimeError(f"{model.__name__}: a stamped scope differs from the registry")
+    # the day tally the triggers kept while the rows were written equals the rows (ADR 0015)
+    from anbiao.stats.tally import differences
+
+    if differences():
+        raise RuntimeError("the statistics day tally differs from the rows")
 
 
 def _inspections(

@@ -7,12 +7,14 @@ and unit of each axis; and the statistics read from it equal the statistics read
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +27,7 @@ from anbiao.orgs.services import enterprise_update
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
 from anbiao.reports.models import FINALIZED, Report
 from anbiao.stats import selectors, table
+from anbiao.stats import tally as stats_tally
 from anbiao.stats.columns import Period
 from anbiao.stats.columns.sources import one_campaign
 from anbiao.stats.models import DayTally, TallySource
@@ -192,6 +195,7 @@ def test_the_tally_equals_the_rows_grouped_after_any_writes(tvs: Any, steps: lis
                     counted_version=None
                 )
             assert tally() == rows_grouped(), step
+        assert stats_tally.differences() == []  # the command's reading agrees
         transaction.set_rollback(True)
 
 
@@ -264,3 +268,20 @@ def test_look_backs_of_two_campaigns_in_one_period_count_an_enterprise_once(tvs:
     dept = selectors.unit_table(unit=w["dept"], period=PERIOD).values
     assert dept[:5] == [3, 0, 10, 0, 3]  # 3 enterprises, 1 + 2 + 3 + 4 problems, 3 reports
     assert selectors.city_table(period=PERIOD).total.values[:3] == [3, 0, 10]
+
+
+def test_the_command_finds_a_tally_that_differs_and_rebuilds_it(tvs: Any) -> None:
+    from django.db.models import F
+
+    _world(tvs, second_campaign=True)
+    out = io.StringIO()
+    call_command("stats_tally", stdout=out)
+    assert "一致" in out.getvalue()
+    good = tally()
+    DayTally.objects.filter(axis=TOWN_AXIS).update(n=F("n") + 2)  # as after a bad restore
+    with pytest.raises(CommandError, match="处与逐条记录不一致"):
+        call_command("stats_tally", stdout=out)
+    assert "汇总 5 条" in out.getvalue()
+    call_command("stats_tally", "--rebuild", stdout=out)
+    assert "已重建统计日汇总" in out.getvalue()
+    assert tally() == good == rows_grouped()

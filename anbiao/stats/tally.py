@@ -1,0 +1,88 @@
+"""The day tally (``stats.DayTally``, ADR 0015) read again from the rows, to check it and to
+rebuild it (``manage.py stats_tally``). The database triggers are the tally's only writer; this
+is the independent reading, in plain ORM GROUP BY queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from anbiao.checklists.models import COUNTED_LOOKBACK, Checklist
+from anbiao.orgs.scope import DEPARTMENT_AXIS, TOWN_AXIS, stamp_refs, unstamped_q
+from anbiao.reports.models import FINALIZED, Report
+from anbiao.stats.models import DayTally, TallySource
+
+Key = tuple[str, dt.date, Any, str, Any]  # source, day, campaign, axis, unit
+Numbers = tuple[int, int]  # n, problems
+
+
+def _sources() -> tuple[tuple[str, QuerySet[Any], str, str], ...]:
+    """Each tallied source: its counted rows, the time that dates them, the problems they add."""
+    return (
+        (
+            TallySource.LOOKBACKS,
+            Checklist.objects.filter(COUNTED_LOOKBACK, submitted_at__isnull=False),
+            "submitted_at",
+            "problem_count",
+        ),
+        (TallySource.REPORTS, Report.objects.filter(FINALIZED), "first_finalized_at", ""),
+    )
+
+
+def from_rows() -> dict[Key, Numbers]:
+    """What the tally should hold: the counted, stamped rows grouped by local day, campaign and
+    the unit of each axis."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    dept, town = stamp_refs()
+    out: dict[Key, Numbers] = {}
+    for source, rows, at, problems in _sources():
+        stamped = rows.exclude(unstamped_q()).order_by()
+        sums: dict[str, Any] = {"_n": Count("pk")}
+        if problems:
+            sums["_p"] = Sum(problems, default=0)
+        for axis, unit in ((DEPARTMENT_AXIS, dept), (TOWN_AXIS, town)):
+            groups = stamped.values(_day=TruncDate(at, tzinfo=tz), _c=F("campaign"), _u=unit)
+            for g in groups.annotate(**sums):
+                out[(source, g["_day"], g["_c"], axis, g["_u"])] = (g["_n"], g.get("_p", 0))
+    return out
+
+
+def kept() -> dict[Key, Numbers]:
+    """What the tally holds (its keys with a number other than 0)."""
+    out: Counter[tuple[Key, int]] = Counter()
+    for t in DayTally.objects.all():
+        key = (t.source, t.day, t.campaign, t.axis, t.unit)
+        out[(key, 0)] += t.n
+        out[(key, 1)] += t.problems
+    keys = {key for key, _ in out}
+    return {k: (out[(k, 0)], out[(k, 1)]) for k in keys if out[(k, 0)] or out[(k, 1)]}
+
+
+def differences() -> list[tuple[Key, Numbers, Numbers]]:
+    """Each key where the tally and the rows differ: (key, kept, from the rows)."""
+    have, want = kept(), from_rows()
+    return [
+        (key, have.get(key, (0, 0)), want.get(key, (0, 0)))
+        for key in sorted(set(have) | set(want), key=str)
+        if have.get(key, (0, 0)) != want.get(key, (0, 0))
+    ]
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace the tally by the rows grouped (run while nothing else writes); returns the
+    number of tally rows written."""
+    DayTally.objects.all().delete()
+    rows = [
+        DayTally(source=s, day=d, campaign=c, axis=a, unit=u, n=n, problems=p)
+        for (s, d, c, a, u), (n, p) in from_rows().items()
+    ]
+    DayTally.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
