@@ -164,8 +164,8 @@ class DayTally(models.Model):
     and move it when its day, campaign or stamped scope changes, in the statement that writes
     the row: every write path (services, ``bulk_create``, ``update()``, :func:`restamp`, the admin)
     keeps it in the same transaction. Each stamped row is kept on both axes: the department axis
-    (``unit`` = its ``scope_department``; null for none), whose sum is the city-wide total, and the
-    town axis (``unit`` = its ``scope_town``). Only the rows without a stamp (a government unit's)
+    (``unit`` = its stamped department; null for none), whose sum is the city-wide total, and the
+    town axis (``unit`` = its stamped town). Only the rows without a stamp (a government unit's)
     are not kept here: the statistics read those from the rows themselves.
 
     ``n`` is the number of rows, ``problems`` the sum of their frozen problem counts (look-backs).

@@ -3,9 +3,12 @@ queries: two or three per source, whatever the number of units and enterprises.
 
 For each source, the measures of all the columns that read it are computed together:
 
-* **owned rows** (look-backs, reports, records): one query groups the stamped rows by their
-  (primary department, town) pair (ADR 0011), read from the plain stamped columns; a second
-  groups the rows without a stamp by organization. In Python
+* **owned rows** (look-backs, reports, records): the stamped rows (ADR 0011) of a source the
+  database keeps a day tally of (look-backs, reports: ``stats.DayTally``, ADR 0015) are read from
+  it — one group per unit of the department axis (every row once: the city-wide total) and of
+  the town axis; the other stamped rows are grouped by their (primary department, town) pair,
+  read from the plain stamped columns; a second query groups the rows without a stamp by
+  organization. In Python
   each pair adds to its department's row and its town's row (a sub-unit to its top-level
   unit's), a government unit adds to its own top-level unit's row, and an enterprise's rows
   without a stamp are placed through the registry (one more query, only when there are such
@@ -156,15 +159,12 @@ def _owned(
         for count, name in takes[of]:
             count.add(tops, values[name] or 0, in_total=in_total)
 
-    if _reads_tally(source, names, period):
+    tallied = _tallied(source, names, period, scope)
+    if tallied is not None:
         # stamped rows from the day tally: one group per unit of each axis; the department
         # axis holds every stamped row once (the total), the town axis each row again
-        tally = sources.tallied(source.tally, period)
         unit_only = scope is not None and not scope.is_city
-        if scope is not None:
-            tally = tally.filter(tallied_q(scope))
-        sums = {name: Sum(m.tallied) for m, name in names.items()}
-        for t in tally.values(_a=F("axis"), _u=F("unit")).annotate(**sums):
+        for t in tallied:
             add(ENTERPRISE, (t["_u"],), t, unit_only or t["_a"] == DEPARTMENT_AXIS)
     else:
         # stamped rows: one group per (department, town) pair, read from the plain columns
@@ -191,11 +191,26 @@ def _owned(
                 add(ENTERPRISE, (dept_id, town_id), g)
 
 
-def _reads_tally(source: Source, names: dict[Measure, str], period: Period) -> bool:
-    """Whether the stamped rows' numbers come from the day tally (ADR 0015)."""
+def _tallied(
+    source: Source, names: dict[Measure, str], period: Period, scope: Scope | None
+) -> list[dict[str, Any]] | None:
+    """The numbers of the source's stamped rows from the day tally (ADR 0015), one group per
+    axis, unit and campaign; ``None`` when they are to be read from the rows: a measure the tally
+    does not hold, or a period the tally does not answer exactly (``Source.tally_exact``)."""
     if not source.tally or not all(m.tallied for m in names):
-        return False
-    return source.tally_exact is None or source.tally_exact(period)
+        return None
+    tally = sources.tallied(source.tally, period)
+    if scope is not None:
+        tally = tally.filter(tallied_q(scope))
+    sums = {name: Sum(m.tallied) for m, name in names.items()}
+    groups = [
+        dict(g) for g in tally.values(_a=F("axis"), _u=F("unit"), _c=F("campaign")).annotate(**sums)
+    ]
+    if source.tally_exact is not None:
+        campaigns = {g["_c"] for g in groups if any(g[name] for name in sums)}
+        if not source.tally_exact(campaigns):
+            return None
+    return groups
 
 
 # --- work done ---------------------------------------------------------------------------------

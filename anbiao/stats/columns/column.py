@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +31,8 @@ class Source:
       any of its rows; when it answers no, the source adds nothing and its queries are not run.
     * ``tally`` — the name under which the database keeps the day tally of the stamped rows
       (``stats.DayTally``, ADR 0015): the table reads their numbers from it when every measure
-      of the source is ``tallied`` and ``tally_exact`` (if any) says the tally answers the period
-      exactly; otherwise from the rows.
+      of the source is ``tallied`` and ``tally_exact`` (if any), given the campaigns of the
+      period's tally, says it answers the period exactly; otherwise from the rows.
     """
 
     name: str
@@ -43,7 +43,7 @@ class Source:
     about: str = ""
     present: Callable[[Period], bool] | None = None
     tally: str = ""
-    tally_exact: Callable[[Period], bool] | None = None
+    tally_exact: Callable[[Collection[Any]], bool] | None = None
 
 
 @dataclass(frozen=True, eq=False)  # each measure is itself: columns share one by using it

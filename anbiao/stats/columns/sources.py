@@ -9,6 +9,7 @@ breaks loudly): ``COUNTED_LOOKBACK`` (look-backs), ``finalized_reports``
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,7 +22,7 @@ from anbiao.records.models import Record, RecordKind, RecordQuerySet
 from anbiao.reports.models import Report
 from anbiao.reports.selectors import finalized_reports
 from anbiao.stats.columns.period import Period
-from anbiao.stats.models import DayTally, TallySource
+from anbiao.stats.models import DayTally
 
 
 def lookbacks(period: Period) -> QuerySet[Checklist]:
@@ -99,17 +100,9 @@ def tallied(source: str, period: Period) -> QuerySet[DayTally]:
     return DayTally.objects.filter(source=source, day__gte=period.start, day__lte=period.end)
 
 
-def one_campaign(period: Period) -> bool:
-    """Whether the period's stamped look-backs are all of one campaign. An organization has one
-    look-back per campaign (``checklist_unique_lookback``), so then the tally's number of rows is
-    the number of organizations (columns 1–2); look-backs of two campaigns (or of none) may be
-    one organization's twice, and are counted from the rows."""
-    campaigns = (
-        tallied(TallySource.LOOKBACKS, period)
-        .exclude(n=0)
-        .order_by()
-        .values_list("campaign", flat=True)
-        .distinct()[:2]
-    )
-    found = list(campaigns)
-    return not found or (len(found) == 1 and found[0] is not None)
+def one_campaign(campaigns: Collection[Any]) -> bool:
+    """Whether the tallied look-backs of a period, of these campaigns, are all of one campaign.
+    An organization has one look-back per campaign (``checklist_unique_lookback``), so then the
+    tally's number of rows is the number of organizations (columns 1–2); look-backs of two
+    campaigns (or of none) may be one organization's twice, and are counted from the rows."""
+    return not campaigns or (len(campaigns) == 1 and None not in campaigns)

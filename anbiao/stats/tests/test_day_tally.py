@@ -249,12 +249,13 @@ def test_the_tables_read_from_the_tally_equal_the_tables_read_from_the_rows(
     tvs: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = _world(tvs, second_campaign=False)
-    assert one_campaign(PERIOD)
+    assert one_campaign({1}) and one_campaign(set())
+    assert not one_campaign({None}) and not one_campaign({1, 2})
     with CaptureQueriesContext(connection) as read:
         tallied = _tables(w)
     sql = " ".join(q["sql"] for q in read.captured_queries)
     assert "stats_daytally" in sql
-    monkeypatch.setattr(table, "_reads_tally", lambda *a: False)
+    monkeypatch.setattr(table, "_tallied", lambda *a: None)
     with CaptureQueriesContext(connection) as read:
         live = _tables(w)
     assert "stats_daytally" not in " ".join(q["sql"] for q in read.captured_queries)
@@ -264,7 +265,10 @@ def test_the_tables_read_from_the_tally_equal_the_tables_read_from_the_rows(
 
 def test_look_backs_of_two_campaigns_in_one_period_count_an_enterprise_once(tvs: Any) -> None:
     w = _world(tvs, second_campaign=True)
-    assert not one_campaign(PERIOD)  # the tally's rows would count it twice: read the rows
+    # the tally's rows would count the enterprise twice: the rows are read
+    with CaptureQueriesContext(connection) as read:
+        selectors.unit_table(unit=w["dept"], period=PERIOD)
+    assert "COUNT(DISTINCT" in " ".join(q["sql"] for q in read.captured_queries)
     dept = selectors.unit_table(unit=w["dept"], period=PERIOD).values
     assert dept[:5] == [3, 0, 10, 0, 3]  # 3 enterprises, 1 + 2 + 3 + 4 problems, 3 reports
     assert selectors.city_table(period=PERIOD).total.values[:3] == [3, 0, 10]
