@@ -356,21 +356,25 @@ def stamp_refs(path: str = "") -> tuple[F, F]:
     return F(_p(path, "scope_department")), F(_p(path, "scope_town"))
 
 
-# The day tally of the stamped rows (``stats.DayTally``, ADR 0015) keeps each stamped row twice:
-# once on the department axis (its ``scope_department``, null for none: every stamped row once,
-# so the city-wide total is the sum of that axis) and once on the town axis (its ``scope_town``).
-DEPARTMENT_AXIS, TOWN_AXIS = "d", "t"
+# The day tally (``stats.DayTally``, ADR 0015) keeps a stamped row twice: on the department axis
+# (its ``scope_department``, null for none) and on the town axis (its ``scope_town``); a row without
+# a stamp once, on the organization axis (its organization). The department and organization axes
+# hold every row once: the city-wide total is their sum.
+DEPARTMENT_AXIS, TOWN_AXIS, ORGANIZATION_AXIS = "d", "t", "o"
 
 
 def tallied_q(scope: Scope) -> Q:
-    """The day-tally rows a (department or town) unit counts: its axis, its unit or a sub-unit
-    (as :func:`stamped_q` for the rows themselves). The city office: the department axis."""
+    """The day-tally rows a unit's table reads: the stamped rows it counts (its axis, its unit
+    or a sub-unit, as :func:`stamped_q` for the rows themselves) and the rows without a stamp
+    (placed by their organization, as the rows themselves are). The city office: every row
+    once."""
+    unstamped = Q(axis=ORGANIZATION_AXIS)
     if scope.is_city:
-        return Q(axis=DEPARTMENT_AXIS)
+        return Q(axis=DEPARTMENT_AXIS) | unstamped
     if scope.kind == OrgKind.DEPARTMENT:
-        return Q(axis=DEPARTMENT_AXIS, unit__in=list(scope.unit_ids))
+        return Q(axis=DEPARTMENT_AXIS, unit__in=list(scope.unit_ids)) | unstamped
     if scope.kind == OrgKind.TOWN:
-        return Q(axis=TOWN_AXIS, unit__in=list(scope.unit_ids))
+        return Q(axis=TOWN_AXIS, unit__in=list(scope.unit_ids)) | unstamped
     raise ValueError(f"no stamped scope for a unit of kind {scope.kind}")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from anbiao.orgs.scope import DEPARTMENT_AXIS, TOWN_AXIS
+from anbiao.orgs.scope import DEPARTMENT_AXIS, ORGANIZATION_AXIS, TOWN_AXIS
 
 
 class SubmissionStatus(models.TextChoices):
@@ -153,24 +153,27 @@ class TallySource(models.TextChoices):
 class TallyAxis(models.TextChoices):
     DEPARTMENT = DEPARTMENT_AXIS, "主管部门"
     TOWN = TOWN_AXIS, "所在乡镇"
+    ORGANIZATION = ORGANIZATION_AXIS, "填报单位（无统计范围副本的记录）"
 
 
 class DayTally(models.Model):
-    """How many counted, stamped rows of a source fall on one day (Asia/Shanghai) for one unit
-    of one axis and one campaign — kept by the database itself (ADR 0015).
+    """How many counted rows of a source fall on one day (Asia/Shanghai) for one unit of one
+    axis and one campaign — kept by the database itself (ADR 0015).
 
     Triggers on ``checklists_checklist`` and ``reports_report`` (migration ``stats/0008``) add
     a row when it starts to count, take it away when it stops (returned, deleted, un-finalized)
-    and move it when its day, campaign or stamped scope changes, in the statement that writes
-    the row: every write path (services, ``bulk_create``, ``update()``, :func:`restamp`, the admin)
-    keeps it in the same transaction. Each stamped row is kept on both axes: the department axis
-    (``unit`` = its stamped department; null for none), whose sum is the city-wide total, and the
-    town axis (``unit`` = its stamped town). Only the rows without a stamp (a government unit's)
-    are not kept here: the statistics read those from the rows themselves.
+    and move it when its day, campaign, organization or stamped scope changes, in the statement
+    that writes the row: every write path (services, ``bulk_create``, ``update()``,
+    :func:`restamp`, the admin) keeps it in the same transaction. A stamped row is kept on two
+    axes: the department axis (``unit`` = its stamped department; null for none) and the town
+    axis (``unit`` = its stamped town); a row without a stamp (a government unit's) on the
+    organization axis (``unit`` = its organization). The department and organization axes hold
+    every row once: their sum is the city-wide total.
 
     ``n`` is the number of rows, ``problems`` the sum of their frozen problem counts (look-backs).
     ``unit`` and ``campaign`` are plain ids, not foreign keys: the tally is derived from the rows
-    and never holds up a delete. Nothing but the triggers writes it.
+    and never holds up a delete. Nothing but the triggers writes it (``manage.py stats_tally``
+    checks it against the rows and rebuilds it).
     """
 
     source = models.CharField("来源", max_length=16, choices=TallySource.choices)
@@ -185,9 +188,10 @@ class DayTally(models.Model):
         verbose_name = "统计日汇总"
         verbose_name_plural = "统计日汇总"
         constraints = [
-            # the key the triggers add to (PostgreSQL 15: null campaign or unit is one key too)
+            # the key the triggers add to (PostgreSQL 15: null campaign or unit is one key too);
+            # in this order it is also one unit's days (a unit's table)
             models.UniqueConstraint(
-                fields=["source", "day", "campaign", "axis", "unit"],
+                fields=["source", "axis", "unit", "day", "campaign"],
                 nulls_distinct=False,
                 name="stats_daytally_key",
             )

@@ -3,12 +3,12 @@ queries: two or three per source, whatever the number of units and enterprises.
 
 For each source, the measures of all the columns that read it are computed together:
 
-* **owned rows** (look-backs, reports, records): the stamped rows (ADR 0011) of a source the
-  database keeps a day tally of (look-backs, reports: ``stats.DayTally``, ADR 0015) are read from
-  it — one group per unit of the department axis (every row once: the city-wide total) and of
-  the town axis; the other stamped rows are grouped by their (primary department, town) pair,
-  read from the plain stamped columns; a second query groups the rows without a stamp by
-  organization. In Python
+* **owned rows** (look-backs, reports, records): a source the database keeps a day tally of
+  (look-backs, reports: ``stats.DayTally``, ADR 0015) is read from it in one query — the stamped
+  rows (ADR 0011) one group per unit of the department axis and of the town axis, the rows
+  without a stamp one group per organization. Otherwise one query groups the stamped rows by
+  their (primary department, town) pair, read from the plain stamped columns, and a second
+  groups the rows without a stamp by organization. In Python
   each pair adds to its department's row and its town's row (a sub-unit to its top-level
   unit's), a government unit adds to its own top-level unit's row, and an enterprise's rows
   without a stamp are placed through the registry (one more query, only when there are such
@@ -39,6 +39,7 @@ from anbiao.orgs.models import Organization
 from anbiao.orgs.scope import (
     DEPARTMENT_AXIS,
     GOV_KINDS,
+    ORGANIZATION_AXIS,
     Roots,
     Scope,
     acted_q,
@@ -160,12 +161,16 @@ def _owned(
             count.add(tops, values[name] or 0, in_total=in_total)
 
     tallied = _tallied(source, names, period, scope)
+    unstamped: list[dict[str, Any]] = []  # groups of rows without a stamp, by organization
     if tallied is not None:
-        # stamped rows from the day tally: one group per unit of each axis; the department
-        # axis holds every stamped row once (the total), the town axis each row again
+        # from the day tally: the stamped rows one group per unit of the department axis (each
+        # row once: in the total) and of the town axis; the others by organization
         unit_only = scope is not None and not scope.is_city
         for t in tallied:
-            add(ENTERPRISE, (t["_u"],), t, unit_only or t["_a"] == DEPARTMENT_AXIS)
+            if t["_a"] == ORGANIZATION_AXIS:
+                unstamped.append({**t, "_g": t["_u"]})
+            else:
+                add(ENTERPRISE, (t["_u"],), t, unit_only or t["_a"] == DEPARTMENT_AXIS)
     else:
         # stamped rows: one group per (department, town) pair, read from the plain columns
         dept, town = stamp_refs(stamp)
@@ -174,10 +179,13 @@ def _owned(
             stamped = stamped.filter(stamped_q(scope, stamp))
         for g in stamped.values(_d=dept, _t=town).annotate(**aggregates):
             add(ENTERPRISE, (g["_d"], g["_t"]), g)
+        unstamped = list(
+            rows.filter(unstamped_q(stamp)).values(_g=F(source.owner)).annotate(**aggregates)
+        )
     # rows without a stamp (a government unit's, or an enterprise's written without the
     # services): one group per owning organization
     unplaced: list[dict[str, Any]] = []
-    for g in rows.filter(unstamped_q(stamp)).values(_g=F(source.owner)).annotate(**aggregates):
+    for g in unstamped:
         if g["_g"] not in roots.root_of:  # an enterprise's rows without the stamp
             unplaced.append(g)
         elif scope is None or scope.is_city or g["_g"] in scope.unit_ids:
@@ -194,8 +202,8 @@ def _owned(
 def _tallied(
     source: Source, names: dict[Measure, str], period: Period, scope: Scope | None
 ) -> list[dict[str, Any]] | None:
-    """The numbers of the source's stamped rows from the day tally (ADR 0015), one group per
-    axis, unit and campaign; ``None`` when they are to be read from the rows: a measure the tally
+    """The numbers of the source's rows from the day tally (ADR 0015), one group per axis, unit
+    and campaign; ``None`` when they are to be read from the rows: a measure the tally
     does not hold, or a period the tally does not answer exactly (``Source.tally_exact``)."""
     if not source.tally or not all(m.tallied for m in names):
         return None

@@ -15,7 +15,13 @@ from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from anbiao.checklists.models import COUNTED_LOOKBACK, Checklist
-from anbiao.orgs.scope import DEPARTMENT_AXIS, TOWN_AXIS, stamp_refs, unstamped_q
+from anbiao.orgs.scope import (
+    DEPARTMENT_AXIS,
+    ORGANIZATION_AXIS,
+    TOWN_AXIS,
+    stamp_refs,
+    unstamped_q,
+)
 from anbiao.reports.models import FINALIZED, Report
 from anbiao.stats.models import DayTally, TallySource
 
@@ -37,18 +43,24 @@ def _sources() -> tuple[tuple[str, QuerySet[Any], str, str], ...]:
 
 
 def from_rows() -> dict[Key, Numbers]:
-    """What the tally should hold: the counted, stamped rows grouped by local day, campaign and
-    the unit of each axis."""
+    """What the tally should hold: the counted rows grouped by local day, campaign and the unit
+    of each axis (a stamped row: its department, its town; a row without a stamp: its
+    organization)."""
     tz = ZoneInfo(settings.TIME_ZONE)
     dept, town = stamp_refs()
     out: dict[Key, Numbers] = {}
     for source, rows, at, problems in _sources():
-        stamped = rows.exclude(unstamped_q()).order_by()
         sums: dict[str, Any] = {"_n": Count("pk")}
         if problems:
             sums["_p"] = Sum(problems, default=0)
-        for axis, unit in ((DEPARTMENT_AXIS, dept), (TOWN_AXIS, town)):
-            groups = stamped.values(_day=TruncDate(at, tzinfo=tz), _c=F("campaign"), _u=unit)
+        stamped = rows.exclude(unstamped_q()).order_by()
+        kept_on = (
+            (DEPARTMENT_AXIS, stamped, dept),
+            (TOWN_AXIS, stamped, town),
+            (ORGANIZATION_AXIS, rows.filter(unstamped_q()).order_by(), F("organization")),
+        )
+        for axis, these, unit in kept_on:
+            groups = these.values(_day=TruncDate(at, tzinfo=tz), _c=F("campaign"), _u=unit)
             for g in groups.annotate(**sums):
                 out[(source, g["_day"], g["_c"], axis, g["_u"])] = (g["_n"], g.get("_p", 0))
     return out

@@ -1,13 +1,14 @@
 """The day tally (``stats.DayTally``, ADR 0015) kept by the database: triggers on the look-backs
-and the reports add each counted, stamped row to its day, campaign and units (department axis
-and town axis) and take it away again, in the statement that writes the row; then the tally is
-filled from the rows already there.
+and the reports add each counted row to its day, campaign and units and take it away again, in
+the statement that writes the row; then the tally is filled from the rows already there.
 
-What counts is written here as the models say it (``checklists.models.COUNTED_LOOKBACK``,
-``reports.models.FINALIZED``, ``orgs.scope.unstamped_q``); ``stats/tests/test_day_tally.py``
-checks after random writes that the tally equals the rows grouped, so a change of the rule that
-is not made here too fails there. The day is the row's date in Asia/Shanghai (settings.TIME_ZONE;
-UTC+8, no daylight saving time).
+A stamped row is kept on the department axis ('d': its stamped department) and on the town axis
+('t': its stamped town); a row without a stamp (a government unit's) on the organization axis
+('o': its organization). What counts is written here as the models say it
+(``checklists.models.COUNTED_LOOKBACK``, ``reports.models.FINALIZED``, ``orgs.scope.unstamped_q``);
+``stats/tests/test_day_tally.py`` checks after random writes that the tally equals the rows
+grouped, so a change of the rule that is not made here too fails there. The day is the row's
+date in Asia/Shanghai (settings.TIME_ZONE; UTC+8, no daylight saving time).
 """
 
 from django.db import migrations
@@ -32,30 +33,47 @@ SOURCES = [
         ("counted_version_id", "first_finalized_at", "campaign_id"),
     ),
 ]
-STAMP = ("scope_department_id", "scope_town_id")
-AXES = (("d", "scope_department_id"), ("t", "scope_town_id"))
+WATCHED = ("organization_id", "scope_department_id", "scope_town_id")
 
 
-def counts(cond: str, stamp_at: str, r: str) -> str:
-    """The row ``r`` (NEW or OLD) counts and is stamped."""
-    return (
-        f"({cond.format(r=r)} AND {r}.{stamp_at} IS NOT NULL"
-        f" AND ({r}.scope_department_id IS NOT NULL OR {r}.scope_town_id IS NOT NULL))"
-    )
+def counts(cond: str, at: str, r: str) -> str:
+    """The row ``r`` (NEW, OLD or a table alias) counts."""
+    return f"({cond.format(r=r)} AND {r}.{at} IS NOT NULL)"
+
+
+def stamped(r: str) -> str:
+    return f"({r}.scope_department_id IS NOT NULL OR {r}.scope_town_id IS NOT NULL)"
+
+
+def axes(r: str) -> list[tuple[str, str, str]]:
+    """(axis, its unit, the condition for the row to be kept on it)."""
+    return [
+        ("d", f"{r}.scope_department_id", stamped(r)),
+        ("t", f"{r}.scope_town_id", stamped(r)),
+        ("o", f"{r}.organization_id", f"NOT {stamped(r)}"),
+    ]
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 PG_ADD = """
 CREATE OR REPLACE FUNCTION stats_daytally_add(
-    src varchar, d date, camp bigint, dept uuid, town uuid, dn integer, dp integer
+    src varchar, d date, camp bigint, dept uuid, town uuid, org uuid, dn integer, dp integer
 ) RETURNS void AS $$
 BEGIN
-    INSERT INTO stats_daytally (source, day, campaign, axis, unit, n, problems)
-    VALUES (src, d, camp, 'd', dept, dn, dp), (src, d, camp, 't', town, dn, dp)
-    ON CONFLICT (source, day, campaign, axis, unit) DO UPDATE
-        SET n = stats_daytally.n + EXCLUDED.n,
-            problems = stats_daytally.problems + EXCLUDED.problems;
+    IF dept IS NULL AND town IS NULL THEN
+        INSERT INTO stats_daytally (source, day, campaign, axis, unit, n, problems)
+        VALUES (src, d, camp, 'o', org, dn, dp)
+        ON CONFLICT (source, axis, unit, day, campaign) DO UPDATE
+            SET n = stats_daytally.n + EXCLUDED.n,
+                problems = stats_daytally.problems + EXCLUDED.problems;
+    ELSE
+        INSERT INTO stats_daytally (source, day, campaign, axis, unit, n, problems)
+        VALUES (src, d, camp, 'd', dept, dn, dp), (src, d, camp, 't', town, dn, dp)
+        ON CONFLICT (source, axis, unit, day, campaign) DO UPDATE
+            SET n = stats_daytally.n + EXCLUDED.n,
+                problems = stats_daytally.problems + EXCLUDED.problems;
+    END IF;
 END; $$ LANGUAGE plpgsql;
 """
 
@@ -67,14 +85,14 @@ def pg_day(r: str, at: str) -> str:
 def pg_statements() -> list[str]:
     out = [PG_ADD]
     for src, table, at, cond, problems, watched in SOURCES:
-        cols = (*watched, *STAMP)
+        cols = (*watched, *WATCHED)
         old_key = ", ".join(f"OLD.{c}" for c in cols)
         new_key = ", ".join(f"NEW.{c}" for c in cols)
 
         def call(r: str, sign: str) -> str:
             return (
                 f"PERFORM stats_daytally_add('{src}', {pg_day(r, at)}, {r}.campaign_id, "
-                f"{r}.scope_department_id, {r}.scope_town_id, {sign}1, "
+                f"{r}.scope_department_id, {r}.scope_town_id, {r}.organization_id, {sign}1, "
                 f"{sign}{problems.format(r=r)});"
             )
 
@@ -112,7 +130,10 @@ def pg_reverse() -> list[str]:
     for src, table, *_ in SOURCES:
         out.append(f"DROP TRIGGER IF EXISTS stats_daytally_{src} ON {table};")
         out.append(f"DROP FUNCTION IF EXISTS stats_daytally_{src}();")
-    out.append("DROP FUNCTION IF EXISTS stats_daytally_add(varchar, date, bigint, uuid, uuid, integer, integer);")
+    out.append(
+        "DROP FUNCTION IF EXISTS "
+        "stats_daytally_add(varchar, date, bigint, uuid, uuid, uuid, integer, integer);"
+    )
     out.append("DELETE FROM stats_daytally;")
     return out
 
@@ -125,16 +146,16 @@ def sqlite_day(r: str, at: str) -> str:
 
 
 def sqlite_apply(src: str, at: str, cond: str, problems: str, r: str, sign: str) -> list[str]:
-    when = counts(cond, at, r)
     out = []
-    for axis, col in AXES:
+    for axis, unit, kept in axes(r):
+        when = f"{counts(cond, at, r)} AND {kept}"
         key = (
-            f"source = '{src}' AND day = {sqlite_day(r, at)} AND campaign IS {r}.campaign_id"
-            f" AND axis = '{axis}' AND unit IS {r}.{col}"
+            f"source = '{src}' AND axis = '{axis}' AND unit IS {unit}"
+            f" AND day = {sqlite_day(r, at)} AND campaign IS {r}.campaign_id"
         )
         out.append(
             "INSERT INTO stats_daytally (source, day, campaign, axis, unit, n, problems) "
-            f"SELECT '{src}', {sqlite_day(r, at)}, {r}.campaign_id, '{axis}', {r}.{col}, 0, 0 "
+            f"SELECT '{src}', {sqlite_day(r, at)}, {r}.campaign_id, '{axis}', {unit}, 0, 0 "
             f"WHERE {when} AND NOT EXISTS (SELECT 1 FROM stats_daytally WHERE {key});"
         )
         out.append(
@@ -147,7 +168,7 @@ def sqlite_apply(src: str, at: str, cond: str, problems: str, r: str, sign: str)
 def sqlite_statements() -> list[str]:
     out = []
     for src, table, at, cond, problems, watched in SOURCES:
-        cols = (*watched, *STAMP)
+        cols = (*watched, *WATCHED)
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
         add_new = "\n".join(sqlite_apply(src, at, cond, problems, "NEW", "+"))
         take_old = "\n".join(sqlite_apply(src, at, cond, problems, "OLD", "-"))
@@ -182,10 +203,10 @@ def sqlite_reverse() -> list[str]:
 def fill(src: str, table: str, at: str, cond: str, problems: str, day: str) -> list[str]:
     return [
         "INSERT INTO stats_daytally (source, day, campaign, axis, unit, n, problems) "
-        f"SELECT '{src}', {day}, t.campaign_id, '{axis}', t.{col}, COUNT(*), "
-        f"SUM({problems.format(r='t')}) FROM {table} t WHERE {counts(cond, at, 't')} "
-        f"GROUP BY {day}, t.campaign_id, t.{col};"
-        for axis, col in AXES
+        f"SELECT '{src}', {day}, t.campaign_id, '{axis}', {unit}, COUNT(*), "
+        f"SUM({problems.format(r='t')}) FROM {table} t WHERE {counts(cond, at, 't')} AND {kept} "
+        f"GROUP BY {day}, t.campaign_id, {unit};"
+        for axis, unit, kept in axes("t")
     ]
 
 

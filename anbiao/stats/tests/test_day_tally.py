@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from anbiao.checklists.models import COUNTED_LOOKBACK, Checklist
 from anbiao.orgs.models import OrgKind
-from anbiao.orgs.scope import DEPARTMENT_AXIS, TOWN_AXIS, stamp_of
+from anbiao.orgs.scope import DEPARTMENT_AXIS, ORGANIZATION_AXIS, TOWN_AXIS, stamp_of
 from anbiao.orgs.services import enterprise_update
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
 from anbiao.reports.models import FINALIZED, Report
@@ -64,28 +64,26 @@ def rows_grouped() -> Counter[tuple[Any, ...]]:
     """What the tally should hold, from the rows themselves (day: local date in Asia/Shanghai)."""
     want: Counter[tuple[Any, ...]] = Counter()
 
-    def put(source: str, at: Any, camp: Any, dept: Any, town: Any, problems: int) -> None:
-        if dept is None and town is None:
-            return  # a row without a stamp is read from the rows
+    def put(source: str, at: Any, camp: Any, dept: Any, town: Any, org: Any, problems: int) -> None:
         day = at.astimezone(LOCAL).date()
-        for axis, unit in ((DEPARTMENT_AXIS, dept), (TOWN_AXIS, town)):
+        axes = [(DEPARTMENT_AXIS, dept), (TOWN_AXIS, town)]
+        if dept is None and town is None:  # a row without a stamp: by its organization
+            axes = [(ORGANIZATION_AXIS, org)]
+        for axis, unit in axes:
             want[(source, day, camp, axis, unit, "n")] += 1
             want[(source, day, camp, axis, unit, "problems")] += problems
 
     looks = Checklist.objects.filter(COUNTED_LOOKBACK, submitted_at__isnull=False)
-    for c in looks.values(
-        "submitted_at", "campaign_id", "scope_department_id", "scope_town_id", "problem_count"
-    ):
+    who = ("scope_department_id", "scope_town_id", "organization_id")
+    for c in looks.values("submitted_at", "campaign_id", "problem_count", *who):
         put(
-            TallySource.LOOKBACKS, c["submitted_at"], c["campaign_id"],
-            c["scope_department_id"], c["scope_town_id"], c["problem_count"] or 0,
+            TallySource.LOOKBACKS, c["submitted_at"], c["campaign_id"], c["scope_department_id"],
+            c["scope_town_id"], c["organization_id"], c["problem_count"] or 0,
         )  # fmt: skip
-    for r in Report.objects.filter(FINALIZED).values(
-        "first_finalized_at", "campaign_id", "scope_department_id", "scope_town_id"
-    ):
+    for r in Report.objects.filter(FINALIZED).values("first_finalized_at", "campaign_id", *who):
         put(
-            TallySource.REPORTS, r["first_finalized_at"], r["campaign_id"],
-            r["scope_department_id"], r["scope_town_id"], 0,
+            TallySource.REPORTS, r["first_finalized_at"], r["campaign_id"], r["scope_department_id"],
+            r["scope_town_id"], r["organization_id"], 0,
         )  # fmt: skip
     return +want  # without zeros
 
@@ -139,13 +137,15 @@ def test_the_tally_equals_the_rows_grouped_after_any_writes(tvs: Any, steps: lis
             EnterpriseFactory.create(department=depts[i % 2], town=towns[i // 2]) for i in range(4)
         ]
         camps = [None, _campaign("甲", tv_e[0], tv_g[0]), _campaign("乙", tv_e[0], tv_g[0])]
+        # enterprises (stamped rows) and two government units (rows without a stamp)
+        orgs = [*(e.organization for e in ents), depts[0], towns[1]]
         looks: list[Any] = []
         reports: list[Any] = []
         for step in steps:
             kind, *args = step
             if kind == "lookback":
                 ei, ci, status, when, problems = args
-                org, camp = ents[ei].organization, camps[ci]
+                org, camp = orgs[ei], camps[ci]
                 if (
                     camp is not None
                     and Checklist.objects.filter(campaign=camp, organization=org).exists()
@@ -185,7 +185,7 @@ def test_the_tally_equals_the_rows_grouped_after_any_writes(tvs: Any, steps: lis
                 Report.objects.filter(organization=org).update(**stamp_of(None, None))
             elif kind == "report":
                 ei, ci, finalized, when = args
-                org, camp = ents[ei].organization, camps[ci] or camps[1]
+                org, camp = orgs[ei], camps[ci] or camps[1]
                 if not Report.objects.filter(campaign=camp, organization=org).exists():
                     reports.append(
                         b.report(org, camp=camp, finalized=finalized, when=b.TIMES[when])
