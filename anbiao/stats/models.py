@@ -148,6 +148,8 @@ class StatsSubmission(models.Model):
 class TallySource(models.TextChoices):
     LOOKBACKS = "lookbacks", "“回头看”细则（已提交）"
     REPORTS = "reports", "自查自纠报告（已定稿）"
+    EXPERIENCES = "experiences", "经验做法（已提交且有佐证）"
+    MECHANISMS = "mechanisms", "工作机制（已提交且有佐证）"
 
 
 class TallyAxis(models.TextChoices):
@@ -160,8 +162,9 @@ class DayTally(models.Model):
     """How many counted rows of a source fall on one day (Asia/Shanghai) for one unit of one
     axis and one campaign — kept by the database itself (ADR 0015).
 
-    Triggers on ``checklists_checklist`` and ``reports_report`` (migration ``stats/0008``) add
-    a row when it starts to count, take it away when it stops (returned, deleted, un-finalized)
+    Triggers on ``checklists_checklist``, ``reports_report``, ``records_record`` and its evidence
+    (migration ``stats/0008``) add a row when it starts to count, take it away when it stops
+    (returned, deleted, un-finalized, its last evidence file removed)
     and move it when its day, campaign, organization or stamped scope changes, in the statement
     that writes the row: every write path (services, ``bulk_create``, ``update()``,
     :func:`restamp`, the admin) keeps it in the same transaction. A stamped row is kept on two
@@ -170,7 +173,8 @@ class DayTally(models.Model):
     organization axis (``unit`` = its organization). The department and organization axes hold
     every row once: their sum is the city-wide total.
 
-    ``n`` is the number of rows, ``problems`` the sum of their frozen problem counts (look-backs).
+    ``n`` is the number of rows, ``problems`` the sum of their frozen problem counts (look-backs);
+    records have no campaign.
     ``unit`` and ``campaign`` are plain ids, not foreign keys: the tally is derived from the rows
     and never holds up a delete. Nothing but the triggers writes it (``manage.py stats_tally``
     checks it against the rows and rebuilds it).

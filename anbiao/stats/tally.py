@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate
 
 from anbiao.checklists.models import COUNTED_LOOKBACK, Checklist
@@ -22,6 +23,7 @@ from anbiao.orgs.scope import (
     stamp_refs,
     unstamped_q,
 )
+from anbiao.records.models import Record
 from anbiao.reports.models import FINALIZED, Report
 from anbiao.stats.models import DayTally, TallySource
 
@@ -29,16 +31,39 @@ Key = tuple[str, dt.date, Any, str, Any]  # source, day, campaign, axis, unit
 Numbers = tuple[int, int]  # n, problems
 
 
-def _sources() -> tuple[tuple[str, QuerySet[Any], str, str], ...]:
-    """Each tallied source: its counted rows, the time that dates them, the problems they add."""
+def _sources() -> tuple[tuple[str, QuerySet[Any], Any, Any, str], ...]:
+    """Each tallied source: its counted rows, their day, their campaign, the problems they add."""
+    day = partial(TruncDate, tzinfo=ZoneInfo(settings.TIME_ZONE))  # a time's local date
+    records = Record.objects.counted()
     return (
         (
             TallySource.LOOKBACKS,
             Checklist.objects.filter(COUNTED_LOOKBACK, submitted_at__isnull=False),
-            "submitted_at",
+            day("submitted_at"),
+            F("campaign"),
             "problem_count",
         ),
-        (TallySource.REPORTS, Report.objects.filter(FINALIZED), "first_finalized_at", ""),
+        (
+            TallySource.REPORTS,
+            Report.objects.filter(FINALIZED),
+            day("first_finalized_at"),
+            F("campaign"),
+            "",
+        ),
+        (
+            TallySource.EXPERIENCES,
+            records.experiences(),
+            F("date"),
+            Value(None, BigIntegerField()),
+            "",
+        ),
+        (
+            TallySource.MECHANISMS,
+            records.mechanisms(),
+            F("date"),
+            Value(None, BigIntegerField()),
+            "",
+        ),
     )
 
 
@@ -46,10 +71,9 @@ def from_rows() -> dict[Key, Numbers]:
     """What the tally should hold: the counted rows grouped by local day, campaign and the unit
     of each axis (a stamped row: its department, its town; a row without a stamp: its
     organization)."""
-    tz = ZoneInfo(settings.TIME_ZONE)
     dept, town = stamp_refs()
     out: dict[Key, Numbers] = {}
-    for source, rows, at, problems in _sources():
+    for source, rows, day, campaign, problems in _sources():
         sums: dict[str, Any] = {"_n": Count("pk")}
         if problems:
             sums["_p"] = Sum(problems, default=0)
@@ -60,7 +84,7 @@ def from_rows() -> dict[Key, Numbers]:
             (ORGANIZATION_AXIS, rows.filter(unstamped_q()).order_by(), F("organization")),
         )
         for axis, these, unit in kept_on:
-            groups = these.values(_day=TruncDate(at, tzinfo=tz), _c=F("campaign"), _u=unit)
+            groups = these.values(_day=day, _c=campaign, _u=unit)
             for g in groups.annotate(**sums):
                 out[(source, g["_day"], g["_c"], axis, g["_u"])] = (g["_n"], g.get("_p", 0))
     return out

@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 
 from anbiao.orgs.models import Organization, OrgKind
 from anbiao.orgs.scope import GOV_KINDS, Scope, acted_q, counted_q
-from anbiao.records.models import RecordKind
 from anbiao.stats.columns import sources
 from anbiao.stats.columns.column import BOTH, ENTERPRISE, GOVERNMENT, Column, Measure, Source
 from anbiao.stats.columns.period import Period
@@ -38,7 +37,12 @@ UNFROZEN_LINES = Source(
     present=sources.any_unfrozen,
 )
 REPORTS = Source("reports", sources.reports, owner="organization", tally=TallySource.REPORTS)
-RECORDS = Source("records", sources.records, owner="organization")
+EXPERIENCE_RECORDS = Source(
+    "experiences", sources.experiences, owner="organization", tally=TallySource.EXPERIENCES
+)
+MECHANISM_RECORDS = Source(
+    "mechanisms", sources.mechanisms, owner="organization", tally=TallySource.MECHANISMS
+)
 INSPECTIONS = Source("inspections", sources.inspections, actor="inspector", about="target")
 BATCHES = Source("batches", sources.batches, actor="department")
 EXPOSED = Source("exposed", sources.exposures, actor="exposurebatch__department")
@@ -52,8 +56,6 @@ ROWS = Measure("*", tallied="n")
 # look-backs marked submitted without the submit service (no frozen count; normally none)
 FROZEN_LINES = Measure("problem_count", total=True, tallied="problems")
 LOOKBACK_PROBLEMS = ((LOOKBACKS, FROZEN_LINES), (UNFROZEN_LINES, ROWS))
-EXPERIENCES = Measure("pk", only=Q(kind=RecordKind.EXPERIENCE))
-MECHANISMS = Measure("pk", only=Q(kind=RecordKind.MECHANISM))
 TARGETS = Measure("target", distinct=True)
 # columns 8 and 10: the problems an inspection found that count, as its stored count (kept with
 # every write that changes it, ADR 0014); the drill-down lists the problems themselves
@@ -307,7 +309,7 @@ COLUMNS: tuple[Column, ...] = (
         no=11,
         group=_G[10],
         name="企业（条）",
-        counts=((RECORDS, EXPERIENCES),),
+        counts=((EXPERIENCE_RECORDS, ROWS),),
         of=ENTERPRISE,
         records=c11_records,
         list_kind="record",
@@ -317,7 +319,7 @@ COLUMNS: tuple[Column, ...] = (
         no=12,
         group=_G[11],
         name="政府部门（条）",
-        counts=((RECORDS, EXPERIENCES),),
+        counts=((EXPERIENCE_RECORDS, ROWS),),
         of=GOVERNMENT,
         records=c12_records,
         list_kind="record",
@@ -327,7 +329,7 @@ COLUMNS: tuple[Column, ...] = (
         no=13,
         group=_G[12],
         name="个数",
-        counts=((RECORDS, MECHANISMS),),
+        counts=((MECHANISM_RECORDS, ROWS),),
         of=BOTH,
         records=c13_records,
         list_kind="record",

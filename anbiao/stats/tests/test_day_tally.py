@@ -25,6 +25,7 @@ from anbiao.orgs.models import OrgKind
 from anbiao.orgs.scope import DEPARTMENT_AXIS, ORGANIZATION_AXIS, TOWN_AXIS, stamp_of
 from anbiao.orgs.services import enterprise_update
 from anbiao.orgs.tests.factories import EnterpriseFactory, OrganizationFactory
+from anbiao.records.models import Record
 from anbiao.reports.models import FINALIZED, Report
 from anbiao.stats import selectors, table
 from anbiao.stats import tally as stats_tally
@@ -36,6 +37,7 @@ from anbiao.stats.tests import builders as b
 pytestmark = pytest.mark.django_db
 PERIOD = Period(b.PERIOD_START, b.PERIOD_END)
 LOCAL = ZoneInfo("Asia/Shanghai")
+RecordEvidence = Record.evidence.through
 WHEN = list(b.TIMES)
 STATUSES = ["draft", "submitted", "returned", "accepted"]
 
@@ -65,7 +67,7 @@ def rows_grouped() -> Counter[tuple[Any, ...]]:
     want: Counter[tuple[Any, ...]] = Counter()
 
     def put(source: str, at: Any, camp: Any, dept: Any, town: Any, org: Any, problems: int) -> None:
-        day = at.astimezone(LOCAL).date()
+        day = at.astimezone(LOCAL).date() if isinstance(at, dt.datetime) else at
         axes = [(DEPARTMENT_AXIS, dept), (TOWN_AXIS, town)]
         if dept is None and town is None:  # a row without a stamp: by its organization
             axes = [(ORGANIZATION_AXIS, org)]
@@ -85,6 +87,13 @@ def rows_grouped() -> Counter[tuple[Any, ...]]:
             TallySource.REPORTS, r["first_finalized_at"], r["campaign_id"], r["scope_department_id"],
             r["scope_town_id"], r["organization_id"], 0,
         )  # fmt: skip
+    for rec in Record.objects.filter(status="submitted").values("pk", "kind", "date", *who):
+        if RecordEvidence.objects.filter(record_id=rec["pk"]).exists():
+            source = {"experience": TallySource.EXPERIENCES, "mechanism": TallySource.MECHANISMS}
+            put(
+                source[rec["kind"]], rec["date"], None, rec["scope_department_id"],
+                rec["scope_town_id"], rec["organization_id"], 0,
+            )  # fmt: skip
     return +want  # without zeros
 
 
@@ -119,15 +128,31 @@ step_st = st.one_of(
         st.sampled_from(WHEN),
     ),  # fmt: skip
     st.tuples(st.just("unfinalize"), st.integers(0, 9)),
+    # experiences and mechanisms: made (submitted or not, with 0–2 evidence files at once),
+    # evidence added (1–2 in one statement) or taken away (one, or all), submitted or
+    # withdrawn, re-dated, deleted
+    st.tuples(
+        st.just("record"),
+        st.integers(0, 5),
+        st.sampled_from(["experience", "mechanism"]),
+        st.booleans(),
+        st.integers(0, 2),
+        st.sampled_from(WHEN),
+    ),  # fmt: skip
+    st.tuples(st.just("evidence_add"), st.integers(0, 9), st.integers(1, 2)),
+    st.tuples(st.just("evidence_remove"), st.integers(0, 9), st.booleans()),
+    st.tuples(st.just("record_status"), st.integers(0, 9), st.booleans()),
+    st.tuples(st.just("record_date"), st.integers(0, 9), st.sampled_from(WHEN)),
+    st.tuples(st.just("record_delete"), st.integers(0, 9)),
 )
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(step_st, min_size=1, max_size=14))
+@given(steps=st.lists(step_st, min_size=1, max_size=16))
 def test_the_tally_equals_the_rows_grouped_after_any_writes(tvs: Any, steps: list) -> None:
     tv_e, tv_g = tvs
     with transaction.atomic():
@@ -141,6 +166,7 @@ def test_the_tally_equals_the_rows_grouped_after_any_writes(tvs: Any, steps: lis
         orgs = [*(e.organization for e in ents), depts[0], towns[1]]
         looks: list[Any] = []
         reports: list[Any] = []
+        records: list[Any] = []
         for step in steps:
             kind, *args = step
             if kind == "lookback":
@@ -183,6 +209,7 @@ def test_the_tally_equals_the_rows_grouped_after_any_writes(tvs: Any, steps: lis
                 # the stamp written away, as by a write without the services
                 Checklist.objects.filter(organization=org).update(**stamp_of(None, None))
                 Report.objects.filter(organization=org).update(**stamp_of(None, None))
+                Record.objects.filter(organization=org).update(**stamp_of(None, None))
             elif kind == "report":
                 ei, ci, finalized, when = args
                 org, camp = orgs[ei], camps[ci] or camps[1]
@@ -190,6 +217,34 @@ def test_the_tally_equals_the_rows_grouped_after_any_writes(tvs: Any, steps: lis
                     reports.append(
                         b.report(org, camp=camp, finalized=finalized, when=b.TIMES[when])
                     )
+            elif kind == "record":
+                oi, rkind, submitted, files, when = args
+                rec = b.record(
+                    orgs[oi], kind=rkind, submitted=submitted, evidence=False,
+                    date=b.DATES[when],
+                )  # fmt: skip
+                rec.evidence.add(*(b.stored_file(orgs[oi]) for _ in range(files)))
+                records.append(rec)
+            elif kind.startswith("record_") or kind.startswith("evidence_"):
+                if not records:
+                    continue
+                rec = records[args[0] % len(records)]
+                if not Record.objects.filter(pk=rec.pk).exists():
+                    continue
+                if kind == "evidence_add":
+                    rec.evidence.add(*(b.stored_file(rec.organization) for _ in range(args[1])))
+                elif kind == "evidence_remove" and args[1]:
+                    rec.evidence.clear()
+                elif kind == "evidence_remove":
+                    rec.evidence.remove(*rec.evidence.all()[:1])
+                elif kind == "record_status":
+                    Record.objects.filter(pk=rec.pk).update(
+                        status="submitted" if args[1] else "draft"
+                    )
+                elif kind == "record_date":
+                    Record.objects.filter(pk=rec.pk).update(date=b.DATES[args[1]])
+                else:
+                    rec.delete()
             elif kind == "unfinalize" and reports:
                 Report.objects.filter(pk=reports[args[0] % len(reports)].pk).update(
                     counted_version=None
@@ -289,3 +344,31 @@ def test_the_command_finds_a_tally_that_differs_and_rebuilds_it(tvs: Any) -> Non
     call_command("stats_tally", "--rebuild", stdout=out)
     assert "已重建统计日汇总" in out.getvalue()
     assert tally() == good == rows_grouped()
+
+
+def test_a_record_counts_from_its_first_evidence_file_to_its_last(tvs: Any) -> None:
+    ent = EnterpriseFactory.create()
+    org = ent.organization
+
+    def n() -> int:
+        assert tally() == rows_grouped()
+        return sum(
+            DayTally.objects.filter(source=TallySource.EXPERIENCES, axis=DEPARTMENT_AXIS)
+            .values_list("n", flat=True)
+        )  # fmt: skip
+
+    rec = b.record(org, kind="experience", submitted=True, evidence=False, date=b.DATES["in"])
+    assert n() == 0  # no evidence: does not count
+    rec.evidence.add(b.stored_file(org), b.stored_file(org))  # two files in one statement
+    assert n() == 1
+    rec.evidence.remove(rec.evidence.first())
+    assert n() == 1  # one file left
+    rec.evidence.clear()
+    assert n() == 0  # the last file removed
+    rec.evidence.add(b.stored_file(org))
+    Record.objects.filter(pk=rec.pk).update(status="draft")
+    assert n() == 0
+    Record.objects.filter(pk=rec.pk).update(status="submitted")
+    assert n() == 1
+    rec.delete()
+    assert n() == 0
