@@ -31,7 +31,7 @@ row starts to count; :func:`restamp` re-writes every row of some enterprises, in
 transaction, whenever the registry moves an enterprise (``orgs.services.enterprise_update``, the
 registry import, the Django admin). :func:`stamped_q`, :func:`unstamped_q` and
 :func:`stamp_refs` are how a query reads it; :func:`tallied_q` reads the day tally that the
-database keeps of the stamped look-backs and reports (ADR 0015).
+database keeps of the counted look-backs, reports, experiences and mechanisms (ADR 0015).
 """
 
 from __future__ import annotations

@@ -3,12 +3,13 @@ queries: two or three per source, whatever the number of units and enterprises.
 
 For each source, the measures of all the columns that read it are computed together:
 
-* **owned rows** (look-backs, reports, records): a source the database keeps a day tally of
-  (look-backs, reports: ``stats.DayTally``, ADR 0015) is read from it in one query — the stamped
-  rows (ADR 0011) one group per unit of the department axis and of the town axis, the rows
-  without a stamp one group per organization. Otherwise one query groups the stamped rows by
-  their (primary department, town) pair, read from the plain stamped columns, and a second
-  groups the rows without a stamp by organization. In Python
+* **owned rows** (look-backs, reports, experiences, mechanisms): each is read from the day tally
+  the database keeps of it (``stats.DayTally``, ADR 0015) in one query — the stamped rows
+  (ADR 0011) one group per unit of the department axis and of the town axis, the rows without a
+  stamp one group per organization. Where the tally does not answer a period exactly (look-backs
+  of two campaigns), one query groups the stamped rows by their (primary department, town) pair,
+  read from the plain stamped columns, and a second groups the rows without a stamp by
+  organization. In Python
   each pair adds to its department's row and its town's row (a sub-unit to its top-level
   unit's), a government unit adds to its own top-level unit's row, and an enterprise's rows
   without a stamp are placed through the registry (one more query, only when there are such

@@ -5,7 +5,6 @@ is the independent reading, in plain ORM GROUP BY queries."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -92,13 +91,12 @@ def from_rows() -> dict[Key, Numbers]:
 
 def kept() -> dict[Key, Numbers]:
     """What the tally holds (its keys with a number other than 0)."""
-    out: Counter[tuple[Key, int]] = Counter()
-    for t in DayTally.objects.all():
+    out: dict[Key, Numbers] = {}
+    for t in DayTally.objects.all():  # one row a key (SQLite has no unique key: added up)
         key = (t.source, t.day, t.campaign, t.axis, t.unit)
-        out[(key, 0)] += t.n
-        out[(key, 1)] += t.problems
-    keys = {key for key, _ in out}
-    return {k: (out[(k, 0)], out[(k, 1)]) for k in keys if out[(k, 0)] or out[(k, 1)]}
+        n, problems = out.get(key, (0, 0))
+        out[key] = (n + t.n, problems + t.problems)
+    return {key: numbers for key, numbers in out.items() if numbers != (0, 0)}
 
 
 def differences() -> list[tuple[Key, Numbers, Numbers]]:

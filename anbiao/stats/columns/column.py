@@ -29,7 +29,7 @@ class Source:
       splits the enterprise and the government columns ("" — not split).
     * ``present`` — for a source that is normally empty, a cheap check whether the period has
       any of its rows; when it answers no, the source adds nothing and its queries are not run.
-    * ``tally`` — the name under which the database keeps the day tally of the stamped rows
+    * ``tally`` — the name under which the database keeps the day tally of the rows
       (``stats.DayTally``, ADR 0015): the table reads their numbers from it when every measure
       of the source is ``tallied`` and ``tally_exact`` (if any), given the campaigns of the
       period's tally, says it answers the period exactly; otherwise from the rows.
@@ -50,7 +50,7 @@ class Source:
 class Measure:
     """What a column adds up over its rows: ``Count(expression)`` — ``distinct``: each value
     once — or, with ``total``, ``Sum(expression)``; ``only`` narrows the rows. ``tallied``: the
-    field of the day tally whose sum is the same number over the stamped rows ("" — none)."""
+    field of the day tally whose sum is the same number over the rows ("" — none)."""
 
     expression: Any = "pk"
     distinct: bool = False

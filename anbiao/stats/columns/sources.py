@@ -96,7 +96,7 @@ def exposures(period: Period) -> QuerySet[Any]:
 
 
 def tallied(source: str, period: Period) -> QuerySet[DayTally]:
-    """The day tally of a source's stamped rows, the days of the period (ADR 0015)."""
+    """The day tally of a source's rows, the days of the period (ADR 0015)."""
     return DayTally.objects.filter(source=source, day__gte=period.start, day__lte=period.end)
 
 

@@ -36,6 +36,9 @@ class Tallied:
     watched: tuple[str, ...]  # the columns whose change can change what it adds
 
 
+# a record counts but for its evidence (the evidence triggers see the evidence change)
+RECORD_BASE = "{r}.status = 'submitted' AND {r}.kind IN ('experience', 'mechanism')"
+
 SOURCES = [
     Tallied(
         name="lookbacks",
@@ -66,17 +69,12 @@ SOURCES = [
         at="date",
         timestamp=False,
         campaign="NULL",
-        cond=(
-            "{r}.status = 'submitted' AND {r}.kind IN ('experience', 'mechanism')"
-            f" AND EXISTS (SELECT 1 FROM {EVIDENCE} e WHERE e.record_id = {{r}}.id)"
-        ),
+        cond=RECORD_BASE + f" AND EXISTS (SELECT 1 FROM {EVIDENCE} e WHERE e.record_id = {{r}}.id)",
         problems="0",
         watched=("status", "kind", "date"),
     ),
 ]
 RECORDS = SOURCES[2]
-# a record counts but for its evidence (the evidence triggers see the evidence change)
-RECORD_BASE = "{r}.status = 'submitted' AND {r}.kind IN ('experience', 'mechanism')"
 WATCHED = ("organization_id", "scope_department_id", "scope_town_id")
 
 
